@@ -1,0 +1,1 @@
+"""Balanced Scorecard warehouse: ingestion, governed measures, quality gates and the balance report."""

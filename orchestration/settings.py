@@ -1,0 +1,72 @@
+"""Where things live, read once from the environment.
+
+Every path the project writes to is derived here, so tests and users redirect the whole warehouse
+with environment variables instead of editing code:
+
+- ``SCORECARD_WAREHOUSE_DIR``: the DuckDB files, load logs and reports (default ``<repo>/warehouse``).
+- ``SCORECARD_LANDING_DIR``: where source systems drop their exports (default ``<repo>/landing``).
+- ``SCORECARD_CONFIG_DIR``: the strategy-as-code YAML (default ``<repo>/scorecard_config``).
+- ``SCORECARD_DBT_TARGET``: the dbt target (default ``duckdb``).
+- ``DAGSTER_HOME``: Dagster's instance directory (default ``<warehouse>/dagster_home``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path_from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations and targets for one process."""
+
+    warehouse_dir: Path
+    landing_dir: Path
+    config_dir: Path
+    dbt_project_dir: Path
+    dbt_target: str
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The working DuckDB file: raw, staging and intermediate data, written by every run."""
+        return self.warehouse_dir / "warehouse.duckdb"
+
+    @property
+    def published_path(self) -> Path:
+        """The BI-facing DuckDB file, replaced atomically after a run passes its checks.
+
+        Named unlike its ``scorecard`` schema: a file named like one of its schemas makes
+        ``scorecard.table`` ambiguous for clients that open the file directly.
+        """
+        return self.warehouse_dir / "published" / "bsc_published.duckdb"
+
+    @property
+    def sources_path(self) -> Path:
+        return self.config_dir / "sources.yml"
+
+    @property
+    def dagster_home(self) -> Path:
+        return _path_from_env("DAGSTER_HOME", self.warehouse_dir / "dagster_home")
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.warehouse_dir / "reports"
+
+
+def get_settings() -> Settings:
+    """Read the environment now (not at import), so tests can point a process elsewhere."""
+    return Settings(
+        warehouse_dir=_path_from_env("SCORECARD_WAREHOUSE_DIR", REPO_ROOT / "warehouse"),
+        landing_dir=_path_from_env("SCORECARD_LANDING_DIR", REPO_ROOT / "landing"),
+        config_dir=_path_from_env("SCORECARD_CONFIG_DIR", REPO_ROOT / "scorecard_config"),
+        dbt_project_dir=REPO_ROOT / "dbt_project",
+        dbt_target=os.environ.get("SCORECARD_DBT_TARGET", "duckdb"),
+    )
