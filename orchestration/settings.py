@@ -70,3 +70,25 @@ def get_settings() -> Settings:
         dbt_project_dir=REPO_ROOT / "dbt_project",
         dbt_target=os.environ.get("SCORECARD_DBT_TARGET", "duckdb"),
     )
+
+
+_DAGSTER_YAML = """\
+# Written by the scorecard warehouse. Telemetry is off for this instance.
+telemetry:
+  enabled: false
+"""
+
+
+def ensure_dagster_home(settings: Settings) -> Path:
+    """Create DAGSTER_HOME with telemetry disabled, export it, and return it.
+
+    A persistent instance (not an ephemeral one) keeps run history, so runs launched from the CLI
+    show up in ``scorecard dev``.
+    """
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(_DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

@@ -1,0 +1,112 @@
+"""The ``scorecard`` command line: parses arguments, calls the modules that do the work, prints."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.settings import ensure_dagster_home, get_settings
+
+app = typer.Typer(
+    name="scorecard",
+    help="Balanced Scorecard warehouse: demo data, ingestion, governed measures and the balance report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _parse_month(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a month; write it as YYYY-MM, e.g. 2026-10", param_hint=option)
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed and options give identical files.")] = 42,
+    months: Annotated[int, typer.Option(min=3, help="Months of history, ending with --end-month.")] = 36,
+    scale: Annotated[float, typer.Option(min=0.01, help="1 = a few thousand accounts; rows grow linearly.")] = 1.0,
+    end_month: Annotated[
+        str | None, typer.Option(help="Last month of history (YYYY-MM); default: the last closed month.")
+    ] = None,
+    defect: Annotated[
+        list[str] | None,
+        typer.Option("--defect", help="Inject a data defect (repeatable); see --list-defects."),
+    ] = None,
+    list_defects: Annotated[bool, typer.Option(help="List the defects that can be injected and exit.")] = False,
+    landing_dir: Annotated[
+        Path | None, typer.Option(help="Where to write the exports; default $SCORECARD_LANDING_DIR or ./landing.")
+    ] = None,
+) -> None:
+    """Generate the demo company's source-system exports into the landing directory."""
+    from orchestration.demo import DEFECTS, generate_demo
+
+    if list_defects:
+        table = Table("defect", "what it injects", title="Demo defects")
+        for name, description in DEFECTS.items():
+            table.add_row(name, description)
+        console.print(table)
+        return
+    target = landing_dir or get_settings().landing_dir
+    try:
+        summary = generate_demo(
+            target,
+            seed=seed,
+            months=months,
+            scale=scale,
+            end_month=_parse_month(end_month, "--end-month"),
+            defects=frozenset(defect or ()),
+        )
+    except ValueError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    table = Table("source table", "files", "rows", title=f"Demo exports written to {target}")
+    for name, stats in summary.tables.items():
+        table.add_row(name, f"{stats.files:,}", f"{stats.rows:,}")
+    console.print(table)
+
+
+@app.command()
+def run() -> None:
+    """Run the main job in process: validate config, ingest every source, build and test the warehouse."""
+    from orchestration.runner import run_main_job
+
+    settings = get_settings()
+    ensure_dagster_home(settings)
+    outcome = run_main_job(settings, console=console)
+    if not outcome.success:
+        err_console.print(f"[red]The run failed.[/red] {outcome.failure_message}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def dev(
+    port: Annotated[int, typer.Option(help="Port of the Dagster UI.")] = 3000,
+) -> None:
+    """Start the Dagster UI on 127.0.0.1 with this project's assets, jobs and schedules."""
+    settings = get_settings()
+    ensure_dagster_home(settings)
+    dagster = Path(sys.executable).with_name("dagster")
+    command = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.definitions"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    console.print(f"Dagster UI: http://127.0.0.1:{port}  (Ctrl+C stops it)")
+    raise typer.Exit(subprocess.call(command, env=dict(os.environ)))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,34 @@
+"""Shared fixtures: an isolated warehouse, landing zone and Dagster home per test session or test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import REPO_ROOT
+
+
+@pytest.fixture
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the warehouse, landing zone and Dagster home into tmp_path for one test."""
+    monkeypatch.setenv("SCORECARD_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("SCORECARD_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    return tmp_path
+
+
+@pytest.fixture
+def config_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of scorecard_config that a test may break without touching the repository."""
+    target = tmp_path / "scorecard_config"
+    shutil.copytree(REPO_ROOT / "scorecard_config", target)
+    monkeypatch.setenv("SCORECARD_CONFIG_DIR", str(target))
+    return target
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests must never report usage either.
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")

@@ -1,0 +1,43 @@
+"""The Dagster code location loads, and every job and schedule in it resolves."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.definitions import build_definitions
+from orchestration.ingestion import load_registry
+from orchestration.schedules import MAIN_JOB_NAME
+from orchestration.settings import get_settings
+
+
+def test_definitions_load_and_every_job_and_schedule_resolves(isolated_dirs):
+    defs = build_definitions(get_settings())
+    repo = defs.get_repository_def()
+    assert MAIN_JOB_NAME in {job.name for job in repo.get_all_jobs()}
+    for job in repo.get_all_jobs():
+        assert repo.get_job(job.name).graph is not None
+    for schedule in repo.schedule_defs:
+        assert repo.get_job(schedule.job_name) is not None
+    for sensor in repo.sensor_defs:
+        for target in sensor.targets:
+            assert repo.get_job(target.job_name) is not None
+
+
+def test_every_registry_table_is_an_asset_upstream_of_dbt(isolated_dirs):
+    settings = get_settings()
+    defs = build_definitions(settings)
+    graph = defs.resolve_asset_graph()
+    registry = load_registry(settings.sources_path)
+    raw_keys = {dg.AssetKey(["raw", system, table]) for system, table in registry.table_names()}
+    assert raw_keys <= set(graph.get_all_asset_keys())
+    # Each raw table feeds its staging model through the dbt source's meta.dagster.asset_key.
+    for key in raw_keys:
+        assert graph.get(key).child_keys, f"{key.to_user_string()} has no downstream dbt model"
+    # The config seeds are downstream of the validated config, never of raw YAML.
+    seed_parents = {
+        parent
+        for key in graph.get_all_asset_keys()
+        if key.path[0] == "config"
+        for parent in graph.get(key).parent_keys
+    }
+    assert seed_parents == {dg.AssetKey(["scorecard_config"])}
