@@ -1,0 +1,943 @@
+"""Loading one registry table's exports into ``raw.<system>__<table>``, with a quarantine for bad rows.
+
+How a file travels, all in set-based DuckDB SQL:
+
+1. Its sha256 is checked against the ledger ``raw._ingested_files``; an unchanged file is skipped.
+2. Its columns are compared with sources.yml (missing / unexpected / renamed / retyped columns stop
+   the file with ``SourceSchemaError``), then it is read with DuckDB's native reader into a temp
+   table ``_ingest_src`` under the declared column names: text for CSV, JSONL and databases, native
+   types for Parquet.
+3. ``_ingest_checked`` casts every value to its declared type and labels each row with the first
+   rule it breaks (``null_primary_key``, ``invalid_type``, ``null_required``,
+   ``duplicate_primary_key``), listing every failing column in a readable detail.
+4. In one transaction per file: good rows go to the raw table, labelled rows to ``raw._quarantine``,
+   and the file to the ledger; the counts must satisfy read = loaded + quarantined or nothing is kept.
+
+Database sources (sqlite, postgres) are extracted whole every run and follow the same path; their
+content hash is taken over the extracted rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
+
+RAW_SCHEMA = "raw"
+LOAD_COLUMNS = ("_source_file", "_source_row_number", "_load_id", "_loaded_at")
+
+# Quarantine rules in order of importance: a row is filed under the first one it breaks.
+RULE_NULL_PRIMARY_KEY = "null_primary_key"
+RULE_INVALID_TYPE = "invalid_type"
+RULE_NULL_REQUIRED = "null_required"
+RULE_DUPLICATE_PRIMARY_KEY = "duplicate_primary_key"
+
+_SQLITE_BATCH_ROWS = 50_000
+_HASH_CHUNK_BYTES = 1 << 20
+
+_DUCKDB_TYPES = {
+    "varchar": "VARCHAR",
+    "bigint": "BIGINT",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "timestamptz": "TIMESTAMP WITH TIME ZONE",
+}
+_INTEGER_TYPES = frozenset(
+    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+)
+_FLOAT_TYPES = frozenset({"FLOAT", "DOUBLE"})
+_TIMESTAMP_TYPES = frozenset({"TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"})
+
+_BOOKKEEPING_DDL = f"""
+CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA};
+CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._ingested_files (
+    load_id VARCHAR NOT NULL,
+    system VARCHAR NOT NULL,
+    "table" VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    file_bytes BIGINT NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_loaded BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    loaded_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._quarantine (
+    load_id VARCHAR NOT NULL,
+    system VARCHAR NOT NULL,
+    "table" VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_row_number BIGINT NOT NULL,
+    rule VARCHAR NOT NULL,
+    column_name VARCHAR,
+    detail VARCHAR NOT NULL,
+    raw_record VARCHAR NOT NULL,
+    quarantined_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._loads (
+    load_id VARCHAR NOT NULL,
+    system VARCHAR NOT NULL,
+    "table" VARCHAR NOT NULL,
+    started_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    finished_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    status VARCHAR NOT NULL,
+    files_read BIGINT NOT NULL,
+    files_skipped_unchanged BIGINT NOT NULL,
+    files_failed BIGINT NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_loaded BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    error VARCHAR
+);
+"""
+
+
+class IngestionError(Exception):
+    """A source could not be loaded; ``result`` holds what the rest of the table load did."""
+
+    result: TableLoadResult | None = None
+
+
+class SourceReadError(IngestionError):
+    """A source file or database could not be read at all (truncated, wrong encoding, wrong format...)."""
+
+
+class SourceSchemaError(IngestionError):
+    """A source's columns do not match sources.yml (missing, unexpected, renamed or retyped)."""
+
+
+@dataclass(frozen=True)
+class FileLoadDetail:
+    """What happened to one file (or one database extract) in a table load."""
+
+    source_file: str
+    status: Literal["loaded", "skipped_unchanged", "failed"]
+    file_sha256: str = ""
+    file_bytes: int = 0
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    quarantined_by_rule: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class TableLoadResult:
+    """The outcome of ``ingest_table`` for one registry table."""
+
+    load_id: str
+    system: str
+    table: str
+    raw_table: str
+    files: tuple[FileLoadDetail, ...]
+
+    def _sum(self, attribute: str) -> int:
+        return sum(getattr(detail, attribute) for detail in self.files)
+
+    @property
+    def files_read(self) -> int:
+        """Files read and loaded by this load (unchanged and failed files excluded)."""
+        return sum(detail.status == "loaded" for detail in self.files)
+
+    @property
+    def files_skipped_unchanged(self) -> int:
+        return sum(detail.status == "skipped_unchanged" for detail in self.files)
+
+    @property
+    def files_failed(self) -> int:
+        return sum(detail.status == "failed" for detail in self.files)
+
+    @property
+    def rows_read(self) -> int:
+        return self._sum("rows_read")
+
+    @property
+    def rows_loaded(self) -> int:
+        return self._sum("rows_loaded")
+
+    @property
+    def rows_quarantined(self) -> int:
+        return self._sum("rows_quarantined")
+
+    @property
+    def quarantined_by_rule(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for detail in self.files:
+            for rule, count in detail.quarantined_by_rule.items():
+                totals[rule] = totals.get(rule, 0) + count
+        return totals
+
+
+def new_load_id(suffix: str = "") -> str:
+    """A load id that sorts by time and stays unique: ``20250131T120000123456Z-ab12cd34`` (UTC)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{stamp}-{suffix or uuid.uuid4().hex[:8]}"
+
+
+def ensure_bookkeeping_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the ``raw`` schema, the file ledger, the quarantine and the load log if missing."""
+    con.execute(_BOOKKEEPING_DDL)
+
+
+def ingest_table(
+    con: duckdb.DuckDBPyConnection,
+    registry: SourceRegistry,
+    system: str,
+    table: str,
+    landing_dir: Path,
+    load_id: str,
+) -> TableLoadResult:
+    """Load every new or changed export of ``system.table`` into ``raw.<system>__<table>``.
+
+    Files are loaded one by one, each in its own transaction, so a drifted or unreadable file loads
+    nothing while the other files still load. If any file failed, the first failure is raised after
+    the others are done (``SourceSchemaError`` or ``SourceReadError``, listing every failed file),
+    with ``.result`` describing the whole load. The connection must not be inside a transaction; its
+    session time zone is set to UTC so text timestamps cast the same everywhere.
+    """
+    spec = registry.table(system, table)
+    started_at = datetime.now(UTC)
+    con.execute("SET TimeZone = 'UTC'")
+    ensure_bookkeeping_tables(con)
+    raw_table = _ensure_raw_table(con, system, table, spec)
+    load = _TableLoad(con, spec, system, table, raw_table, load_id)
+
+    details: list[FileLoadDetail] = []
+    errors: list[IngestionError] = []
+    if spec.is_database:
+        sources: list[Path | None] = [None]
+    else:
+        sources = list(spec.resolve_files(landing_dir))
+        if not sources:
+            errors.append(
+                SourceReadError(
+                    f"{system}.{table}: no file matches location {spec.location!r} under {landing_dir} — "
+                    "put the export there, set SCORECARD_LANDING_DIR, or fix `location` in sources.yml"
+                )
+            )
+    for source in sources:
+        label = _database_label(spec, landing_dir) if source is None else str(source)
+        try:
+            details.append(load.database(landing_dir) if source is None else load.file(source))
+        except IngestionError as error:
+            details.append(FileLoadDetail(source_file=label, status="failed", error=str(error)))
+            errors.append(error)
+
+    result = TableLoadResult(load_id, system, table, f"{RAW_SCHEMA}.{raw_table}", tuple(details))
+    error_text = "\n".join(str(error) for error in errors) or None
+    con.execute(
+        f"INSERT INTO {RAW_SCHEMA}._loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            system,
+            table,
+            started_at,
+            datetime.now(UTC),
+            "failed" if errors else "succeeded",
+            result.files_read,
+            result.files_skipped_unchanged,
+            result.files_failed,
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_quarantined,
+            error_text,
+        ],
+    )
+    if errors:
+        first = errors[0]
+        raised = (
+            first
+            if len(errors) == 1
+            else type(first)(
+                f"{len(errors)} sources of {system}.{table} failed to load:\n" + "\n".join(map(str, errors))
+            )
+        )
+        raised.result = result
+        if raised is first:
+            raise raised
+        raise raised from first
+    return result
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _duckdb_type(declared: str) -> str:
+    return _DUCKDB_TYPES.get(declared) or declared.upper()
+
+
+def _ensure_raw_table(con: duckdb.DuckDBPyConnection, system: str, table: str, spec: SourceTable) -> str:
+    """Create ``raw.<system>__<table>`` if missing, or add columns newly declared in sources.yml."""
+    name = raw_table_name(system, table)
+    existing = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ?",
+            [RAW_SCHEMA, name],
+        ).fetchall()
+    )
+    target = f"{RAW_SCHEMA}.{_ident(name)}"
+    if not existing:
+        columns = [f"{_ident(column)} {_duckdb_type(kind)}" for column, kind in spec.columns.items()]
+        columns += [
+            "_source_file VARCHAR NOT NULL",
+            "_source_row_number BIGINT NOT NULL",
+            "_load_id VARCHAR NOT NULL",
+            "_loaded_at TIMESTAMP WITH TIME ZONE NOT NULL",
+        ]
+        con.execute(f"CREATE TABLE {target} ({', '.join(columns)})")
+        # A fresh table holds nothing, so the ledger must not claim its files are loaded: this is what
+        # makes "drop the raw table to reload it" work.
+        con.execute(
+            f'DELETE FROM {RAW_SCHEMA}._ingested_files WHERE system = ? AND "table" = ?', [system, table]
+        )
+        return name
+    for column, kind in spec.columns.items():
+        wanted = _duckdb_type(kind)
+        if column not in existing:
+            con.execute(f"ALTER TABLE {target} ADD COLUMN {_ident(column)} {wanted}")
+        elif existing[column] != wanted:
+            raise SourceSchemaError(
+                f"{target}.{column} is {existing[column]} in the warehouse but sources.yml now declares "
+                f"{kind} — drop {target} (DROP TABLE {target}) so every file reloads with the new type, "
+                "or restore the old type in sources.yml"
+            )
+    return name
+
+
+def _database_label(spec: SourceTable, landing_dir: Path) -> str:
+    if spec.format == "sqlite":
+        return f"sqlite:{spec.database_path(landing_dir)}#{spec.table}"
+    return f"postgres:{_redact_conninfo(spec.location)}#{spec.table}"
+
+
+def _redact_conninfo(conninfo: str) -> str:
+    """A libpq connection string fit for logs: passwords replaced in both key=value and URI forms."""
+    redacted = re.sub(r"(password\s*=\s*)(\S+)", r"\1***", conninfo, flags=re.IGNORECASE)
+    return re.sub(r"(://[^:/@]+:)([^@]+)(@)", r"\1***\3", redacted)
+
+
+def _file_fingerprint(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _read_error(source: str, source_format: str, error: Exception) -> SourceReadError:
+    """Turn a DuckDB / sqlite reader error into a message that says what is wrong and what to do."""
+    said = str(error).strip()
+    lowered = said.lower()
+    if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
+        hint = (
+            "it is not UTF-8 encoded — re-export it as UTF-8, or declare its encoding in sources.yml "
+            "(encoding: latin-1 or utf-16, csv only)"
+        )
+    elif source_format == "parquet" and ("magic bytes" in lowered or "too small" in lowered):
+        hint = "it is not a Parquet file (or it is truncated) — re-export it as Parquet, or fix `format`"
+    elif source_format == "jsonl" and "json" in lowered:
+        hint = (
+            "a line is not a complete JSON object (the file may be truncated) — "
+            "re-export the complete file as one JSON object per line"
+        )
+    elif source_format == "csv":
+        hint = (
+            "a row does not parse as CSV (unterminated quote, missing or extra fields: the file may be "
+            "truncated) — re-export the complete file, comma-separated with a header row"
+        )
+    else:
+        hint = f"check that it is a complete {source_format} export"
+    first_lines = " | ".join(line.strip() for line in said.splitlines()[:3] if line.strip())
+    return SourceReadError(
+        f"{source}: cannot be read as {source_format}: {hint}. (DuckDB: {first_lines[:400]})"
+    )
+
+
+def _match_columns(
+    source: str, declared: list[str], found: list[str], *, how: str = "file"
+) -> dict[str, str]:
+    """Map each declared column to the name it has in the source, or raise ``SourceSchemaError``.
+
+    Names are matched ignoring case and surrounding spaces, as DuckDB identifiers are.
+    """
+    by_normal: dict[str, str] = {}
+    repeated = []
+    for name in found:
+        normal = name.strip().lower()
+        if normal in by_normal:
+            repeated.append(name)
+        by_normal[normal] = name
+    if repeated:
+        raise SourceSchemaError(
+            f"{source}: column(s) {', '.join(map(repr, repeated))} appear more than once in the {how} — "
+            "fix the export so every column name is unique"
+        )
+    missing = [column for column in declared if column not in by_normal]
+    unexpected = [by_normal[normal] for normal in by_normal if normal not in declared]
+    if missing and unexpected:
+        if len(missing) == 1 and len(unexpected) == 1:
+            raise SourceSchemaError(
+                f"{source}: column {missing[0]!r} is missing and {unexpected[0]!r} is unexpected — "
+                "it looks renamed; rename it back in the export or update sources.yml"
+            )
+        raise SourceSchemaError(
+            f"{source}: columns {', '.join(map(repr, missing))} are missing and "
+            f"{', '.join(map(repr, unexpected))} are unexpected — they look renamed; rename them back in "
+            "the export or update sources.yml"
+        )
+    if missing:
+        raise SourceSchemaError(
+            f"{source}: column(s) {', '.join(map(repr, missing))} declared in sources.yml are missing from "
+            f"the {how} — add them to the export, or remove them from sources.yml if the source dropped them"
+        )
+    if unexpected:
+        raise SourceSchemaError(
+            f"{source}: column(s) {', '.join(map(repr, unexpected))} are not declared in sources.yml — "
+            "add them to columns in sources.yml, or remove them from the export"
+        )
+    return {column: by_normal[column] for column in declared}
+
+
+def _parquet_compatible(declared: str, physical: str) -> bool:
+    """Whether a Parquet column's physical type can hold values of the declared type without guessing."""
+    if physical == '"NULL"':
+        return True
+    is_decimal = physical.startswith("DECIMAL")
+    if declared == "varchar":
+        return physical == "VARCHAR"
+    if declared == "bigint":
+        return physical in _INTEGER_TYPES or (is_decimal and physical.replace(" ", "").endswith(",0)"))
+    if declared == "double" or declared.startswith("decimal"):
+        return physical in _INTEGER_TYPES or physical in _FLOAT_TYPES or is_decimal
+    if declared == "boolean":
+        return physical == "BOOLEAN"
+    if declared == "date":
+        return physical == "DATE"
+    if declared == "timestamp":
+        return physical in _TIMESTAMP_TYPES or physical == "DATE"
+    if declared == "timestamptz":
+        return physical == "TIMESTAMP WITH TIME ZONE"
+    return False
+
+
+class _TableLoad:
+    """Loads the sources of one registry table; one instance per ``ingest_table`` call."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        spec: SourceTable,
+        system: str,
+        table: str,
+        raw_table: str,
+        load_id: str,
+    ) -> None:
+        self.con = con
+        self.spec = spec
+        self.system = system
+        self.table = table
+        self.target = f"{RAW_SCHEMA}.{_ident(raw_table)}"
+        self.load_id = load_id
+        self.declared = list(spec.columns)
+        # Text sources hold strings that are cast here; Parquet holds native types checked up front.
+        self.text_source = spec.format != "parquet"
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def _already_loaded(self, source_file: str, sha256: str) -> bool:
+        return (
+            self.con.execute(
+                f"SELECT count(*) FROM {RAW_SCHEMA}._ingested_files "
+                'WHERE system = ? AND "table" = ? AND source_file = ? AND file_sha256 = ?',
+                [self.system, self.table, source_file, sha256],
+            ).fetchone()[0]
+            > 0
+        )
+
+    def file(self, path: Path) -> FileLoadDetail:
+        """Load one export file, or skip it if this exact content was loaded from this path before."""
+        source_file = str(path)
+        sha256, size = _file_fingerprint(path)
+        if self._already_loaded(source_file, sha256):
+            return FileLoadDetail(source_file, "skipped_unchanged", sha256, size)
+        if size == 0:
+            raise SourceReadError(
+                f"{source_file}: the file is empty (not even a header row) — the export was probably "
+                "interrupted; re-export it, or delete it if the source has no data"
+            )
+        try:
+            # Materialised outside the load transaction: rows inserted inside one get provisional rowids,
+            # and the rowid of a committed CTAS is what numbers the rows in file order.
+            self._materialise_src(source_file, self._stage_file(path))
+        except IngestionError:
+            self._drop_temp_tables()
+            raise
+        return self._load_staged(source_file, sha256, size)
+
+    def database(self, landing_dir: Path) -> FileLoadDetail:
+        """Extract a database table in full and load it unless the extracted rows are unchanged."""
+        source_file = _database_label(self.spec, landing_dir)
+        size = 0
+        try:
+            if self.spec.format == "sqlite":
+                database = self.spec.database_path(landing_dir)
+                self._stage_sqlite(database, source_file)
+                size = database.stat().st_size
+            else:
+                self._stage_postgres(source_file)
+        except IngestionError:
+            self._drop_temp_tables()
+            raise
+        # Order-sensitive digest of the extract: a row hash per row, hashed again in row order.
+        sha256 = self.con.execute(
+            "SELECT sha256(coalesce(string_agg(md5(to_json(struct_pack("
+            + ", ".join(f"{_ident(c)} := {_ident(c)}" for c in self.declared)
+            + "))::VARCHAR), '' ORDER BY _source_row_number), '')) FROM _ingest_src"
+        ).fetchone()[0]
+        if self._already_loaded(source_file, sha256):
+            self._drop_temp_tables()
+            return FileLoadDetail(source_file, "skipped_unchanged", sha256, size)
+        return self._load_staged(source_file, sha256, size)
+
+    # -- staging: source -> _ingest_src (declared names, row numbers) --------------------------------
+
+    def _stage_file(self, path: Path) -> str:
+        """Check the file's columns and return the SELECT that reads it under the declared names."""
+        source = str(path)
+        fmt = self.spec.format
+        try:
+            if fmt == "csv":
+                reader = (
+                    "read_csv($file, all_varchar = true, header = true, delim = "
+                    f"{_literal(self.spec.delimiter)}, quote = '\"', escape = '\"', "
+                    f"encoding = {_literal(self.spec.encoding)})"
+                )
+                described = self.con.execute(f"DESCRIBE SELECT * FROM {reader}", {"file": source}).fetchall()
+                mapping = _match_columns(source, self.declared, [row[0] for row in described], how="header")
+                select = ", ".join(f"{_ident(mapping[c])} AS {_ident(c)}" for c in self.declared)
+                return f"SELECT {select} FROM {reader}"
+            if fmt == "jsonl":
+                self.con.execute(
+                    "CREATE OR REPLACE TEMP TABLE _ingest_json AS "
+                    "SELECT json FROM read_ndjson_objects($file)",
+                    {"file": source},
+                )
+                keys = [
+                    row[0]
+                    for row in self.con.execute(
+                        "SELECT DISTINCT unnest(json_keys(json)) FROM _ingest_json ORDER BY 1"
+                    ).fetchall()
+                ]
+                mapping = _match_columns(source, self.declared, keys, how="file (no line has the key)")
+                select = ", ".join(
+                    f"json ->> {_literal('$.' + _json_path_key(mapping[c]))} AS {_ident(c)}"
+                    for c in self.declared
+                )
+                return f"SELECT {select} FROM _ingest_json"
+            described = self.con.execute(
+                "DESCRIBE SELECT * FROM read_parquet($file)", {"file": source}
+            ).fetchall()
+        except duckdb.Error as error:
+            raise _read_error(source, fmt, error) from error
+        physical = {row[0]: row[1] for row in described}
+        mapping = _match_columns(source, self.declared, list(physical))
+        for column in self.declared:
+            declared_type = self.spec.columns[column]
+            found = physical[mapping[column]]
+            if not _parquet_compatible(declared_type, found):
+                raise SourceSchemaError(
+                    f"{source}: column {column!r} is {found} in the file but sources.yml declares "
+                    f"{declared_type} — it looks retyped; write it as {declared_type} in the export, "
+                    "or change its type in sources.yml"
+                )
+        select = ", ".join(f"{_ident(mapping[c])} AS {_ident(c)}" for c in self.declared)
+        return f"SELECT {select}, file_row_number FROM read_parquet($file, file_row_number = true)"
+
+    def _materialise_src(self, source: str, reader_select: str) -> None:
+        """Run the reader into ``_ingest_src``; row numbers are 1-based positions among the data rows."""
+        try:
+            if self.spec.format == "parquet":
+                self.con.execute(
+                    "CREATE OR REPLACE TEMP TABLE _ingest_src AS "
+                    f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _source_row_number "
+                    f"FROM ({reader_select})",
+                    {"file": source},
+                )
+            else:
+                # A CTAS keeps the reader's order (preserve_insertion_order), so rowid is the file position.
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE _ingest_read AS {reader_select}",
+                    {"file": source} if "$file" in reader_select else {},
+                )
+                self.con.execute(
+                    "CREATE OR REPLACE TEMP TABLE _ingest_src AS "
+                    "SELECT *, rowid + 1 AS _source_row_number FROM _ingest_read"
+                )
+                self.con.execute("DROP TABLE _ingest_read")
+        except duckdb.Error as error:
+            raise _read_error(source, self.spec.format, error) from error
+
+    def _stage_sqlite(self, database: Path, source_file: str) -> None:
+        """Extract a SQLite table into ``_ingest_src``: DuckDB's scanner if installed, else stdlib sqlite3."""
+        if not database.is_file():
+            raise SourceReadError(
+                f"{source_file}: the SQLite database {database} does not exist — put it there or fix "
+                "`location` in sources.yml"
+            )
+        if _extension_installed(self.con, "sqlite_scanner"):
+            self._stage_database_via_duckdb(
+                source_file,
+                attach=f"ATTACH {_literal(str(database))} AS _ingest_db (TYPE sqlite, READ_ONLY)",
+                qualified=f"_ingest_db.{_ident(str(self.spec.table))}",
+            )
+            return
+        try:
+            connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as error:
+            raise _read_error(source_file, "sqlite", error) from error
+        try:
+            table = str(self.spec.table)
+            found = [row[1] for row in connection.execute(f"PRAGMA table_info({_ident(table)})")]
+            if not found:
+                raise SourceReadError(
+                    f"{source_file}: the database has no table {table!r} — fix `table:` in sources.yml"
+                )
+            mapping = _match_columns(source_file, self.declared, found, how="table")
+            # Casting in SQLite gives Arrow one type per column even where SQLite mixes them per row.
+            select = ", ".join(f"CAST({_ident(mapping[c])} AS TEXT)" for c in self.declared)
+            order = " ORDER BY rowid" if _has_rowid(connection, table) else ""
+            cursor = connection.execute(f"SELECT {select} FROM {_ident(table)}{order}")
+            schema = pa.schema(
+                [pa.field(c, pa.string()) for c in self.declared]
+                + [pa.field("_source_row_number", pa.int64())]
+            )
+            reader = pa.RecordBatchReader.from_batches(schema, _sqlite_batches(cursor, schema))
+            self.con.register("_ingest_arrow", reader)
+            try:
+                self.con.execute("CREATE OR REPLACE TEMP TABLE _ingest_src AS SELECT * FROM _ingest_arrow")
+            finally:
+                self.con.unregister("_ingest_arrow")
+        except sqlite3.Error as error:
+            raise _read_error(source_file, "sqlite", error) from error
+        finally:
+            connection.close()
+
+    def _stage_postgres(self, source_file: str) -> None:
+        """Extract a PostgreSQL table through DuckDB's postgres extension, which must be installed."""
+        if not _extension_installed(self.con, "postgres_scanner"):
+            raise SourceReadError(
+                f"{source_file}: reading PostgreSQL needs DuckDB's postgres extension, which is not "
+                "installed and cannot be downloaded from this machine — run `INSTALL postgres` with DuckDB "
+                "on a machine with internet access and copy ~/.duckdb/extensions here, or export the "
+                "table to CSV/Parquet and declare it with format csv/parquet in sources.yml"
+            )
+        table = str(self.spec.table)
+        schema, _, name = table.rpartition(".")
+        qualified = f"_ingest_db.{_ident(schema or 'public')}.{_ident(name)}"
+        self._stage_database_via_duckdb(
+            source_file,
+            attach=f"ATTACH {_literal(self.spec.location)} AS _ingest_db (TYPE postgres, READ_ONLY)",
+            qualified=qualified,
+        )
+
+    def _stage_database_via_duckdb(self, source_file: str, attach: str, qualified: str) -> None:
+        try:
+            self.con.execute(attach)
+        except duckdb.Error as error:
+            raise _read_error(source_file, self.spec.format, error) from error
+        try:
+            found = [row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {qualified}").fetchall()]
+            mapping = _match_columns(source_file, self.declared, found, how="table")
+            select = ", ".join(f"CAST({_ident(mapping[c])} AS VARCHAR) AS {_ident(c)}" for c in self.declared)
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE _ingest_src AS "
+                f"SELECT {select}, row_number() OVER () AS _source_row_number FROM {qualified}"
+            )
+        except duckdb.Error as error:
+            raise _read_error(source_file, self.spec.format, error) from error
+        finally:
+            self.con.execute("DETACH DATABASE IF EXISTS _ingest_db")
+
+    # -- checking and loading ----------------------------------------------------------------------
+
+    def _typed_expression(self, column: str) -> tuple[str, str]:
+        """(value to cast, typed value) SQL for one column of ``_ingest_src``.
+
+        Text sources treat blank strings as missing for every type but varchar, and convert values
+        with a UTC offset to UTC for ``timestamp`` columns instead of dropping the offset.
+        """
+        declared = self.spec.columns[column]
+        source = _ident(column)
+        if not self.text_source:
+            return source, f"TRY_CAST({source} AS {_duckdb_type(declared)})"
+        if declared == "varchar":
+            return source, source
+        value = f"NULLIF(TRIM({source}), '')"
+        if declared == "bigint":
+            # TRY_CAST would round '12.7' to 13; only whole numbers are integers.
+            whole = f"regexp_full_match({value}, '[+-]?[0-9]+(\\.0*)?')"
+            typed = f"CASE WHEN {whole} THEN TRY_CAST({value} AS BIGINT) END"
+        elif declared == "timestamp":
+            typed = f"TRY_CAST(TRY_CAST({value} AS TIMESTAMP WITH TIME ZONE) AS TIMESTAMP)"
+        else:
+            typed = f"TRY_CAST({value} AS {_duckdb_type(declared)})"
+        return value, typed
+
+    def _missing_expression(self, column: str) -> str:
+        if self.text_source:
+            return f"NULLIF(TRIM(CAST({_ident(column)} AS VARCHAR)), '') IS NULL"
+        if self.spec.columns[column] == "varchar":
+            return f"NULLIF(TRIM({_ident(column)}), '') IS NULL"
+        return f"{_ident(column)} IS NULL"
+
+    def _check_retyped(self, source: str) -> None:
+        """Stop the file if a text column has values but not one of them casts to the declared type."""
+        checked = [c for c in self.declared if self.spec.columns[c] != "varchar"]
+        if not self.text_source or not checked:
+            return
+        aggregates = []
+        for column in checked:
+            value, typed = self._typed_expression(column)
+            aggregates += [f"count({value})", f"count({typed})", f"any_value({value})"]
+        counts = self.con.execute(f"SELECT {', '.join(aggregates)} FROM _ingest_src").fetchone()
+        for index, column in enumerate(checked):
+            present, cast, sample = counts[3 * index : 3 * index + 3]
+            if present > 0 and cast == 0:
+                declared = self.spec.columns[column]
+                raise SourceSchemaError(
+                    f"{source}: column {column!r} is declared {declared} but none of its {present:,} values "
+                    f"can be read as {declared} (e.g. {sample!r}) — it looks retyped; fix the export, or "
+                    "change its type in sources.yml"
+                )
+
+    def _build_checked(self) -> None:
+        """``_ingest_checked``: typed values plus the rule, column and detail for rows that fail."""
+        spec = self.spec
+        typed_columns, bad_names, bad_details = [], [], []
+        for column in self.declared:
+            value, typed = self._typed_expression(column)
+            typed_columns.append(f"{typed} AS {_ident(column)}")
+            if typed != value:
+                failed = f"({value}) IS NOT NULL AND ({typed}) IS NULL"
+                bad_names.append(f"CASE WHEN {failed} THEN {_literal(column)} END")
+                shown = value if self.text_source else f"CAST({value} AS VARCHAR)"
+                bad_details.append(
+                    f"CASE WHEN {failed} THEN {_literal(column + '=')} || {_quoted(shown)} || "
+                    f"{_literal(' is not a valid ' + spec.columns[column])} END"
+                )
+        null_pk = [
+            f"CASE WHEN {self._missing_expression(c)} THEN {_literal(c)} END" for c in spec.primary_key
+        ]
+        not_null = [c for c in spec.not_null if c not in spec.primary_key]
+        null_required = [f"CASE WHEN {self._missing_expression(c)} THEN {_literal(c)} END" for c in not_null]
+
+        def listed(items: list[str]) -> str:
+            return (
+                f"list_filter([{', '.join(items)}]::VARCHAR[], lambda x: x IS NOT NULL)"
+                if items
+                else "[]::VARCHAR[]"
+            )
+
+        key = ", ".join(_ident(c) for c in spec.primary_key)
+        key_names = ", ".join(spec.primary_key)
+        key_text = " || ', ' || ".join(_quoted(f"CAST({_ident(c)} AS VARCHAR)") for c in spec.primary_key)
+        self.con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _ingest_checked AS
+            WITH flagged AS (
+                SELECT
+                    _source_row_number,
+                    {", ".join(typed_columns)},
+                    {listed(null_pk)} AS _null_pk,
+                    {listed(bad_names)} AS _bad_type,
+                    {listed(bad_details)} AS _bad_type_detail,
+                    {listed(null_required)} AS _null_required
+                FROM _ingest_src
+            ),
+            ranked AS (
+                SELECT
+                    *,
+                    len(_null_pk) = 0 AND len(_bad_type) = 0 AND len(_null_required) = 0 AS _row_ok,
+                    -- Duplicates are counted among otherwise valid rows, so one good row per key survives.
+                    row_number() OVER (PARTITION BY _row_ok, {key} ORDER BY _source_row_number) AS _key_seen,
+                    min(_source_row_number) OVER (PARTITION BY _row_ok, {key}) AS _key_first_row
+                FROM flagged
+            )
+            SELECT
+                * EXCLUDE (_null_pk, _bad_type, _bad_type_detail, _null_required, _row_ok, _key_seen,
+                           _key_first_row),
+                CASE
+                    WHEN len(_null_pk) > 0 THEN {_literal(RULE_NULL_PRIMARY_KEY)}
+                    WHEN len(_bad_type) > 0 THEN {_literal(RULE_INVALID_TYPE)}
+                    WHEN len(_null_required) > 0 THEN {_literal(RULE_NULL_REQUIRED)}
+                    WHEN _key_seen > 1 THEN {_literal(RULE_DUPLICATE_PRIMARY_KEY)}
+                END AS _rule,
+                CASE
+                    WHEN len(_null_pk) > 0 THEN _null_pk[1]
+                    WHEN len(_bad_type) > 0 THEN _bad_type[1]
+                    WHEN len(_null_required) > 0 THEN _null_required[1]
+                    WHEN _key_seen > 1 THEN {_literal(key_names)}
+                END AS _column_name,
+                concat_ws('; ',
+                    CASE WHEN len(_null_pk) > 0
+                        THEN 'primary key column(s) empty: ' || array_to_string(_null_pk, ', ') END,
+                    CASE WHEN len(_bad_type) > 0 THEN array_to_string(_bad_type_detail, '; ') END,
+                    CASE WHEN len(_null_required) > 0
+                        THEN 'required column(s) empty: ' || array_to_string(_null_required, ', ') END,
+                    CASE WHEN _row_ok AND _key_seen > 1
+                        THEN {_literal(f"primary key ({key_names}) = (")} || {key_text}
+                             || ') already appears on row ' || _key_first_row || ' of this file' END
+                ) AS _detail
+            FROM ranked
+            """
+        )
+
+    def _drop_temp_tables(self) -> None:
+        for temp in ("_ingest_json", "_ingest_read", "_ingest_src", "_ingest_checked"):
+            self.con.execute(f"DROP TABLE IF EXISTS {temp}")
+
+    def _load_staged(self, source_file: str, sha256: str, size: int) -> FileLoadDetail:
+        """Check ``_ingest_src`` and move its rows into the raw table and quarantine, all or nothing.
+
+        The temp tables are dropped whatever happens, so a failed file leaves nothing behind.
+        """
+        con = self.con
+        loaded_at = datetime.now(UTC)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            self._check_retyped(source_file)
+            self._build_checked()
+            rows_read = con.execute("SELECT count(*) FROM _ingest_src").fetchone()[0]
+            columns = ", ".join(_ident(c) for c in self.declared)
+            rows_loaded = con.execute(
+                f"INSERT INTO {self.target} ({columns}, {', '.join(LOAD_COLUMNS)}) "
+                f"SELECT {columns}, ?, _source_row_number, ?, ? FROM _ingest_checked WHERE _rule IS NULL",
+                [source_file, self.load_id, loaded_at],
+            ).fetchone()[0]
+            record = (
+                "to_json(struct_pack("
+                + ", ".join(f"{_ident(c)} := s.{_ident(c)}" for c in self.declared)
+                + "))"
+            )
+            rows_quarantined = con.execute(
+                f"INSERT INTO {RAW_SCHEMA}._quarantine "
+                f"SELECT ?, ?, ?, ?, c._source_row_number, c._rule, c._column_name, c._detail, "
+                f"CAST({record} AS VARCHAR), ? "
+                "FROM _ingest_checked AS c JOIN _ingest_src AS s USING (_source_row_number) "
+                "WHERE c._rule IS NOT NULL",
+                [self.load_id, self.system, self.table, source_file, loaded_at],
+            ).fetchone()[0]
+            if rows_read != rows_loaded + rows_quarantined:
+                raise AssertionError(
+                    f"{source_file}: read {rows_read} rows but loaded {rows_loaded} and quarantined "
+                    f"{rows_quarantined} — the loader lost or duplicated rows; nothing from this file "
+                    "was kept"
+                )
+            by_rule = dict(
+                con.execute(
+                    "SELECT _rule, count(*) FROM _ingest_checked "
+                    "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1"
+                ).fetchall()
+            )
+            con.execute(
+                f"INSERT INTO {RAW_SCHEMA}._ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    self.load_id,
+                    self.system,
+                    self.table,
+                    source_file,
+                    sha256,
+                    size,
+                    rows_read,
+                    rows_loaded,
+                    rows_quarantined,
+                    loaded_at,
+                ],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            self._drop_temp_tables()
+        return FileLoadDetail(
+            source_file, "loaded", sha256, size, rows_read, rows_loaded, rows_quarantined, by_rule
+        )
+
+
+def _quoted(expression: str) -> str:
+    """SQL that renders a value for a message: quoted text, or ``null``."""
+    return f"coalesce('''' || ({expression}) || '''', 'null')"
+
+
+def _json_path_key(key: str) -> str:
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _extension_installed(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True if the extension is loaded or installed locally; never triggers a download."""
+    row = con.execute(
+        "SELECT loaded OR installed FROM duckdb_extensions() WHERE extension_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _has_rowid(connection: sqlite3.Connection, table: str) -> bool:
+    try:
+        connection.execute(f"SELECT rowid FROM {_ident(table)} LIMIT 0")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def _sqlite_batches(cursor: sqlite3.Cursor, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """Stream a sqlite3 cursor as Arrow batches of text columns plus a 1-based row number."""
+    offset = 0
+    width = len(schema) - 1
+    while rows := cursor.fetchmany(_SQLITE_BATCH_ROWS):
+        # zip(*rows) transposes the batch in C; Arrow then builds each column in one call.
+        columns = list(zip(*rows, strict=True)) if rows else [()] * width
+        arrays = [pa.array(column, type=pa.string()) for column in columns]
+        arrays.append(pa.array(np.arange(offset + 1, offset + len(rows) + 1, dtype=np.int64)))
+        offset += len(rows)
+        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+__all__ = [
+    "LOAD_COLUMNS",
+    "RAW_SCHEMA",
+    "RULE_DUPLICATE_PRIMARY_KEY",
+    "RULE_INVALID_TYPE",
+    "RULE_NULL_PRIMARY_KEY",
+    "RULE_NULL_REQUIRED",
+    "FileLoadDetail",
+    "IngestionError",
+    "SourceReadError",
+    "SourceSchemaError",
+    "TableLoadResult",
+    "ensure_bookkeeping_tables",
+    "ingest_table",
+    "new_load_id",
+]

@@ -1,0 +1,55 @@
+"""The one place that opens the DuckDB warehouse, and the Dagster resource that hands it out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+# Another process (dbt, the Dagster UI, a BI tool) may hold DuckDB's single-writer lock briefly;
+# waiting a little beats failing a whole run on a momentary overlap.
+_LOCK_RETRY_SECONDS = 30.0
+_LOCK_RETRY_INTERVAL = 0.5
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse at ``path`` with the project's session settings.
+
+    Creates the parent directory when writing. The session time zone is UTC so ``timestamptz``
+    values cast and print the same on every machine; DuckDB's spill directory sits beside the file
+    so large loads can exceed memory.
+    """
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + _LOCK_RETRY_SECONDS
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(_LOCK_RETRY_INTERVAL)
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET temp_directory = ?", [str(path.parent / ".duckdb_tmp")])
+    return con
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The working DuckDB warehouse file, for assets that read or write it."""
+
+    path: str
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection that is closed when the block ends, even on error."""
+        con = connect(Path(self.path), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
