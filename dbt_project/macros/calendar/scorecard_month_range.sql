@@ -1,0 +1,40 @@
+{#
+    The first and last month of the scorecard as SQL date expressions. The orchestration passes
+    vars scorecard_first_month / scorecard_last_month ('YYYY-MM' or 'YYYY-MM-DD'); without them the
+    range runs from the earliest month with billing data to the month before today. Values are
+    checked here because a var becomes SQL text.
+#}
+
+{% macro _checked_month_var(name) -%}
+    {%- set value = var(name, none) -%}
+    {%- if value is none or (value | string | trim) in ('', 'None', 'null') -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set text = value | string | trim -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$', text) -%}
+        {{ exceptions.raise_compiler_error(
+            "dbt var '" ~ name ~ "' is '" ~ text ~ "'; expected a month as YYYY-MM or YYYY-MM-DD "
+            ~ "(e.g. --vars '{" ~ name ~ ": 2025-03}')."
+        ) }}
+    {%- endif -%}
+    {%- if text | length == 7 -%}{%- set text = text ~ '-01' -%}{%- endif -%}
+    {{ return(text) }}
+{%- endmacro %}
+
+{% macro scorecard_first_month() -%}
+    {%- set value = _checked_month_var('scorecard_first_month') -%}
+    {%- if value is none -%}
+        (select min({{ month_start('event_at') }}) from {{ ref('stg_billing__subscription_events') }})
+    {%- else -%}
+        {{ month_start("cast('" ~ value ~ "' as date)") }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro scorecard_last_month() -%}
+    {%- set value = _checked_month_var('scorecard_last_month') -%}
+    {%- if value is none -%}
+        cast({{ dbt.dateadd('month', -1, month_start('current_date')) }} as date)
+    {%- else -%}
+        {{ month_start("cast('" ~ value ~ "' as date)") }}
+    {%- endif -%}
+{%- endmacro %}

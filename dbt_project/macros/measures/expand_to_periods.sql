@@ -1,0 +1,16 @@
+{#
+    Grain expansion: join monthly facts (a month_start column) to every period that contains the
+    month, at month, fiscal quarter and fiscal year grain. The aggregation helpers then group by
+    (period_grain, period_start), so each grain comes from the same definition.
+#}
+{% macro expand_to_periods(facts) -%}
+    select
+        facts.*,
+        periods.period_grain,
+        periods.period_start,
+        periods.is_first_month,
+        periods.is_last_month
+    from {{ facts }} as facts
+    inner join {{ ref('int_fiscal_periods') }} as periods
+        on facts.month_start = periods.month_start
+{%- endmacro %}

@@ -1,0 +1,35 @@
+{#
+    The standard measure shape, from the spine and an aggregated relation with columns
+    period_grain, period_start, team, region, customer_segment, numerator, denominator.
+      value_kind='ratio'      value = numerator / denominator (null when the denominator is 0)
+      value_kind='numerator'  value = numerator (flows, stocks, distributions); denominator null
+#}
+{% macro measure_result(measure_id, aggregated, segment_dimension, value_kind) -%}
+    {%- if value_kind not in ('ratio', 'numerator') -%}
+        {{ exceptions.raise_compiler_error("measure_result: value_kind must be 'ratio' or 'numerator', got '" ~ value_kind ~ "'") }}
+    {%- endif -%}
+    select
+        cast(spine.measure_id as {{ dbt.type_string() }}) as measure_id,
+        cast(spine.period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(spine.period_start as date) as period_start,
+        cast(spine.period_end as date) as period_end,
+        cast(spine.period_label as {{ dbt.type_string() }}) as period_label,
+        cast(spine.team as {{ dbt.type_string() }}) as team,
+        cast(spine.region as {{ dbt.type_string() }}) as region,
+        cast(spine.customer_segment as {{ dbt.type_string() }}) as customer_segment,
+        cast(results.numerator as {{ type_double() }}) as numerator,
+        {%- if value_kind == 'ratio' %}
+        cast(results.denominator as {{ type_double() }}) as denominator,
+        {{ ratio_value('results.numerator', 'results.denominator') }} as value
+        {%- else %}
+        cast(null as {{ type_double() }}) as denominator,
+        cast(results.numerator as {{ type_double() }}) as value
+        {%- endif %}
+    from ({{ measure_spine(measure_id, segment_dimension) }}) as spine
+    left join {{ aggregated }} as results
+        on spine.period_grain = results.period_grain
+        and spine.period_start = results.period_start
+        and spine.team = results.team
+        and spine.region = results.region
+        and spine.customer_segment = results.customer_segment
+{%- endmacro %}

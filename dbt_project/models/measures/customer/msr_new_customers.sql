@@ -1,0 +1,30 @@
+{{ config(meta={'measure_id': 'new_customers'}) }}
+
+-- Flow: accounts whose first subscription started in the period (a reactivated account is not new).
+with account_months as (
+    select
+        account_id,
+        month_start,
+        team,
+        region,
+        customer_segment,
+        is_new_customer
+    from {{ ref('int_account_months') }}
+),
+
+account_months_by_period as (
+    {{ expand_to_periods('account_months') | indent(4) }}
+),
+
+aggregated as (
+    select
+        period_grain,
+        period_start,
+        {{ segment_select('account') | indent(8) }},
+        {{ flow_count_distinct('case when is_new_customer then account_id end') }} as numerator,
+        cast(null as {{ type_double() }}) as denominator
+    from account_months_by_period
+    {{ segment_group_by('account') | indent(4) }}
+)
+
+{{ measure_result('new_customers', 'aggregated', 'account', 'numerator') }}

@@ -1,0 +1,28 @@
+with source as (
+    select * from {{ source('finance', 'cost_of_revenue') }}
+),
+
+renamed as (
+    select
+        cast(month as date) as cost_month,
+        cast(cost_category as {{ dbt.type_string() }}) as cost_category,
+        cast(amount as {{ dbt.type_numeric() }}) as amount,
+        cast(currency as {{ dbt.type_string() }}) as currency,
+        _load_id,
+        _loaded_at,
+        _source_row_number
+    from source
+),
+
+deduplicated as (
+    {{ latest_load_per_key('renamed', ['cost_month', 'cost_category']) | indent(4) }}
+)
+
+select
+    cost_month,
+    cost_category,
+    amount,
+    currency,
+    _load_id,
+    _loaded_at
+from deduplicated

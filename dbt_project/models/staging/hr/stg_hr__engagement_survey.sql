@@ -1,0 +1,30 @@
+with source as (
+    select * from {{ source('hr', 'engagement_survey') }}
+),
+
+renamed as (
+    select
+        cast(response_id as {{ dbt.type_string() }}) as response_id,
+        cast(employee_id as {{ dbt.type_string() }}) as employee_id,
+        cast(survey_id as {{ dbt.type_string() }}) as survey_id,
+        cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at,
+        cast(engagement_score as {{ dbt.type_bigint() }}) as engagement_score,
+        _load_id,
+        _loaded_at,
+        _source_row_number
+    from source
+),
+
+deduplicated as (
+    {{ latest_load_per_key('renamed', ['response_id']) | indent(4) }}
+)
+
+select
+    response_id,
+    employee_id,
+    survey_id,
+    submitted_at,
+    engagement_score,
+    _load_id,
+    _loaded_at
+from deduplicated

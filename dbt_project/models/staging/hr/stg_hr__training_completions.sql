@@ -1,0 +1,28 @@
+with source as (
+    select * from {{ source('hr', 'training_completions') }}
+),
+
+renamed as (
+    select
+        cast(completion_id as {{ dbt.type_string() }}) as completion_id,
+        cast(training_assignment_id as {{ dbt.type_string() }}) as training_assignment_id,
+        cast(completed_at as {{ dbt.type_timestamp() }}) as completed_at,
+        cast(score as {{ type_double() }}) as score,
+        _load_id,
+        _loaded_at,
+        _source_row_number
+    from source
+),
+
+deduplicated as (
+    {{ latest_load_per_key('renamed', ['completion_id']) | indent(4) }}
+)
+
+select
+    completion_id,
+    training_assignment_id,
+    completed_at,
+    score,
+    _load_id,
+    _loaded_at
+from deduplicated

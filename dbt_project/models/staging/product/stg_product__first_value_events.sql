@@ -1,0 +1,30 @@
+with source as (
+    select * from {{ source('product', 'first_value_events') }}
+),
+
+renamed as (
+    select
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(value_event as {{ dbt.type_string() }}) as value_event,
+        {{ to_utc_timestamp('occurred_at') }} as occurred_at,
+        _load_id,
+        _loaded_at,
+        _source_row_number
+    from source
+),
+
+deduplicated as (
+    {{ latest_load_per_key('renamed', ['event_id']) | indent(4) }}
+)
+
+select
+    event_id,
+    account_id,
+    user_id,
+    value_event,
+    occurred_at,
+    _load_id,
+    _loaded_at
+from deduplicated

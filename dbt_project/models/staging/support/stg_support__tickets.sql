@@ -1,0 +1,40 @@
+with source as (
+    select * from {{ source('support', 'tickets') }}
+),
+
+renamed as (
+    select
+        cast(ticket_id as {{ dbt.type_string() }}) as ticket_id,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(agent_id as {{ dbt.type_string() }}) as agent_id,
+        cast(channel as {{ dbt.type_string() }}) as channel,
+        cast(priority as {{ dbt.type_string() }}) as priority,
+        cast(opened_at as {{ dbt.type_timestamp() }}) as opened_at,
+        cast(first_response_at as {{ dbt.type_timestamp() }}) as first_response_at,
+        cast(resolved_at as {{ dbt.type_timestamp() }}) as resolved_at,
+        cast(contacts_to_resolution as {{ dbt.type_bigint() }}) as contacts_to_resolution,
+        cast(reopened as {{ dbt.type_boolean() }}) as is_reopened,
+        _load_id,
+        _loaded_at,
+        _source_row_number
+    from source
+),
+
+deduplicated as (
+    {{ latest_load_per_key('renamed', ['ticket_id']) | indent(4) }}
+)
+
+select
+    ticket_id,
+    account_id,
+    agent_id,
+    channel,
+    priority,
+    opened_at,
+    first_response_at,
+    resolved_at,
+    contacts_to_resolution,
+    is_reopened,
+    _load_id,
+    _loaded_at
+from deduplicated
