@@ -119,9 +119,7 @@ def _build_table_asset(
                     metadata=result_metadata(error.result) if error.result else {},
                     allow_retries=False,
                 ) from error
-            row_count = con.execute(f'SELECT count(*) FROM raw."{raw_table_name(system, table)}"').fetchone()[
-                0
-            ]
+            row_count = con.execute(f"SELECT count(*) FROM {result.raw_table}").fetchall()[0][0]
         if result.rows_quarantined:
             context.log.warning(
                 f"{result.rows_quarantined:,} row(s) of {system}.{table} quarantined "

@@ -350,7 +350,7 @@ def _read_error(source: str, source_format: str, error: Exception) -> SourceRead
     """Turn a DuckDB / sqlite reader error into a message that says what is wrong and what to do."""
     said = str(error).strip()
     lowered = said.lower()
-    if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
+    if "invalid unicode" in lowered or "not utf-8" in lowered or "byte sequence" in lowered:
         hint = (
             "it is not UTF-8 encoded — re-export it as UTF-8, or declare its encoding in sources.yml "
             "(encoding: latin-1 or utf-16, csv only)"
@@ -472,7 +472,7 @@ class _TableLoad:
                 f"SELECT count(*) FROM {RAW_SCHEMA}._ingested_files "
                 'WHERE system = ? AND "table" = ? AND source_file = ? AND file_sha256 = ?',
                 [self.system, self.table, source_file, sha256],
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             > 0
         )
 
@@ -515,7 +515,7 @@ class _TableLoad:
             "SELECT sha256(coalesce(string_agg(md5(to_json(struct_pack("
             + ", ".join(f"{_ident(c)} := {_ident(c)}" for c in self.declared)
             + "))::VARCHAR), '' ORDER BY _source_row_number), '')) FROM _ingest_src"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if self._already_loaded(source_file, sha256):
             self._drop_temp_tables()
             return FileLoadDetail(source_file, "skipped_unchanged", sha256, size)
@@ -614,7 +614,10 @@ class _TableLoad:
             )
             return
         try:
-            connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+            # DuckDB pulls the Arrow stream from its own worker thread; only one thread reads at a time.
+            connection = sqlite3.connect(
+                f"{database.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
         except sqlite3.Error as error:
             raise _read_error(source_file, "sqlite", error) from error
         try:
@@ -721,7 +724,7 @@ class _TableLoad:
         for column in checked:
             value, typed = self._typed_expression(column)
             aggregates += [f"count({value})", f"count({typed})", f"any_value({value})"]
-        counts = self.con.execute(f"SELECT {', '.join(aggregates)} FROM _ingest_src").fetchone()
+        counts = self.con.execute(f"SELECT {', '.join(aggregates)} FROM _ingest_src").fetchall()[0]
         for index, column in enumerate(checked):
             present, cast, sample = counts[3 * index : 3 * index + 3]
             if present > 0 and cast == 0:
@@ -829,13 +832,13 @@ class _TableLoad:
         try:
             self._check_retyped(source_file)
             self._build_checked()
-            rows_read = con.execute("SELECT count(*) FROM _ingest_src").fetchone()[0]
+            rows_read = con.execute("SELECT count(*) FROM _ingest_src").fetchall()[0][0]
             columns = ", ".join(_ident(c) for c in self.declared)
             rows_loaded = con.execute(
                 f"INSERT INTO {self.target} ({columns}, {', '.join(LOAD_COLUMNS)}) "
                 f"SELECT {columns}, ?, _source_row_number, ?, ? FROM _ingest_checked WHERE _rule IS NULL",
                 [source_file, self.load_id, loaded_at],
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             record = (
                 "to_json(struct_pack("
                 + ", ".join(f"{_ident(c)} := s.{_ident(c)}" for c in self.declared)
@@ -848,7 +851,7 @@ class _TableLoad:
                 "FROM _ingest_checked AS c JOIN _ingest_src AS s USING (_source_row_number) "
                 "WHERE c._rule IS NOT NULL",
                 [self.load_id, self.system, self.table, source_file, loaded_at],
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if rows_read != rows_loaded + rows_quarantined:
                 raise AssertionError(
                     f"{source_file}: read {rows_read} rows but loaded {rows_loaded} and quarantined "
@@ -898,10 +901,10 @@ def _json_path_key(key: str) -> str:
 
 def _extension_installed(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """True if the extension is loaded or installed locally; never triggers a download."""
-    row = con.execute(
+    found = con.execute(
         "SELECT loaded OR installed FROM duckdb_extensions() WHERE extension_name = ?", [name]
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(found and found[0][0])
 
 
 def _has_rowid(connection: sqlite3.Connection, table: str) -> bool:
