@@ -1,0 +1,586 @@
+"""Compiling a validated config into dbt seed CSVs: the only route config takes into the warehouse.
+
+``compile_config`` writes one ``cfg_*.csv`` per table into ``dbt_project/seeds/config/`` (git-ignored,
+rewritten every run); ``render_seed_properties`` produces the committed
+``dbt_project/seeds/_config__seeds.yml`` (descriptions and explicit column types) from the same
+table specs, so the two cannot drift.
+
+Output is deterministic: rows in config order (or sorted where config order means nothing), numbers
+in a fixed notation, no timestamps; unchanged config gives byte-identical seeds. Values are written
+with the csv module as data: no config string is ever placed in SQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orchestration.config.models import ScorecardConfig, SegmentDimension
+from orchestration.config.periods import parse_period
+from orchestration.config.targets import expand_target, segment_key
+
+# Logical column types → the type text dbt puts in the seed's CREATE TABLE. Seed properties are
+# rendered with `target` but without dbt's macros, so the few spellings that differ are chosen by
+# adapter: Spark/Databricks say `string` and `double`, DuckDB/PostgreSQL/most SQL engines `varchar`
+# and `double precision`; `integer` and `date` are the same everywhere.
+_SPARK_LIKE = "target.type in ('spark', 'databricks')"
+COLUMN_TYPES = {
+    "text": "{{ 'string' if " + _SPARK_LIKE + " else 'varchar' }}",
+    "integer": "integer",
+    "double": "{{ 'double' if " + _SPARK_LIKE + " else 'double precision' }}",
+    "date": "date",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SeedSpec:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+
+
+def _c(name: str, type_: str, description: str) -> Column:
+    return Column(name, type_, description)
+
+
+_SEGMENT_COLUMNS = (
+    _c("team", "text", "Team filter ('all' when not filtered by team)."),
+    _c("region", "text", "Region filter ('all' when not filtered by region)."),
+    _c("customer_segment", "text", "Customer-segment filter ('all' when not filtered by segment)."),
+)
+
+SEEDS: tuple[SeedSpec, ...] = (
+    SeedSpec(
+        "cfg_settings",
+        "The company and its calendar: one row.",
+        (
+            _c("company_name", "text", "Company name."),
+            _c("strategy_statement", "text", "The strategy in one plain-language statement."),
+            _c("fiscal_year_start_month", "integer", "First calendar month (1-12) of the fiscal year."),
+            _c("reporting_currency", "text", "ISO 4217 code of the currency amounts are reported in."),
+            _c("config_version", "text", "sha256 of the validated config; changes whenever the config does."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_perspectives",
+        "Balanced-scorecard perspectives, in display order (1 = top of the strategy map).",
+        (
+            _c("perspective_id", "text", "Perspective id."),
+            _c("perspective_name", "text", "Display name."),
+            _c("description", "text", "The question the perspective answers."),
+            _c("display_order", "integer", "1 for the top band (financial) … n for the bottom (learning)."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_objectives",
+        "Strategic objectives, each in one perspective.",
+        (
+            _c("objective_id", "text", "Objective id."),
+            _c("objective_name", "text", "Display name."),
+            _c("perspective_id", "text", "Perspective the objective belongs to."),
+            _c("owner", "text", "Accountable person and role."),
+            _c("description", "text", "What must go right."),
+            _c("display_order", "integer", "Order of the objective in the config."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_strategy_links",
+        "Strategy-map links: each a cause-and-effect assumption between two objectives.",
+        (
+            _c("link_id", "text", "Link id: <cause>__to__<effect>."),
+            _c("cause_objective_id", "text", "The driving objective."),
+            _c("effect_objective_id", "text", "The objective it should move."),
+            _c("assumption", "text", "Why the cause should move the effect, in words."),
+            _c("lag_months", "integer", "Expected delay in months before the effect shows."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_measures",
+        "Governed measures: one row per measure; each has exactly one dbt model under models/measures/.",
+        (
+            _c("measure_id", "text", "Measure id; the dbt measure model's meta.measure_id."),
+            _c("measure_name", "text", "Plain-language name."),
+            _c("definition", "text", "Plain-language definition of the current computation."),
+            _c("objective_id", "text", "Objective the measure shows progress on."),
+            _c("perspective_id", "text", "Perspective of that objective."),
+            _c("owner", "text", "Accountable person and role."),
+            _c("unit", "text", "Unit (percent values are fractions: 0.87 = 87%)."),
+            _c("direction", "text", "higher_is_better or lower_is_better."),
+            _c("indicator_type", "text", "leading (a driver) or lagging (an outcome)."),
+            _c("frequency", "text", "monthly or quarterly (fiscal quarters)."),
+            _c("measure_type", "text", "flow, stock, ratio, distribution or derived."),
+            _c("weight", "double", "Weight in objective roll-ups."),
+            _c("effective_from", "date", "First day the measure applies."),
+            _c("retired_on", "date", "Day the measure stopped applying (empty while in use)."),
+            _c("data_sources", "text", "Comma-separated system.table names from sources.yml."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_measure_versions",
+        "Definition history of each measure; the row with no effective_to is the current definition.",
+        (
+            _c("measure_id", "text", "Measure id."),
+            _c("version_number", "integer", "1 for the oldest definition, increasing."),
+            _c("effective_from", "date", "First day this definition applied."),
+            _c("effective_to", "date", "Last day this definition applied (empty for the current one)."),
+            _c("definition", "text", "The definition in force in that range."),
+            _c("change_note", "text", "Why the definition changed (empty for the first)."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_targets",
+        "Targets: one row per measure x segment x period for absolute and annual (phased) targets, and "
+        "one rule row per relative target (period columns empty) that the warehouse evaluates against "
+        "its baseline for every period starting between effective_from and effective_to.",
+        (
+            _c("target_id", "text", "Row id: <measure_id>__<target index>__<row number>."),
+            _c("measure_id", "text", "Measure id."),
+            *_SEGMENT_COLUMNS,
+            _c("grain", "text", "month or quarter (the measure's frequency)."),
+            _c("target_kind", "text", "absolute, annual or relative."),
+            _c("period_start", "date", "First day of the period (empty for relative rules)."),
+            _c("period_end", "date", "Last day of the period (empty for relative rules)."),
+            _c("target_value", "double", "Target for the period (empty for relative rules)."),
+            _c("baseline", "text", "Relative rules: same_period_last_year or previous_period."),
+            _c("change_type", "text", "Relative rules: relative (x (1 + change)) or absolute (+ change)."),
+            _c("change_value", "double", "Relative rules: the change applied to the baseline's actual."),
+            _c("effective_from", "date", "First day of the first period the configured target covers."),
+            _c("effective_to", "date", "Last day of the last period it covers (empty: open-ended)."),
+            _c("rationale", "text", "Why the target is what it is."),
+            _c("config_entry", "text", "Where the target is configured, e.g. targets.arr[1]."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_thresholds",
+        "Status thresholds per measure (defaults resolved). Attainment is actual/target when higher is "
+        "better and target/actual when lower is better.",
+        (
+            _c("measure_id", "text", "Measure id."),
+            _c("at_risk_below", "double", "Attainment below this is at_risk."),
+            _c("off_track_below", "double", "Attainment below this is off_track."),
+            _c("threshold_source", "text", "default or measure (a per-measure override)."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_initiatives",
+        "Initiatives: funded projects meant to move objectives.",
+        (
+            _c("initiative_id", "text", "Initiative id."),
+            _c("initiative_name", "text", "Display name."),
+            _c("owner", "text", "Accountable person and role."),
+            _c("start_date", "date", "Start date."),
+            _c("end_date", "date", "Planned or actual end date."),
+            _c("status", "text", "planned, in_progress, on_hold, completed or cancelled."),
+            _c("budget", "double", "Budget in the reporting currency (empty if not given)."),
+            _c("description", "text", "What the initiative does."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_initiative_objectives",
+        "Which objectives each initiative serves (one row per pair).",
+        (
+            _c("initiative_id", "text", "Initiative id."),
+            _c("objective_id", "text", "Objective the initiative serves."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_scorecards",
+        "Scorecards: the corporate one (no parent) and its cascades with their segment filters.",
+        (
+            _c("scorecard_id", "text", "Scorecard id."),
+            _c("scorecard_name", "text", "Display name."),
+            _c("owner", "text", "Accountable person and role."),
+            _c("scorecard_level", "text", "Level in the organisation (corporate, division, team …)."),
+            _c("description", "text", "What the scorecard is for."),
+            _c(
+                "parent_scorecard_id", "text", "Scorecard this one rolls up to (empty for the corporate one)."
+            ),
+            *_SEGMENT_COLUMNS,
+            _c("display_order", "integer", "Order in the config."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_scorecard_measures",
+        "Scorecard x measure, with the scorecard's segment filter: which slice of measure_values each "
+        "scorecard shows.",
+        (
+            _c("scorecard_id", "text", "Scorecard id."),
+            _c("measure_id", "text", "Measure id."),
+            _c("objective_id", "text", "Objective of the measure (corporate objectives are shared)."),
+            _c("perspective_id", "text", "Perspective of that objective."),
+            *_SEGMENT_COLUMNS,
+            _c("weight", "double", "Weight of the measure in roll-ups."),
+            _c("display_order", "integer", "Order of the measure on the scorecard."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_segment_values",
+        "Declared segment values cascades may filter on.",
+        (
+            _c("segment_dimension", "text", "team, region or customer_segment."),
+            _c("segment_value", "text", "A value of that dimension."),
+            _c("display_order", "integer", "Order in the config."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_review_cadence",
+        "How often the strategy review meets: one row.",
+        (
+            _c("review_frequency", "text", "monthly or quarterly."),
+            _c("description", "text", "Who reviews what, when."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_reviews",
+        "Strategy review records: one row per meeting.",
+        (
+            _c("review_id", "text", "Review id."),
+            _c("scorecard_id", "text", "Scorecard reviewed."),
+            _c("period_label", "text", "Period reviewed as configured (2026-09, FY2027-Q2)."),
+            _c("period_grain", "text", "month or quarter."),
+            _c("period_start", "date", "First day of the period reviewed."),
+            _c("period_end", "date", "Last day of the period reviewed."),
+            _c("review_date", "date", "Date of the meeting."),
+            _c("chair", "text", "Who chaired it."),
+            _c("summary", "text", "What the review concluded."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_review_decisions",
+        "Decisions taken in each review.",
+        (
+            _c("review_id", "text", "Review id."),
+            _c("decision_number", "integer", "1, 2, … within the review."),
+            _c("decision", "text", "The decision."),
+            _c("owner", "text", "Who owns it."),
+            _c("objective_id", "text", "Objective it concerns (may be empty)."),
+            _c("measure_id", "text", "Measure it concerns (may be empty)."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_review_actions",
+        "Actions agreed in reviews, with owner, due date and status (overdue = open past its due date).",
+        (
+            _c("action_id", "text", "Action id (unique across reviews)."),
+            _c("review_id", "text", "Review that agreed it."),
+            _c("action", "text", "What is to be done."),
+            _c("owner", "text", "Who does it."),
+            _c("due_date", "date", "When it is due."),
+            _c("status", "text", "open, in_progress, done or cancelled."),
+            _c("objective_id", "text", "Objective it concerns (may be empty)."),
+            _c("measure_id", "text", "Measure it concerns (may be empty)."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_failed_assumptions",
+        "Strategy-map links a review judged not to hold, with the evidence in words.",
+        (
+            _c("review_id", "text", "Review id."),
+            _c("link_id", "text", "The strategy-map link (<cause>__to__<effect>)."),
+            _c("cause_objective_id", "text", "Cause objective of the link."),
+            _c("effect_objective_id", "text", "Effect objective of the link."),
+            _c("note", "text", "What the data showed."),
+        ),
+    ),
+)
+SEED_NAMES = tuple(spec.name for spec in SEEDS)
+
+
+def _cell(value: Any) -> str:
+    """One CSV cell: empty for None, ISO dates, numbers in a fixed plain notation, text as is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+        return "0" if text in {"", "-0"} else text
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _segment(segment: dict[SegmentDimension, str]) -> tuple[str, str, str]:
+    return segment_key(segment)
+
+
+def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
+    """Rows of every ``cfg_*`` table, in a stable order (column order as in ``SEEDS``)."""
+    company = config.company
+    fy_start = company.fiscal_year_start_month
+    objectives = {objective.id: objective for objective in config.objectives}
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+
+    tables["cfg_settings"] = [
+        (
+            company.name,
+            company.strategy_statement,
+            company.fiscal_year_start_month,
+            company.reporting_currency,
+            config.config_version,
+        )
+    ]
+    tables["cfg_perspectives"] = [
+        (p.id, p.name, p.description, order) for order, p in enumerate(config.perspectives, start=1)
+    ]
+    tables["cfg_objectives"] = [
+        (o.id, o.name, o.perspective, o.owner, o.description, order)
+        for order, o in enumerate(config.objectives, start=1)
+    ]
+    tables["cfg_strategy_links"] = [
+        (link.link_id, link.cause, link.effect, link.assumption, link.lag_months)
+        for link in config.strategy_map
+    ]
+    tables["cfg_measures"] = [
+        (
+            m.id,
+            m.name,
+            m.definition,
+            m.objective,
+            objectives[m.objective].perspective,
+            m.owner,
+            m.unit,
+            m.direction.value,
+            m.indicator_type.value,
+            m.frequency.value,
+            m.measure_type.value,
+            float(m.weight),
+            m.effective_from,
+            m.retired_on,
+            ",".join(m.data_sources),
+        )
+        for m in config.measures
+    ]
+
+    versions: list[tuple[Any, ...]] = []
+    for m in config.measures:
+        history = sorted(m.previous_versions, key=lambda version: version.effective_from)
+        for number, version in enumerate(history, start=1):
+            versions.append(
+                (
+                    m.id,
+                    number,
+                    version.effective_from,
+                    version.effective_to,
+                    version.definition,
+                    version.change_note,
+                )
+            )
+        current_from = history[-1].effective_to + timedelta(days=1) if history else m.effective_from
+        last_day = m.retired_on - timedelta(days=1) if m.retired_on else None
+        change_note = history[-1].change_note if history else ""
+        versions.append((m.id, len(history) + 1, current_from, last_day, m.definition, change_note))
+    tables["cfg_measure_versions"] = versions
+
+    targets: list[tuple[Any, ...]] = []
+    for m in config.measures:
+        for index, target in enumerate(config.targets.get(m.id, [])):
+            rows = expand_target(m, target, index, fy_start)
+            for number, row in enumerate(rows, start=1):
+                targets.append(
+                    (
+                        f"{m.id}__{index}__{number}",
+                        m.id,
+                        *row.segment,
+                        row.grain.value,
+                        row.kind,
+                        row.period.start if row.period else None,
+                        row.period.end if row.period else None,
+                        float(row.value) if row.value is not None else None,
+                        row.baseline,
+                        row.change_type,
+                        float(row.change) if row.change is not None else None,
+                        row.effective_from,
+                        row.effective_to,
+                        row.rationale,
+                        f"targets.{m.id}[{index}]",
+                    )
+                )
+    tables["cfg_targets"] = targets
+
+    default = config.thresholds.default
+    tables["cfg_thresholds"] = [
+        (
+            m.id,
+            float(config.thresholds.measures.get(m.id, default).at_risk_below),
+            float(config.thresholds.measures.get(m.id, default).off_track_below),
+            "measure" if m.id in config.thresholds.measures else "default",
+        )
+        for m in config.measures
+    ]
+
+    tables["cfg_initiatives"] = [
+        (i.id, i.name, i.owner, i.start_date, i.end_date, i.status.value, i.budget, i.description)
+        for i in config.initiatives
+    ]
+    tables["cfg_initiative_objectives"] = [(i.id, o) for i in config.initiatives for o in i.objectives]
+
+    tables["cfg_scorecards"] = [
+        (s.id, s.name, s.owner, s.level, s.description, s.parent, *_segment(s.segment), order)
+        for order, s in enumerate(config.scorecards, start=1)
+    ]
+    scorecard_measures: list[tuple[Any, ...]] = []
+    for s in config.scorecards:
+        for order, measure_id in enumerate(config.scorecard_measure_ids(s), start=1):
+            m = config.measure(measure_id)
+            scorecard_measures.append(
+                (
+                    s.id,
+                    m.id,
+                    m.objective,
+                    objectives[m.objective].perspective,
+                    *_segment(s.segment),
+                    float(m.weight),
+                    order,
+                )
+            )
+    tables["cfg_scorecard_measures"] = scorecard_measures
+
+    tables["cfg_segment_values"] = [
+        (dimension.value, value, order)
+        for dimension in SegmentDimension
+        for order, value in enumerate(config.segments.get(dimension, []), start=1)
+    ]
+    tables["cfg_review_cadence"] = [
+        (config.review_cadence.frequency.value, config.review_cadence.description)
+    ]
+
+    reviews: list[tuple[Any, ...]] = []
+    decisions: list[tuple[Any, ...]] = []
+    actions: list[tuple[Any, ...]] = []
+    failed: list[tuple[Any, ...]] = []
+    for r in config.reviews:
+        period = parse_period(r.period, fy_start)
+        reviews.append(
+            (
+                r.id,
+                r.scorecard,
+                period.label,
+                period.grain.value,
+                period.start,
+                period.end,
+                r.review_date,
+                r.chair,
+                r.summary,
+            )
+        )
+        for number, d in enumerate(r.decisions, start=1):
+            decisions.append((r.id, number, d.decision, d.owner, d.objective, d.measure))
+        for a in r.actions:
+            actions.append(
+                (a.id, r.id, a.action, a.owner, a.due_date, a.status.value, a.objective, a.measure)
+            )
+        for f in r.failed_assumptions:
+            failed.append((r.id, f.link_id, f.cause, f.effect, f.note))
+    tables["cfg_reviews"] = reviews
+    tables["cfg_review_decisions"] = decisions
+    tables["cfg_review_actions"] = actions
+    tables["cfg_failed_assumptions"] = failed
+    return tables
+
+
+def render_csv(spec: SeedSpec, rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text of one table: header then rows, ``\\n`` line ends, quoting by the csv module."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([column.name for column in spec.columns])
+    for row in rows:
+        if len(row) != len(spec.columns):
+            raise ValueError(f"{spec.name}: a row has {len(row)} values for {len(spec.columns)} columns")
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def compile_config(config: ScorecardConfig, seeds_dir: Path) -> list[Path]:
+    """Write every ``cfg_*.csv`` into ``seeds_dir`` and return their paths (in ``SEEDS`` order).
+
+    Files are only rewritten when their content changes (so dbt and file watchers see no churn), and
+    ``cfg_*.csv`` files no longer produced are removed.
+    """
+    seeds_dir = Path(seeds_dir)
+    seeds_dir.mkdir(parents=True, exist_ok=True)
+    tables = build_tables(config)
+    written: list[Path] = []
+    for spec in SEEDS:
+        path = seeds_dir / f"{spec.name}.csv"
+        text = render_csv(spec, tables[spec.name])
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8", newline="")
+        written.append(path)
+    for stale in sorted(seeds_dir.glob("cfg_*.csv")):
+        if stale not in written:
+            stale.unlink()
+    return written
+
+
+def render_seed_properties() -> str:
+    """Text of ``dbt_project/seeds/_config__seeds.yml``: every seed and column described and typed."""
+    seeds = [
+        {
+            "name": spec.name,
+            "description": spec.description,
+            "config": {"column_types": {column.name: COLUMN_TYPES[column.type] for column in spec.columns}},
+            "columns": [{"name": column.name, "description": column.description} for column in spec.columns],
+        }
+        for spec in SEEDS
+    ]
+    header = (
+        "# Generated by orchestration/config/compile.py (render_seed_properties); do not edit by hand.\n"
+        "# The cfg_*.csv seeds under seeds/config/ are compiled from scorecard_config/*.yml after\n"
+        "# validation and are git-ignored; this file gives every seed and column a description and an\n"
+        "# explicit, adapter-portable type.\n"
+    )
+    body = yaml.safe_dump({"version": 2, "seeds": seeds}, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
+def write_seed_properties(path: Path) -> Path:
+    """Write the seed properties file (only when its content changes)."""
+    text = render_seed_properties()
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def compile_config_dir(config_dir: Path, dbt_project_dir: Path) -> list[Path]:
+    """Validate ``config_dir`` and compile it into ``dbt_project_dir``'s config seeds.
+
+    The one route from YAML to dbt: raises ``ConfigError`` (listing every error) before anything is
+    written, so dbt never reads config that skipped validation. Returns the CSV paths written, and
+    keeps ``seeds/_config__seeds.yml`` in step with the table specs.
+    """
+    from orchestration.config.loader import load_config
+
+    config = load_config(Path(config_dir))
+    seeds_root = Path(dbt_project_dir) / "seeds"
+    paths = compile_config(config, seeds_root / "config")
+    write_seed_properties(seeds_root / "_config__seeds.yml")
+    return paths
+
+
+__all__ = [
+    "SEEDS",
+    "SEED_NAMES",
+    "build_tables",
+    "compile_config",
+    "compile_config_dir",
+    "render_csv",
+    "render_seed_properties",
+    "write_seed_properties",
+]

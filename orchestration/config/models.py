@@ -1,0 +1,511 @@
+"""Typed models of ``scorecard_config/*.yml``.
+
+One model per YAML entry kind. The models check what one entry can check on its own (types, enums,
+identifiers, required fields, internal consistency); everything that needs several entries or files
+(references, duplicates, cycles, overlaps, periods) lives in ``validation.py`` so that every problem is
+reported at once with the file and the entry it concerns.
+
+Free text stays text: nothing here is ever interpolated into SQL. The compiler writes CSV data only,
+and every id is a lowercase snake_case identifier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+IDENTIFIER_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+DATA_SOURCE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+def _check_identifier(value: str) -> str:
+    if not IDENTIFIER_PATTERN.match(value):
+        raise ValueError(
+            f"`{value}` is not a valid id: use lowercase snake_case (a letter, then letters, digits or "
+            "underscores, at most 63 characters)"
+        )
+    return value
+
+
+def _check_data_source(value: str) -> str:
+    if not DATA_SOURCE_PATTERN.match(value):
+        raise ValueError(f"`{value}` is not a data source: write it as `system.table`, as in sources.yml")
+    return value
+
+
+def _check_currency(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError(f"`{value}` is not an ISO 4217 currency code: write three capital letters, e.g. USD")
+    return value
+
+
+Identifier = Annotated[str, AfterValidator(_check_identifier)]
+DataSourceRef = Annotated[str, AfterValidator(_check_data_source)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+class Direction(StrEnum):
+    higher_is_better = "higher_is_better"
+    lower_is_better = "lower_is_better"
+
+
+class IndicatorType(StrEnum):
+    leading = "leading"
+    lagging = "lagging"
+
+
+class Frequency(StrEnum):
+    monthly = "monthly"
+    quarterly = "quarterly"
+
+
+class MeasureType(StrEnum):
+    flow = "flow"
+    stock = "stock"
+    ratio = "ratio"
+    distribution = "distribution"
+    derived = "derived"
+
+
+class SegmentDimension(StrEnum):
+    """The segment columns every measure value carries (``'all'`` when not sliced)."""
+
+    team = "team"
+    region = "region"
+    customer_segment = "customer_segment"
+
+
+class TargetKind(StrEnum):
+    absolute = "absolute"
+    annual = "annual"
+    relative = "relative"
+
+
+class Phasing(StrEnum):
+    """How an annual target becomes per-period targets.
+
+    ``flat``: every period gets the annual value (ratios, levels). ``even``: the value is split equally
+    (flows). ``weights``: split in proportion to one weight per period (seasonal flows). ``linear``:
+    a straight path from ``start_value`` in the first period to the value in the last (stocks).
+    """
+
+    flat = "flat"
+    even = "even"
+    weights = "weights"
+    linear = "linear"
+
+
+class Baseline(StrEnum):
+    same_period_last_year = "same_period_last_year"
+    previous_period = "previous_period"
+
+
+class ChangeType(StrEnum):
+    """``relative``: target = baseline * (1 + change). ``absolute``: target = baseline + change."""
+
+    relative = "relative"
+    absolute = "absolute"
+
+
+class InitiativeStatus(StrEnum):
+    planned = "planned"
+    in_progress = "in_progress"
+    on_hold = "on_hold"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+class ActionStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class Status(StrEnum):
+    """A measure's or objective's status as the warehouse reports it."""
+
+    on_track = "on_track"
+    at_risk = "at_risk"
+    off_track = "off_track"
+    no_data = "no_data"
+    no_target = "no_target"
+    untrusted = "untrusted"
+
+
+class ConfigModel(BaseModel):
+    """Strict base: unknown keys are errors (they are usually typos), values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- strategy.yml ---------------------------------------------------------------------------------
+
+
+class Company(ConfigModel):
+    name: Text
+    strategy_statement: Text
+    fiscal_year_start_month: int = Field(ge=1, le=12)
+    reporting_currency: Annotated[str, AfterValidator(_check_currency)]
+
+
+class Perspective(ConfigModel):
+    id: Identifier
+    name: Text
+    description: OptionalText = ""
+
+
+class Objective(ConfigModel):
+    id: Identifier
+    name: Text
+    perspective: Identifier
+    owner: Text
+    description: OptionalText = ""
+
+
+class StrategyLink(ConfigModel):
+    """A cause-and-effect assumption between two objectives of the strategy map."""
+
+    cause: Identifier
+    effect: Identifier
+    assumption: Text
+    lag_months: int = Field(ge=0, le=36)
+
+    @property
+    def link_id(self) -> str:
+        """Stable id of the link, used by review records and the warehouse."""
+        return f"{self.cause}__to__{self.effect}"
+
+
+DEFAULT_PERSPECTIVES = (
+    Perspective(id="financial", name="Financial", description="How do we look to shareholders?"),
+    Perspective(id="customer", name="Customer", description="How do customers see us?"),
+    Perspective(id="internal_process", name="Internal process", description="What must we excel at?"),
+    Perspective(
+        id="learning_growth",
+        name="Learning and growth",
+        description="Can we continue to improve and create value?",
+    ),
+)
+
+
+class StrategyFile(ConfigModel):
+    version: Literal[1]
+    company: Company
+    perspectives: list[Perspective] = Field(default_factory=lambda: list(DEFAULT_PERSPECTIVES))
+    segments: dict[SegmentDimension, list[Identifier]] = Field(default_factory=dict)
+    objectives: list[Objective]
+    strategy_map: list[StrategyLink]
+
+
+# --- measures.yml ---------------------------------------------------------------------------------
+
+
+class MeasureVersion(ConfigModel):
+    """An earlier definition of a measure, kept so history is reported with the definition in force."""
+
+    effective_from: date
+    effective_to: date
+    definition: Text
+    change_note: Text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MeasureVersion:
+        if self.effective_to < self.effective_from:
+            raise ValueError(
+                f"effective_to {self.effective_to} is before effective_from {self.effective_from}"
+            )
+        return self
+
+
+class Measure(ConfigModel):
+    id: Identifier
+    name: Text
+    definition: Text
+    objective: Identifier
+    owner: Text
+    unit: Identifier
+    direction: Direction
+    indicator_type: IndicatorType
+    frequency: Frequency
+    measure_type: MeasureType
+    data_sources: list[DataSourceRef] = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+    effective_from: date
+    retired_on: date | None = None
+    slice_by: list[SegmentDimension] = Field(default_factory=lambda: list(SegmentDimension))
+    previous_versions: list[MeasureVersion] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _retired_after_start(self) -> Measure:
+        if self.retired_on is not None and self.retired_on <= self.effective_from:
+            raise ValueError(
+                f"retired_on {self.retired_on} is not after effective_from {self.effective_from}"
+            )
+        return self
+
+
+class MeasuresFile(ConfigModel):
+    version: Literal[1]
+    measures: list[Measure]
+
+
+# --- targets.yml ----------------------------------------------------------------------------------
+
+
+class ThresholdRule(ConfigModel):
+    """Attainment below which a measure is at risk / off track.
+
+    Attainment is direction-aware: actual ÷ target when higher is better, target ÷ actual when lower
+    is better; so 0.95 means "5% worse than target" in both directions.
+    """
+
+    at_risk_below: float = Field(gt=0, le=1.5)
+    off_track_below: float = Field(gt=0, le=1.5)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ThresholdRule:
+        if self.off_track_below >= self.at_risk_below:
+            raise ValueError(
+                f"off_track_below ({self.off_track_below}) must be lower than at_risk_below "
+                f"({self.at_risk_below})"
+            )
+        return self
+
+
+class Thresholds(ConfigModel):
+    default: ThresholdRule
+    measures: dict[Identifier, ThresholdRule] = Field(default_factory=dict)
+
+
+class _TargetBase(ConfigModel):
+    segment: dict[SegmentDimension, Identifier] = Field(default_factory=dict)
+    rationale: OptionalText = ""
+
+
+class AbsoluteTarget(_TargetBase):
+    """Either one ``value`` for every period ``from`` … ``to``, or a ``values`` map period → value."""
+
+    kind: Literal[TargetKind.absolute]
+    value: float | None = None
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+    values: dict[str, float] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> AbsoluteTarget:
+        ranged = self.value is not None or self.from_ is not None or self.to is not None
+        if ranged and self.values is not None:
+            raise ValueError("give either `value` with `from` and `to`, or a `values` map, not both")
+        if not ranged and self.values is None:
+            raise ValueError("give either `value` with `from` and `to`, or a `values` map of period: value")
+        if ranged and (self.value is None or self.from_ is None or self.to is None):
+            raise ValueError("a ranged absolute target needs all of `value`, `from` and `to`")
+        if self.values is not None and not self.values:
+            raise ValueError("`values` is empty: list at least one period: value")
+        return self
+
+
+class AnnualTarget(_TargetBase):
+    """A fiscal-year target phased into the measure's periods."""
+
+    kind: Literal[TargetKind.annual]
+    fiscal_year: str
+    value: float
+    phasing: Phasing
+    weights: list[float] | None = None
+    start_value: float | None = None
+
+    @model_validator(mode="after")
+    def _phasing_inputs(self) -> AnnualTarget:
+        if (self.phasing is Phasing.weights) != (self.weights is not None):
+            raise ValueError("`weights` is required with `phasing: weights` and only allowed with it")
+        if (self.phasing is Phasing.linear) != (self.start_value is not None):
+            raise ValueError("`start_value` is required with `phasing: linear` and only allowed with it")
+        if self.weights is not None and (any(w < 0 for w in self.weights) or sum(self.weights) <= 0):
+            raise ValueError("`weights` must be non-negative and add up to more than zero")
+        return self
+
+
+class RelativeTarget(_TargetBase):
+    """A rule the warehouse evaluates: the baseline period's actual, changed by ``change``."""
+
+    kind: Literal[TargetKind.relative]
+    baseline: Baseline
+    change: float
+    change_type: ChangeType = ChangeType.relative
+    from_: str = Field(alias="from")
+    to: str | None = None
+
+
+Target = Annotated[AbsoluteTarget | AnnualTarget | RelativeTarget, Field(discriminator="kind")]
+
+
+class TargetsFile(ConfigModel):
+    version: Literal[1]
+    thresholds: Thresholds
+    targets: dict[Identifier, list[Target]]
+
+
+# --- initiatives.yml ------------------------------------------------------------------------------
+
+
+class Initiative(ConfigModel):
+    id: Identifier
+    name: Text
+    objectives: list[Identifier] = Field(min_length=1)
+    owner: Text
+    start_date: date
+    end_date: date
+    status: InitiativeStatus
+    budget: float | None = Field(default=None, ge=0)
+    description: OptionalText = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Initiative:
+        if self.end_date < self.start_date:
+            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
+        return self
+
+
+class InitiativesFile(ConfigModel):
+    version: Literal[1]
+    initiatives: list[Initiative] = Field(default_factory=list)
+
+
+# --- scorecards.yml -------------------------------------------------------------------------------
+
+
+class Scorecard(ConfigModel):
+    """The corporate scorecard (no parent) or a cascade reusing governed measures on a segment."""
+
+    id: Identifier
+    name: Text
+    owner: Text
+    level: Identifier
+    description: OptionalText = ""
+    parent: Identifier | None = None
+    segment: dict[SegmentDimension, Identifier] = Field(default_factory=dict)
+    measures: Literal["all"] | list[Identifier]
+
+
+class ScorecardsFile(ConfigModel):
+    version: Literal[1]
+    scorecards: list[Scorecard] = Field(min_length=1)
+
+
+# --- reviews.yml ----------------------------------------------------------------------------------
+
+
+class ReviewCadence(ConfigModel):
+    frequency: Frequency
+    description: OptionalText = ""
+
+
+class Decision(ConfigModel):
+    decision: Text
+    owner: OptionalText = ""
+    objective: Identifier | None = None
+    measure: Identifier | None = None
+
+
+class FailedAssumption(ConfigModel):
+    """A strategy-map link the review judged not to hold (yet), with the evidence in words."""
+
+    cause: Identifier
+    effect: Identifier
+    note: Text
+
+    @property
+    def link_id(self) -> str:
+        return f"{self.cause}__to__{self.effect}"
+
+
+class Action(ConfigModel):
+    id: Identifier
+    action: Text
+    owner: Text
+    due_date: date
+    status: ActionStatus
+    objective: Identifier | None = None
+    measure: Identifier | None = None
+
+
+class Review(ConfigModel):
+    id: Identifier
+    scorecard: Identifier
+    period: str
+    review_date: date
+    chair: OptionalText = ""
+    summary: OptionalText = ""
+    decisions: list[Decision] = Field(default_factory=list)
+    failed_assumptions: list[FailedAssumption] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+
+
+class ReviewsFile(ConfigModel):
+    version: Literal[1]
+    cadence: ReviewCadence
+    reviews: list[Review] = Field(default_factory=list)
+
+
+# --- the whole config -----------------------------------------------------------------------------
+
+
+class ScorecardConfig(ConfigModel):
+    """A validated scorecard configuration: what ``load_config`` returns and the compiler reads."""
+
+    company: Company
+    perspectives: list[Perspective]
+    segments: dict[SegmentDimension, list[Identifier]] = Field(default_factory=dict)
+    objectives: list[Objective]
+    strategy_map: list[StrategyLink]
+    measures: list[Measure]
+    thresholds: Thresholds
+    targets: dict[Identifier, list[Target]]
+    initiatives: list[Initiative] = Field(default_factory=list)
+    scorecards: list[Scorecard]
+    review_cadence: ReviewCadence
+    reviews: list[Review] = Field(default_factory=list)
+
+    @property
+    def config_version(self) -> str:
+        """sha256 of the canonical JSON of the validated config: same config, same version."""
+        canonical = json.dumps(
+            self.model_dump(mode="json", by_alias=True), sort_keys=True, ensure_ascii=False
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def measure(self, measure_id: str) -> Measure:
+        """The measure with this id (``KeyError`` if it is not configured)."""
+        for measure in self.measures:
+            if measure.id == measure_id:
+                return measure
+        raise KeyError(measure_id)
+
+    def objective(self, objective_id: str) -> Objective:
+        """The objective with this id (``KeyError`` if it is not configured)."""
+        for objective in self.objectives:
+            if objective.id == objective_id:
+                return objective
+        raise KeyError(objective_id)
+
+    def scorecard_measure_ids(self, scorecard: Scorecard) -> list[str]:
+        """The measures of a scorecard in config order (``all`` expands to every measure)."""
+        if scorecard.measures == "all":
+            return [measure.id for measure in self.measures]
+        return list(scorecard.measures)

@@ -1,0 +1,1363 @@
+"""Validation of a scorecard config directory: every problem at once, each with file, entry and fix.
+
+Three passes:
+
+1. read each YAML file (syntax errors with their line, duplicate keys);
+2. validate each entry against its pydantic model, entry by entry, so one broken measure does not hide
+   the problems of the others;
+3. check what needs several entries or files: references, duplicate ids, strategy-map cycles, data
+   sources against ``sources.yml``, periods and grains, overlapping effective dates, segment filters,
+   and (given a dbt manifest) that config and dbt measure models match one to one.
+
+When all of that passes, the lints in ``lints.py`` add warnings. Nothing here raises for a user's
+mistake; ``load_config`` turns errors into a ``ConfigError``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from orchestration.config.issues import Issue, Severity, ValidationReport
+from orchestration.config.models import DEFAULT_PERSPECTIVES as _DEFAULT_PERSPECTIVES
+from orchestration.config.models import (
+    AbsoluteTarget,
+    AnnualTarget,
+    ConfigModel,
+    Frequency,
+    Initiative,
+    Measure,
+    MeasureType,
+    Objective,
+    Perspective,
+    Phasing,
+    Review,
+    ReviewCadence,
+    Scorecard,
+    ScorecardConfig,
+    SegmentDimension,
+    StrategyLink,
+    Target,
+    Thresholds,
+)
+from orchestration.config.models import Company as CompanyModel
+from orchestration.config.periods import Grain, Period, parse_period
+from orchestration.config.targets import TargetRow, expand_target, measure_grain
+from orchestration.config.yaml_io import PathKey, YamlDocument, YamlSyntaxError, read_yaml
+
+STRATEGY = "strategy.yml"
+MEASURES = "measures.yml"
+TARGETS = "targets.yml"
+INITIATIVES = "initiatives.yml"
+SCORECARDS = "scorecards.yml"
+REVIEWS = "reviews.yml"
+SOURCES = "sources.yml"
+CONFIG_FILES = (STRATEGY, MEASURES, TARGETS, INITIATIVES, SCORECARDS, REVIEWS)
+OPTIONAL_FILES = frozenset({INITIATIVES, REVIEWS})
+
+# Hints for required fields, by field name: what a user should write.
+FIELD_HINTS: dict[str, str] = {
+    "owner": "add `owner:` naming a person and role, e.g. `owner: Maya Chen, VP Customer Success`",
+    "frequency": "add `frequency: monthly` or `frequency: quarterly`",
+    "data_sources": (
+        "list the `system.table` names it is computed from, as named in sources.yml, "
+        "e.g. `data_sources: [billing.subscription_events]`"
+    ),
+    "definition": "add a plain-language `definition:` that an operating team can read",
+    "objective": "add `objective:` with the id of the objective (strategy.yml) this measure shows "
+    "progress on",
+    "direction": "add `direction: higher_is_better` or `direction: lower_is_better`",
+    "indicator_type": "add `indicator_type: leading` (a driver) or `indicator_type: lagging` (an outcome)",
+    "measure_type": "add `measure_type:` one of flow, stock, ratio, distribution, derived",
+    "unit": "add `unit:`, e.g. usd, percent (stored as a fraction), count, days, hours, score",
+    "effective_from": "add `effective_from: YYYY-MM-DD`, the first day the entry applies",
+    "version": "add `version: 1` at the top of the file",
+    "kind": "add `kind: absolute`, `kind: annual` or `kind: relative`",
+    "perspective": "add `perspective:` with one of the perspective ids in strategy.yml",
+    "assumption": "say in words why the cause should move the effect, e.g. `assumption: If … then …`",
+    "lag_months": "add `lag_months:` the expected delay in months before the effect shows",
+}
+
+
+@dataclass
+class Located:
+    """A validated model and where its entry sits in its file."""
+
+    model: Any
+    file: str
+    path: PathKey
+
+
+@dataclass
+class _State:
+    config_dir: Path
+    today: date
+    issues: list[Issue] = field(default_factory=list)
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
+    # Ids of entries that exist but failed validation: references to them are not reported again.
+    broken_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(
+        self,
+        severity: Severity,
+        file: str,
+        path: PathKey,
+        message: str,
+        hint: str,
+        code: str,
+    ) -> None:
+        document = self.documents.get(file)
+        line = document.line_of(path) if document else None
+        entry = entry_name(document.data if document else None, path)
+        self.issues.append(Issue(severity, file, entry, message, hint, code=code, line=line))
+
+    def error(self, file: str, path: PathKey, message: str, hint: str, code: str) -> None:
+        self.add(Severity.error, file, path, message, hint, code)
+
+
+def entry_name(data: Any, path: PathKey) -> str:
+    """Human path of an entry: list items by id where they have one (``measures[arr].owner``)."""
+    parts: list[str] = []
+    node = data
+    for key in path:
+        if isinstance(key, int):
+            label = str(key)
+            if isinstance(node, list) and 0 <= key < len(node):
+                item = node[key]
+                if isinstance(item, dict):
+                    if isinstance(item.get("id"), str):
+                        label = item["id"]
+                    elif isinstance(item.get("cause"), str) and isinstance(item.get("effect"), str):
+                        label = f"{item['cause']} -> {item['effect']}"
+                node = item
+            else:
+                node = None
+            parts.append(f"[{label}]")
+        else:
+            parts.append(f".{key}" if parts else str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+def _did_you_mean(value: str, candidates: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(value, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f" (did you mean `{matches[0]}`?)" if matches else ""
+
+
+_KNOWN_FIELDS = sorted(
+    {name for model in ConfigModel.__subclasses__() for name in model.model_fields}
+    | {"from", "to", "values", "value", "fiscal_year", "phasing", "weights", "start_value", "baseline"}
+    | {"change", "change_type", "segment", "rationale", "kind"}
+)
+
+
+def _pydantic_issue(error: dict[str, Any]) -> tuple[str, str]:
+    """(message, hint) for one pydantic error, in the user's words rather than pydantic's."""
+    kind = error["type"]
+    loc = error["loc"]
+    name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return f"`{name}` is required but missing.", FIELD_HINTS.get(name, f"add `{name}:`")
+    if kind == "extra_forbidden":
+        return (
+            f"`{name}` is not a known field here.",
+            f"remove it or fix its spelling{_did_you_mean(name, _KNOWN_FIELDS)}",
+        )
+    if kind in {"enum", "literal_error"}:
+        expected = ctx.get("expected", "")
+        return f"`{value}` is not allowed for `{name}`.", f"use one of: {expected}"
+    if kind == "value_error":
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return message[:1].upper() + message[1:] + ".", _value_error_hint(name)
+    if kind in {"too_short", "string_too_short"}:
+        return f"`{name}` is empty.", FIELD_HINTS.get(name, f"give `{name}` a value")
+    if kind in {"date_parsing", "date_from_datetime_parsing", "date_type", "date_from_datetime_inexact"}:
+        return f"`{value}` is not a date.", "write dates as YYYY-MM-DD, e.g. 2024-07-01"
+    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
+        return f"`{value}` is not a number.", f"write `{name}` as a plain number, e.g. 0.85 or 120"
+    if kind == "string_type":
+        if isinstance(value, date):
+            return (
+                f"`{value}` is a date, but `{name}` takes a period or text.",
+                "write a month as `2024-07`, a fiscal quarter as `FY2025-Q1`, a fiscal year as `FY2025`",
+            )
+        return f"`{name}` must be text, not `{value}`.", f'quote the value: `{name}: "{value}"`'
+    if kind == "union_tag_invalid":
+        return f"`{ctx.get('tag')}` is not a target kind.", "use `kind: absolute`, `annual` or `relative`"
+    if kind == "union_tag_not_found":
+        return "the target has no `kind`.", FIELD_HINTS["kind"]
+    if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
+        shape = "a list" if kind == "list_type" else "a mapping of keys to values"
+        return f"`{name}` must be {shape}.", "see the README section 'The scorecard config' for the layout"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        return f"`{name}` = {value}: {error['msg'].lower()}.", f"change `{name}`"
+    if kind == "literal_error" or kind == "union_tag_invalid":
+        return str(error["msg"]), f"change `{name}`"
+    return f"`{name}`: {error['msg']}.", f"fix `{name}`"
+
+
+def _value_error_hint(name: str) -> str:
+    hints = {
+        "id": "rename it, e.g. `Gross Margin` → `gross_margin`",
+        "cause": "use an objective id (lowercase snake_case)",
+        "effect": "use an objective id (lowercase snake_case)",
+        "reporting_currency": "e.g. `reporting_currency: USD`",
+    }
+    if name in hints:
+        return hints[name]
+    if name == "data_sources" or "." in name:
+        return "write each data source as `system.table`, e.g. `billing.invoices`"
+    return "change the entry so its values agree with each other"
+
+
+class _FileChecker:
+    """Validates one file's sections and items against models, reporting every error found."""
+
+    def __init__(self, state: _State, file: str):
+        self.state = state
+        self.file = file
+        self.document = state.documents.get(file)
+        self.data = self.document.data if self.document else None
+
+    def report(self, error: ValidationError, prefix: PathKey) -> None:
+        for item in error.errors(include_url=False):
+            loc = tuple(part for part in item["loc"] if not _is_union_tag(part))
+            message, hint = _pydantic_issue(item)
+            self.state.error(self.file, (*prefix, *loc), message, hint, "schema")
+
+    def top_level(self, allowed: set[str], required: set[str]) -> bool:
+        if not isinstance(self.data, dict):
+            self.state.error(
+                self.file,
+                (),
+                "the file does not hold a mapping of sections.",
+                f"start the file with `version: 1` and the sections {', '.join(sorted(required))}",
+                "schema",
+            )
+            return False
+        for key in self.data:
+            if key not in allowed:
+                self.state.error(
+                    self.file,
+                    (key,),
+                    f"`{key}` is not a section of {self.file}.",
+                    f"remove it or fix its spelling{_did_you_mean(str(key), allowed)}; "
+                    f"sections: {', '.join(sorted(allowed))}",
+                    "schema",
+                )
+        for key in sorted(required - set(self.data)):
+            self.state.error(
+                self.file,
+                (),
+                f"the section `{key}` is missing.",
+                FIELD_HINTS.get(key, f"add a `{key}:` section"),
+                "schema",
+            )
+        version = self.data.get("version")
+        if "version" in self.data and version != 1:
+            self.state.error(
+                self.file,
+                ("version",),
+                f"version `{version}` is not supported.",
+                "write `version: 1`",
+                "schema",
+            )
+        return True
+
+    def one(self, key: str, adapter: TypeAdapter, *, required: bool = True, default: Any = None) -> Any:
+        if not isinstance(self.data, dict) or key not in self.data:
+            return default
+        try:
+            return adapter.validate_python(self.data[key])
+        except ValidationError as error:
+            self.report(error, (key,))
+            return default
+
+    def items(
+        self, key: str, model: type[ConfigModel], container: Any = None, prefix: PathKey = ()
+    ) -> list[Located]:
+        raw = container if container is not None else (self.data or {}).get(key)
+        base = (*prefix, key) if container is None else prefix
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.state.error(
+                self.file,
+                base,
+                f"`{key}` must be a list of entries.",
+                "write each entry as `- id: …`",
+                "schema",
+            )
+            return []
+        result: list[Located] = []
+        for index, item in enumerate(raw):
+            try:
+                result.append(Located(model.model_validate(item), self.file, (*base, index)))
+            except ValidationError as error:
+                self.report(error, (*base, index))
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    self.state.broken_ids[model.__name__].add(item["id"])
+        return result
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and part in {"absolute", "annual", "relative"}
+
+
+@dataclass
+class _Parsed:
+    company: CompanyModel | None = None
+    perspectives: list[Located] = field(default_factory=list)
+    segments: dict[SegmentDimension, list[str]] = field(default_factory=dict)
+    objectives: list[Located] = field(default_factory=list)
+    links: list[Located] = field(default_factory=list)
+    measures: list[Located] = field(default_factory=list)
+    thresholds: Thresholds | None = None
+    targets: dict[str, list[Located]] = field(default_factory=dict)
+    initiatives: list[Located] = field(default_factory=list)
+    scorecards: list[Located] = field(default_factory=list)
+    cadence: ReviewCadence | None = None
+    reviews: list[Located] = field(default_factory=list)
+    data_sources: set[str] | None = None
+    perspectives_explicit: bool = False
+
+
+def _read_documents(state: _State) -> None:
+    for name in CONFIG_FILES:
+        path = state.config_dir / name
+        if not path.exists():
+            if name not in OPTIONAL_FILES:
+                state.error(
+                    name,
+                    (),
+                    f"{name} is missing from {state.config_dir}.",
+                    f"create {name}; see the README section 'The scorecard config' for its layout",
+                    "missing_file",
+                )
+            continue
+        try:
+            document = read_yaml(path)
+        except YamlSyntaxError as error:
+            state.issues.append(
+                Issue(
+                    Severity.error,
+                    name,
+                    "",
+                    f"not valid YAML: {error.message}.",
+                    "fix the YAML syntax at that line (indentation, a missing `:` or an unclosed quote)",
+                    code="yaml_syntax",
+                    line=error.line,
+                )
+            )
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            state.error(name, (), f"cannot be read: {error}.", "make it a readable UTF-8 text file", "io")
+            continue
+        state.documents[name] = document
+        for path_key, first, second in document.duplicate_keys:
+            state.issues.append(
+                Issue(
+                    Severity.error,
+                    name,
+                    entry_name(document.data, path_key),
+                    f"the key `{path_key[-1]}` appears twice in the same mapping (lines {first} and "
+                    f"{second}); "
+                    "YAML would silently keep only the last.",
+                    "remove one of them or give it a different name",
+                    code="duplicate_id",
+                    line=second,
+                )
+            )
+
+
+def _parse_files(state: _State) -> _Parsed:
+    parsed = _Parsed()
+    strategy = _FileChecker(state, STRATEGY)
+    if strategy.document and strategy.top_level(
+        {"version", "company", "perspectives", "segments", "objectives", "strategy_map"},
+        {"version", "company", "objectives", "strategy_map"},
+    ):
+        parsed.company = strategy.one("company", TypeAdapter(CompanyModel))
+        if "perspectives" in strategy.data:
+            parsed.perspectives_explicit = True
+            parsed.perspectives = strategy.items("perspectives", Perspective)
+        else:
+            parsed.perspectives = [
+                Located(perspective, STRATEGY, ("perspectives", index))
+                for index, perspective in enumerate(_DEFAULT_PERSPECTIVES)
+            ]
+        parsed.segments = strategy.one(
+            "segments", TypeAdapter(dict[SegmentDimension, list[str]]), required=False, default={}
+        )
+        parsed.objectives = strategy.items("objectives", Objective)
+        parsed.links = strategy.items("strategy_map", StrategyLink)
+
+    measures = _FileChecker(state, MEASURES)
+    if measures.document and measures.top_level({"version", "measures"}, {"version", "measures"}):
+        parsed.measures = measures.items("measures", Measure)
+
+    targets = _FileChecker(state, TARGETS)
+    if targets.document and targets.top_level(
+        {"version", "thresholds", "targets"}, {"version", "thresholds", "targets"}
+    ):
+        parsed.thresholds = targets.one("thresholds", TypeAdapter(Thresholds))
+        raw_targets = targets.data.get("targets")
+        if isinstance(raw_targets, dict):
+            target_adapter = TypeAdapter(Target)
+            for measure_id, entries in raw_targets.items():
+                located: list[Located] = []
+                if not isinstance(entries, list):
+                    state.error(
+                        TARGETS,
+                        ("targets", measure_id),
+                        f"the targets of `{measure_id}` must be a list.",
+                        "write each target as `- kind: …` under the measure id",
+                        "schema",
+                    )
+                    continue
+                for index, entry in enumerate(entries):
+                    try:
+                        located.append(
+                            Located(
+                                target_adapter.validate_python(entry), TARGETS, ("targets", measure_id, index)
+                            )
+                        )
+                    except ValidationError as error:
+                        targets.report(error, ("targets", measure_id, index))
+                parsed.targets[str(measure_id)] = located
+        elif raw_targets is not None:
+            state.error(
+                TARGETS,
+                ("targets",),
+                "`targets` must map each measure id to a list of targets.",
+                "write `targets:` then `  arr:` then `    - kind: …`",
+                "schema",
+            )
+
+    initiatives = _FileChecker(state, INITIATIVES)
+    if initiatives.document and initiatives.top_level({"version", "initiatives"}, {"version"}):
+        parsed.initiatives = initiatives.items("initiatives", Initiative)
+
+    scorecards = _FileChecker(state, SCORECARDS)
+    if scorecards.document and scorecards.top_level({"version", "scorecards"}, {"version", "scorecards"}):
+        parsed.scorecards = scorecards.items("scorecards", Scorecard)
+        if not parsed.scorecards and not state.broken_ids["Scorecard"]:
+            state.error(
+                SCORECARDS,
+                ("scorecards",),
+                "no scorecard is defined.",
+                "add at least the corporate scorecard: `- id: corporate` with `measures: all`",
+                "schema",
+            )
+
+    reviews = _FileChecker(state, REVIEWS)
+    if reviews.document and reviews.top_level({"version", "cadence", "reviews"}, {"version", "cadence"}):
+        parsed.cadence = reviews.one("cadence", TypeAdapter(ReviewCadence))
+        parsed.reviews = reviews.items("reviews", Review)
+    elif not (state.config_dir / REVIEWS).exists():
+        parsed.cadence = ReviewCadence(frequency=Frequency.monthly)
+    return parsed
+
+
+def _read_sources(state: _State, parsed: _Parsed) -> None:
+    """The ``system.table`` names of sources.yml, read as plain YAML (ingestion owns its model)."""
+    path = state.config_dir / SOURCES
+    if not path.exists():
+        state.error(
+            SOURCES,
+            (),
+            f"sources.yml is missing from {state.config_dir}, so data sources cannot be checked.",
+            "add the source registry (sources.yml) next to the scorecard config",
+            "unknown_data_source",
+        )
+        return
+    try:
+        document = read_yaml(path)
+    except YamlSyntaxError as error:
+        state.issues.append(
+            Issue(
+                Severity.error,
+                SOURCES,
+                "",
+                f"not valid YAML: {error.message}.",
+                "fix the YAML syntax at that line",
+                code="yaml_syntax",
+                line=error.line,
+            )
+        )
+        return
+    systems = document.data.get("systems") if isinstance(document.data, dict) else None
+    if not isinstance(systems, dict):
+        state.error(
+            SOURCES,
+            (),
+            "sources.yml has no `systems:` mapping.",
+            "list each system with its `tables:`",
+            "schema",
+        )
+        return
+    names: set[str] = set()
+    for system, spec in systems.items():
+        tables = spec.get("tables") if isinstance(spec, dict) else None
+        if isinstance(tables, dict):
+            names.update(f"{system}.{table}" for table in tables)
+    parsed.data_sources = names
+
+
+def _check_duplicates(state: _State, entries: list[Located], what: str, key: Callable[[Any], str]) -> None:
+    seen: dict[str, Located] = {}
+    for located in entries:
+        value = key(located.model)
+        if value in seen:
+            first = seen[value]
+            document = state.documents.get(first.file)
+            line = document.line_of(first.path) if document else None
+            state.error(
+                located.file,
+                located.path,
+                f"duplicate {what} `{value}`: it is already defined"
+                + (f" at line {line}" if line else "")
+                + " of "
+                + first.file
+                + ".",
+                f"give each {what} a unique id, or merge the two entries",
+                "duplicate_id",
+            )
+        else:
+            seen[value] = located
+
+
+def _check_reference(
+    state: _State,
+    file: str,
+    path: PathKey,
+    value: str | None,
+    known: Iterable[str],
+    what: str,
+    where: str,
+    broken: set[str] | None = None,
+) -> bool:
+    known_set = set(known)
+    if value is None or value in known_set or (broken and value in broken):
+        return True
+    state.error(
+        file,
+        path,
+        f"{what} `{value}` is not defined in {where}.",
+        f"use one of the {what} ids in {where}{_did_you_mean(value, known_set)}, or add `{value}` there",
+        "unknown_reference",
+    )
+    return False
+
+
+def _find_cycles(edges: list[tuple[str, str]]) -> list[list[str]]:
+    """One named cycle per strongly connected component that has one (deterministic order)."""
+    graph: dict[str, list[str]] = defaultdict(list)
+    for cause, effect in edges:
+        graph[cause].append(effect)
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+    for start in sorted(graph):
+        if start in done:
+            continue
+        # Depth-first search keeping the current path; a back edge to the path closes a cycle.
+        stack: list[tuple[str, int]] = [(start, 0)]
+        on_path: list[str] = [start]
+        visiting = {start}
+        while stack:
+            node, index = stack[-1]
+            children = sorted(graph.get(node, []))
+            if index < len(children):
+                stack[-1] = (node, index + 1)
+                child = children[index]
+                if child in visiting:
+                    cycle = [*on_path[on_path.index(child) :], child]
+                    if not any(set(cycle) == set(found) for found in cycles):
+                        cycles.append(cycle)
+                elif child not in done:
+                    stack.append((child, 0))
+                    on_path.append(child)
+                    visiting.add(child)
+            else:
+                stack.pop()
+                on_path.pop()
+                visiting.discard(node)
+                done.add(node)
+    return cycles
+
+
+def _check_strategy(state: _State, parsed: _Parsed) -> None:
+    _check_duplicates(state, parsed.perspectives, "perspective", lambda model: model.id)
+    _check_duplicates(state, parsed.objectives, "objective", lambda model: model.id)
+    _check_duplicates(
+        state, parsed.links, "strategy-map link", lambda model: f"{model.cause} -> {model.effect}"
+    )
+    perspective_ids = {located.model.id for located in parsed.perspectives}
+    objective_ids = {located.model.id for located in parsed.objectives}
+    broken_objectives = state.broken_ids["Objective"]
+    for located in parsed.objectives:
+        _check_reference(
+            state,
+            STRATEGY,
+            (*located.path, "perspective"),
+            located.model.perspective,
+            perspective_ids,
+            "perspective",
+            "strategy.yml perspectives",
+            state.broken_ids["Perspective"],
+        )
+    for located in parsed.links:
+        for end in ("cause", "effect"):
+            _check_reference(
+                state,
+                STRATEGY,
+                (*located.path, end),
+                getattr(located.model, end),
+                objective_ids,
+                "objective",
+                "strategy.yml objectives",
+                broken_objectives,
+            )
+    for dimension, values in parsed.segments.items():
+        seen: set[str] = set()
+        for index, value in enumerate(values):
+            if value in seen:
+                state.error(
+                    STRATEGY,
+                    ("segments", dimension.value, index),
+                    f"segment value `{value}` is listed twice for `{dimension.value}`.",
+                    "remove the duplicate",
+                    "duplicate_id",
+                )
+            seen.add(value)
+    edges = [(located.model.cause, located.model.effect) for located in parsed.links]
+    for cycle in _find_cycles(edges):
+        closing = next(
+            located
+            for located in parsed.links
+            if (located.model.cause, located.model.effect) == (cycle[-2], cycle[-1])
+        )
+        state.error(
+            STRATEGY,
+            closing.path,
+            "the strategy map has a cycle: " + " → ".join(cycle) + ".",
+            "cause and effect run one way (learning → process → customer → financial): "
+            "remove or reverse one of the links in this cycle",
+            "strategy_map_cycle",
+        )
+
+
+def _check_measures(state: _State, parsed: _Parsed) -> None:
+    _check_duplicates(state, parsed.measures, "measure", lambda model: model.id)
+    objective_ids = {located.model.id for located in parsed.objectives}
+    for located in parsed.measures:
+        measure: Measure = located.model
+        _check_reference(
+            state,
+            MEASURES,
+            (*located.path, "objective"),
+            measure.objective,
+            objective_ids,
+            "objective",
+            "strategy.yml objectives",
+            state.broken_ids["Objective"],
+        )
+        if parsed.data_sources is not None:
+            for index, source in enumerate(measure.data_sources):
+                if source not in parsed.data_sources:
+                    state.error(
+                        MEASURES,
+                        (*located.path, "data_sources", index),
+                        f"data source `{source}` is not a table in sources.yml.",
+                        "use a `system.table` registered in sources.yml"
+                        + _did_you_mean(source, parsed.data_sources)
+                        + ", or register the table there first",
+                        "unknown_data_source",
+                    )
+        _check_measure_versions(state, located)
+
+
+def _check_measure_versions(state: _State, located: Located) -> None:
+    measure: Measure = located.model
+    versions = sorted(enumerate(measure.previous_versions), key=lambda item: item[1].effective_from)
+    for position, (index, version) in enumerate(versions):
+        path = (*located.path, "previous_versions", index)
+        if version.effective_from < measure.effective_from or (
+            measure.retired_on is not None and version.effective_to >= measure.retired_on
+        ):
+            state.error(
+                MEASURES,
+                path,
+                f"this version ({version.effective_from} … {version.effective_to}) lies outside the "
+                "measure's "
+                f"effective range (from {measure.effective_from}"
+                + (f", retired on {measure.retired_on})." if measure.retired_on else ")."),
+                "move the version's dates inside the measure's range, or move the measure's effective_from",
+                "overlapping_effective_dates",
+            )
+        if position > 0:
+            previous_index, previous = versions[position - 1]
+            if version.effective_from <= previous.effective_to:
+                state.error(
+                    MEASURES,
+                    path,
+                    f"this version ({version.effective_from} … {version.effective_to}) overlaps "
+                    f"previous_versions[{previous_index}] ({previous.effective_from} … "
+                    f"{previous.effective_to}).",
+                    "each day has exactly one definition: end the earlier version the day before the "
+                    "later starts",
+                    "overlapping_effective_dates",
+                )
+
+
+def _parse_target_period(
+    state: _State, path: PathKey, text: str, fy_start: int, expected: Grain, measure: Measure, what: str
+) -> Period | None:
+    try:
+        period = parse_period(text, fy_start)
+    except ValueError as error:
+        state.error(
+            TARGETS,
+            path,
+            f"{error}.",
+            "write a month as `2024-07`, a fiscal quarter as `FY2025-Q1`, a fiscal year as `FY2025`",
+            "invalid_period",
+        )
+        return None
+    if period.grain is not expected:
+        example = {Grain.month: "`2024-07`", Grain.quarter: "`FY2025-Q2`", Grain.year: "`FY2025`"}[expected]
+        state.error(
+            TARGETS,
+            path,
+            f"`{text}` is a {period.grain.value}, but {what} of the {measure.frequency.value} measure "
+            f"`{measure.id}` needs a {expected.value}.",
+            f"write it as a {expected.value}, e.g. {example}",
+            "invalid_period",
+        )
+        return None
+    if period.end < measure.effective_from or (
+        measure.retired_on is not None and period.start >= measure.retired_on
+    ):
+        state.error(
+            TARGETS,
+            path,
+            f"period {period.label} ({period.start} … {period.end}) lies outside the effective range of "
+            f"`{measure.id}` (from {measure.effective_from}"
+            + (f", retired on {measure.retired_on})." if measure.retired_on else ")."),
+            "drop the target for that period, or change the measure's effective_from / retired_on",
+            "invalid_period",
+        )
+        return None
+    return period
+
+
+def _check_target(
+    state: _State, located: Located, measure: Measure, fy_start: int, parsed: _Parsed
+) -> list[TargetRow] | None:
+    target = located.model
+    path = located.path
+    grain = measure_grain(measure)
+    ok = True
+    if isinstance(target, AbsoluteTarget):
+        if target.values is not None:
+            seen: dict[date, str] = {}
+            for label in target.values:
+                period = _parse_target_period(
+                    state, (*path, "values", label), label, fy_start, grain, measure, "a target period"
+                )
+                if period is None:
+                    ok = False
+                elif period.start in seen:
+                    state.error(
+                        TARGETS,
+                        (*path, "values", label),
+                        f"`{label}` is the same period as `{seen[period.start]}`.",
+                        "keep one value per period",
+                        "overlapping_effective_dates",
+                    )
+                    ok = False
+                else:
+                    seen[period.start] = label
+        else:
+            first = _parse_target_period(
+                state, (*path, "from"), target.from_ or "", fy_start, grain, measure, "`from`"
+            )
+            last = _parse_target_period(
+                state, (*path, "to"), target.to or "", fy_start, grain, measure, "`to`"
+            )
+            ok = ok and first is not None and last is not None
+            if first and last and last.start < first.start:
+                state.error(
+                    TARGETS,
+                    (*path, "to"),
+                    f"`to` ({target.to}) is before `from` ({target.from_}).",
+                    "swap them or correct one of them",
+                    "invalid_period",
+                )
+                ok = False
+    elif isinstance(target, AnnualTarget):
+        year = _parse_target_period(
+            state,
+            (*path, "fiscal_year"),
+            target.fiscal_year,
+            fy_start,
+            Grain.year,
+            _whole_range(measure),
+            "`fiscal_year`",
+        )
+        ok = year is not None
+        if year is not None:
+            outside = year.start < measure.effective_from or (
+                measure.retired_on is not None and year.end >= measure.retired_on
+            )
+            if outside:
+                state.error(
+                    TARGETS,
+                    (*path, "fiscal_year"),
+                    f"fiscal year {year.label} ({year.start} … {year.end}) is not wholly inside the "
+                    "effective "
+                    f"range of `{measure.id}` (from {measure.effective_from}"
+                    + (f", retired on {measure.retired_on})." if measure.retired_on else ")."),
+                    "phase only whole fiscal years the measure exists for; use an absolute target for a "
+                    "part year",
+                    "invalid_period",
+                )
+                ok = False
+            count = 12 if grain is Grain.month else 4
+            if target.weights is not None and len(target.weights) != count:
+                state.error(
+                    TARGETS,
+                    (*path, "weights"),
+                    f"{len(target.weights)} weights given, but a fiscal year has {count} "
+                    f"{grain.value}s for the {measure.frequency.value} measure `{measure.id}`.",
+                    f"give exactly {count} weights, one per {grain.value} in fiscal order",
+                    "invalid_period",
+                )
+                ok = False
+        splits = target.phasing in {Phasing.even, Phasing.weights}
+        if splits != (measure.measure_type is MeasureType.flow):
+            if splits:
+                message = (
+                    f"phasing `{target.phasing.value}` splits a total across periods, but `{measure.id}` "
+                    "is a "
+                    f"{measure.measure_type.value} measure, whose yearly value is not a sum of its periods."
+                )
+                hint = "use `phasing: flat` (same value every period) or `phasing: linear` (a path)"
+            else:
+                message = (
+                    f"phasing `{target.phasing.value}` would give every period a share of the wrong size: "
+                    f"`{measure.id}` is a flow measure whose periods add up to the year."
+                )
+                hint = "use `phasing: even` or `phasing: weights` to split the annual total"
+            state.error(TARGETS, (*path, "phasing"), message, hint, "invalid_phasing")
+            ok = False
+    else:
+        first = _parse_target_period(state, (*path, "from"), target.from_, fy_start, grain, measure, "`from`")
+        ok = first is not None
+        if target.to is not None:
+            last = _parse_target_period(state, (*path, "to"), target.to, fy_start, grain, measure, "`to`")
+            ok = ok and last is not None
+            if first and last and last.start < first.start:
+                state.error(
+                    TARGETS,
+                    (*path, "to"),
+                    f"`to` ({target.to}) is before `from` ({target.from_}).",
+                    "swap them or correct one of them",
+                    "invalid_period",
+                )
+                ok = False
+    ok = _check_segment(state, TARGETS, (*path, "segment"), target.segment, [measure], parsed) and ok
+    if not ok:
+        return None
+    return expand_target(measure, target, path[-1], fy_start)
+
+
+def _whole_range(measure: Measure) -> Measure:
+    # Annual targets check their own (stricter) range below; the period parser only needs the grain.
+    return measure.model_copy(update={"effective_from": date(1, 1, 1), "retired_on": None})
+
+
+def _check_segment(
+    state: _State,
+    file: str,
+    path: PathKey,
+    segment: dict[SegmentDimension, str],
+    measures: list[Measure],
+    parsed: _Parsed,
+) -> bool:
+    ok = True
+    for dimension, value in segment.items():
+        allowed = parsed.segments.get(dimension)
+        if allowed is not None and value not in allowed:
+            state.error(
+                file,
+                (*path, dimension.value),
+                f"`{value}` is not a declared {dimension.value} in strategy.yml segments.",
+                f"use one of {', '.join(allowed)}{_did_you_mean(value, allowed)}, or declare it there",
+                "unknown_reference",
+            )
+            ok = False
+        for measure in measures:
+            if dimension not in measure.slice_by:
+                sliceable = ", ".join(item.value for item in measure.slice_by) or "nothing"
+                state.error(
+                    file,
+                    (*path, dimension.value),
+                    f"measure `{measure.id}` cannot be sliced by {dimension.value} (its slice_by: "
+                    f"{sliceable}).",
+                    f"drop the {dimension.value} filter, or leave `{measure.id}` out of this entry",
+                    "invalid_segment",
+                )
+                ok = False
+    return ok
+
+
+def _check_targets(state: _State, parsed: _Parsed) -> dict[str, list[TargetRow]]:
+    measures = {located.model.id: located.model for located in parsed.measures}
+    broken = state.broken_ids["Measure"]
+    fy_start = parsed.company.fiscal_year_start_month if parsed.company else 1
+    rows_by_measure: dict[str, list[TargetRow]] = {}
+    for measure_id, entries in parsed.targets.items():
+        if measure_id not in measures:
+            _check_reference(
+                state,
+                TARGETS,
+                ("targets", measure_id),
+                measure_id,
+                measures,
+                "measure",
+                "measures.yml",
+                broken,
+            )
+            continue
+        measure = measures[measure_id]
+        expanded: list[tuple[Located, list[TargetRow]]] = []
+        for located in entries:
+            rows = _check_target(state, located, measure, fy_start, parsed)
+            if rows is not None:
+                expanded.append((located, rows))
+        _check_target_overlaps(state, measure, expanded)
+        rows_by_measure[measure_id] = [row for _, rows in expanded for row in rows]
+    if parsed.thresholds is not None:
+        for measure_id in parsed.thresholds.measures:
+            _check_reference(
+                state,
+                TARGETS,
+                ("thresholds", "measures", measure_id),
+                measure_id,
+                measures,
+                "measure",
+                "measures.yml",
+                broken,
+            )
+    return rows_by_measure
+
+
+def _first_overlap(first: list[TargetRow], second: list[TargetRow]) -> str | None:
+    def span(row: TargetRow) -> tuple[date, date]:
+        if row.period is not None:
+            return row.period.start, row.period.start
+        return row.effective_from, row.effective_to or date.max
+
+    overlaps: list[tuple[date, str]] = []
+    for left in first:
+        for right in second:
+            (a_start, a_end), (b_start, b_end) = span(left), span(right)
+            if a_start <= b_end and b_start <= a_end:
+                start = max(a_start, b_start)
+                label = (left.period or right.period).label if (left.period or right.period) else str(start)
+                overlaps.append((start, label))
+    return min(overlaps)[1] if overlaps else None
+
+
+def _check_target_overlaps(
+    state: _State, measure: Measure, expanded: list[tuple[Located, list[TargetRow]]]
+) -> None:
+    for index, (located, rows) in enumerate(expanded):
+        for earlier, earlier_rows in expanded[:index]:
+            if rows[0].segment != earlier_rows[0].segment:
+                continue
+            overlap = _first_overlap(earlier_rows, rows)
+            if overlap is not None:
+                state.error(
+                    TARGETS,
+                    located.path,
+                    f"this target overlaps {entry_name(state.documents[TARGETS].data, earlier.path)} "
+                    f"from period {overlap}: `{measure.id}` would have two targets for the same period"
+                    + (" and segment." if any(value != "all" for value in rows[0].segment) else "."),
+                    "end the earlier target (`to:`) before the later one starts, so each period has one "
+                    "target",
+                    "overlapping_effective_dates",
+                )
+
+
+def _check_initiatives(state: _State, parsed: _Parsed) -> None:
+    _check_duplicates(state, parsed.initiatives, "initiative", lambda model: model.id)
+    objective_ids = {located.model.id for located in parsed.objectives}
+    for located in parsed.initiatives:
+        for index, objective in enumerate(located.model.objectives):
+            _check_reference(
+                state,
+                INITIATIVES,
+                (*located.path, "objectives", index),
+                objective,
+                objective_ids,
+                "objective",
+                "strategy.yml objectives",
+                state.broken_ids["Objective"],
+            )
+
+
+def _check_scorecards(state: _State, parsed: _Parsed) -> None:
+    _check_duplicates(state, parsed.scorecards, "scorecard", lambda model: model.id)
+    scorecard_ids = {located.model.id for located in parsed.scorecards}
+    measures = {located.model.id: located.model for located in parsed.measures}
+    roots = [located for located in parsed.scorecards if located.model.parent is None]
+    if parsed.scorecards and len(roots) != 1:
+        target = roots[1] if len(roots) > 1 else parsed.scorecards[0]
+        state.error(
+            SCORECARDS,
+            target.path,
+            f"{len(roots)} scorecards have no parent; exactly one (the corporate scorecard) must be the "
+            "root.",
+            "give every cascaded scorecard a `parent:` (the scorecard it rolls up to)",
+            "scorecard_hierarchy",
+        )
+    for located in parsed.scorecards:
+        scorecard: Scorecard = located.model
+        _check_reference(
+            state,
+            SCORECARDS,
+            (*located.path, "parent"),
+            scorecard.parent,
+            scorecard_ids,
+            "scorecard",
+            "scorecards.yml",
+            state.broken_ids["Scorecard"],
+        )
+        members: list[Measure] = []
+        if scorecard.measures == "all":
+            members = list(measures.values())
+        else:
+            seen: set[str] = set()
+            for index, measure_id in enumerate(scorecard.measures):
+                if measure_id in seen:
+                    state.error(
+                        SCORECARDS,
+                        (*located.path, "measures", index),
+                        f"measure `{measure_id}` is listed twice in this scorecard.",
+                        "list each measure once",
+                        "duplicate_id",
+                    )
+                seen.add(measure_id)
+                if (
+                    _check_reference(
+                        state,
+                        SCORECARDS,
+                        (*located.path, "measures", index),
+                        measure_id,
+                        measures,
+                        "measure",
+                        "measures.yml",
+                        state.broken_ids["Measure"],
+                    )
+                    and measure_id in measures
+                ):
+                    members.append(measures[measure_id])
+            if not scorecard.measures:
+                state.error(
+                    SCORECARDS,
+                    (*located.path, "measures"),
+                    "the scorecard lists no measures.",
+                    "list the governed measures it shows, or `measures: all`",
+                    "schema",
+                )
+        _check_segment(state, SCORECARDS, (*located.path, "segment"), scorecard.segment, members, parsed)
+    parents = {
+        located.model.id: located.model.parent for located in parsed.scorecards if located.model.parent
+    }
+    for cycle in _find_cycles(list(parents.items())):
+        closing = next(located for located in parsed.scorecards if located.model.id == cycle[-2])
+        state.error(
+            SCORECARDS,
+            (*closing.path, "parent"),
+            "scorecard parents form a cycle: " + " → ".join(cycle) + ".",
+            "every cascade must roll up to the corporate scorecard: fix one `parent:` in this cycle",
+            "scorecard_hierarchy",
+        )
+
+
+def _check_reviews(state: _State, parsed: _Parsed) -> None:
+    _check_duplicates(state, parsed.reviews, "review", lambda model: model.id)
+    actions = [
+        Located(action, REVIEWS, (*located.path, "actions", index))
+        for located in parsed.reviews
+        for index, action in enumerate(located.model.actions)
+    ]
+    _check_duplicates(state, actions, "action", lambda model: model.id)
+    scorecard_ids = {located.model.id for located in parsed.scorecards}
+    objective_ids = {located.model.id for located in parsed.objectives}
+    measure_ids = {located.model.id for located in parsed.measures}
+    link_ids = {(located.model.cause, located.model.effect) for located in parsed.links}
+    fy_start = parsed.company.fiscal_year_start_month if parsed.company else 1
+    expected = (
+        Grain.quarter if parsed.cadence and parsed.cadence.frequency is Frequency.quarterly else Grain.month
+    )
+    for located in parsed.reviews:
+        review: Review = located.model
+        _check_reference(
+            state,
+            REVIEWS,
+            (*located.path, "scorecard"),
+            review.scorecard,
+            scorecard_ids,
+            "scorecard",
+            "scorecards.yml",
+            state.broken_ids["Scorecard"],
+        )
+        try:
+            period = parse_period(review.period, fy_start)
+        except ValueError as error:
+            state.error(
+                REVIEWS,
+                (*located.path, "period"),
+                f"{error}.",
+                "write the reviewed period as a month (`2026-09`) or a fiscal quarter (`FY2027-Q3`)",
+                "invalid_period",
+            )
+            period = None
+        if period is not None and period.grain is not expected:
+            state.error(
+                REVIEWS,
+                (*located.path, "period"),
+                f"`{review.period}` is a {period.grain.value}, but the review cadence is "
+                f"{parsed.cadence.frequency.value if parsed.cadence else 'monthly'}.",
+                f"review one {expected.value} at a time, or change `cadence.frequency`",
+                "invalid_period",
+            )
+        elif period is not None and review.review_date <= period.end:
+            state.error(
+                REVIEWS,
+                (*located.path, "review_date"),
+                f"the review of {period.label} is dated {review.review_date}, before that period ended "
+                f"({period.end}).",
+                "date the review after the period it reviews, or correct the period",
+                "invalid_period",
+            )
+        for index, decision in enumerate(review.decisions):
+            base = (*located.path, "decisions", index)
+            _check_reference(
+                state,
+                REVIEWS,
+                (*base, "objective"),
+                decision.objective,
+                objective_ids,
+                "objective",
+                "strategy.yml objectives",
+                state.broken_ids["Objective"],
+            )
+            _check_reference(
+                state,
+                REVIEWS,
+                (*base, "measure"),
+                decision.measure,
+                measure_ids,
+                "measure",
+                "measures.yml",
+                state.broken_ids["Measure"],
+            )
+        for index, failed in enumerate(review.failed_assumptions):
+            if (failed.cause, failed.effect) not in link_ids:
+                state.error(
+                    REVIEWS,
+                    (*located.path, "failed_assumptions", index),
+                    f"there is no strategy-map link {failed.cause} → {failed.effect} in strategy.yml.",
+                    "a failed assumption names an existing link by its `cause` and `effect` objectives",
+                    "unknown_reference",
+                )
+        for index, action in enumerate(review.actions):
+            base = (*located.path, "actions", index)
+            _check_reference(
+                state,
+                REVIEWS,
+                (*base, "objective"),
+                action.objective,
+                objective_ids,
+                "objective",
+                "strategy.yml objectives",
+                state.broken_ids["Objective"],
+            )
+            _check_reference(
+                state,
+                REVIEWS,
+                (*base, "measure"),
+                action.measure,
+                measure_ids,
+                "measure",
+                "measures.yml",
+                state.broken_ids["Measure"],
+            )
+
+
+def _check_dbt_manifest(state: _State, parsed: _Parsed, manifest_path: Path) -> None:
+    """Config measures and dbt measure models (``models/measures/`` with ``meta.measure_id``) match 1:1."""
+    name = manifest_path.name
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        state.error(
+            name,
+            (),
+            f"the dbt manifest {manifest_path} cannot be read: {error}.",
+            "run `dbt parse` in dbt_project to produce target/manifest.json",
+            "dbt_manifest",
+        )
+        return
+    models: dict[str, list[str]] = defaultdict(list)
+    for node in (manifest.get("nodes") or {}).values():
+        if node.get("resource_type") != "model":
+            continue
+        file_path = str(node.get("original_file_path") or node.get("path") or "").replace("\\", "/")
+        if not (file_path.startswith("models/measures/") or "/models/measures/" in file_path):
+            continue
+        meta = {**(node.get("meta") or {}), **((node.get("config") or {}).get("meta") or {})}
+        measure_id = meta.get("measure_id")
+        if isinstance(measure_id, str):
+            models[measure_id].append(file_path)
+    configured = {located.model.id: located for located in parsed.measures}
+    for measure_id, located in configured.items():
+        if measure_id not in models:
+            state.error(
+                MEASURES,
+                located.path,
+                f"measure `{measure_id}` has no governed dbt model: no model under models/measures/ has "
+                f"`meta.measure_id: {measure_id}`.",
+                "add its model under dbt_project/models/measures/<perspective>/ with "
+                f"`config: {{meta: {{measure_id: {measure_id}}}}}`, or remove the measure from the config",
+                "dbt_measure_missing",
+            )
+        elif len(models[measure_id]) > 1:
+            state.error(
+                MEASURES,
+                located.path,
+                f"measure `{measure_id}` is computed by {len(models[measure_id])} dbt models: "
+                + ", ".join(sorted(models[measure_id]))
+                + ".",
+                "keep exactly one governed model per measure",
+                "dbt_measure_duplicate",
+            )
+    for measure_id in sorted(set(models) - set(configured) - state.broken_ids["Measure"]):
+        for file_path in sorted(models[measure_id]):
+            state.issues.append(
+                Issue(
+                    Severity.error,
+                    file_path,
+                    f"meta.measure_id: {measure_id}",
+                    f"dbt measure model {file_path} computes `{measure_id}`, which is not in measures.yml.",
+                    "add the measure (owner, definition, targets) to scorecard_config/measures.yml, "
+                    "or correct the model's meta.measure_id",
+                    code="dbt_model_without_config",
+                )
+            )
+
+
+def build_config(parsed: _Parsed) -> ScorecardConfig:
+    """Assemble the validated parts into one ``ScorecardConfig`` (only called when there are no errors)."""
+    assert parsed.company is not None and parsed.thresholds is not None and parsed.cadence is not None
+    return ScorecardConfig(
+        company=parsed.company,
+        perspectives=[located.model for located in parsed.perspectives],
+        segments=parsed.segments,
+        objectives=[located.model for located in parsed.objectives],
+        strategy_map=[located.model for located in parsed.links],
+        measures=[located.model for located in parsed.measures],
+        thresholds=parsed.thresholds,
+        targets={
+            measure_id: [located.model for located in entries]
+            for measure_id, entries in parsed.targets.items()
+        },
+        initiatives=[located.model for located in parsed.initiatives],
+        scorecards=[located.model for located in parsed.scorecards],
+        review_cadence=parsed.cadence,
+        reviews=[located.model for located in parsed.reviews],
+    )
+
+
+@dataclass
+class ValidationOutcome:
+    """The report, and the config when it has no errors (what ``load_config`` needs)."""
+
+    report: ValidationReport
+    config: ScorecardConfig | None
+    target_rows: dict[str, list[TargetRow]]
+    lines: dict[str, YamlDocument]
+
+
+def run_validation(
+    config_dir: Path, *, today: date | None = None, dbt_manifest: Path | None = None, lint: bool = True
+) -> ValidationOutcome:
+    """Every check, returning the report plus the assembled config when it is error-free."""
+    from orchestration.config.lints import run_lints
+
+    config_dir = Path(config_dir)
+    state = _State(config_dir=config_dir, today=today or date.today())
+    if not config_dir.is_dir():
+        state.error(
+            str(config_dir),
+            (),
+            "the config directory does not exist.",
+            "pass the folder holding strategy.yml, measures.yml, targets.yml and scorecards.yml",
+            "missing_file",
+        )
+        return ValidationOutcome(ValidationReport(str(config_dir), tuple(state.issues)), None, {}, {})
+    _read_documents(state)
+    parsed = _parse_files(state)
+    _read_sources(state, parsed)
+    _check_strategy(state, parsed)
+    _check_measures(state, parsed)
+    target_rows = _check_targets(state, parsed)
+    _check_initiatives(state, parsed)
+    _check_scorecards(state, parsed)
+    _check_reviews(state, parsed)
+    if dbt_manifest is not None:
+        _check_dbt_manifest(state, parsed, Path(dbt_manifest))
+    config: ScorecardConfig | None = None
+    if not any(issue.severity is Severity.error for issue in state.issues):
+        try:
+            config = build_config(parsed)
+        except (ValidationError, AssertionError) as error:  # a gap in the checks above; say so plainly
+            state.error(
+                STRATEGY,
+                (),
+                f"the config could not be assembled: {error}.",
+                "report this as a bug of the config validator",
+                "internal",
+            )
+    if config is not None and lint:
+        for issue in run_lints(config, target_rows, state.today, state.documents):
+            state.issues.append(issue)
+    return ValidationOutcome(
+        ValidationReport(str(config_dir), tuple(state.issues)), config, target_rows, state.documents
+    )
+
+
+def validate_config(
+    config_dir: Path, *, today: date | None = None, dbt_manifest: Path | None = None
+) -> ValidationReport:
+    """Validate a scorecard config directory and lint it; never raises for a user's mistake.
+
+    ``today`` fixes the "current period" for lints (default: the real date). ``dbt_manifest``, when
+    given, is dbt's ``target/manifest.json``: every configured measure must have exactly one dbt model
+    under ``models/measures/`` whose ``meta.measure_id`` names it, and vice versa.
+    """
+    return run_validation(config_dir, today=today, dbt_manifest=dbt_manifest).report
