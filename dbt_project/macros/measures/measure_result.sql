@@ -3,8 +3,10 @@
     period_grain, period_start, team, region, customer_segment, numerator, denominator.
       value_kind='ratio'      value = numerator / denominator (null when the denominator is 0)
       value_kind='numerator'  value = numerator (flows, stocks, distributions); denominator null
+    zero_fill=true is for counts and sums: in a period with data at company level, a segment with
+    no facts (a team whose last member left) has 0, not null. Periods without any data stay null.
 #}
-{% macro measure_result(measure_id, aggregated, segment_dimension, value_kind) -%}
+{% macro measure_result(measure_id, aggregated, segment_dimension, value_kind, zero_fill=false) -%}
     {%- if value_kind not in ('ratio', 'numerator') -%}
         {{ exceptions.raise_compiler_error("measure_result: value_kind must be 'ratio' or 'numerator', got '" ~ value_kind ~ "'") }}
     {%- endif -%}
@@ -17,13 +19,18 @@
         cast(spine.team as {{ dbt.type_string() }}) as team,
         cast(spine.region as {{ dbt.type_string() }}) as region,
         cast(spine.customer_segment as {{ dbt.type_string() }}) as customer_segment,
-        cast(results.numerator as {{ type_double() }}) as numerator,
+        {%- if zero_fill %}
+        {%- set numerator = 'case when observed.period_start is not null then coalesce(results.numerator, 0) end' %}
+        {%- else %}
+        {%- set numerator = 'results.numerator' %}
+        {%- endif %}
+        cast({{ numerator }} as {{ type_double() }}) as numerator,
         {%- if value_kind == 'ratio' %}
         cast(results.denominator as {{ type_double() }}) as denominator,
         {{ ratio_value('results.numerator', 'results.denominator') }} as value
         {%- else %}
         cast(null as {{ type_double() }}) as denominator,
-        cast(results.numerator as {{ type_double() }}) as value
+        cast({{ numerator }} as {{ type_double() }}) as value
         {%- endif %}
     from ({{ measure_spine(measure_id, segment_dimension) }}) as spine
     left join {{ aggregated }} as results
@@ -32,4 +39,13 @@
         and spine.team = results.team
         and spine.region = results.region
         and spine.customer_segment = results.customer_segment
+    {%- if zero_fill %}
+    left join (
+        select period_grain, period_start
+        from {{ aggregated }}
+        where team = 'all' and region = 'all' and customer_segment = 'all' and numerator is not null
+    ) as observed
+        on spine.period_grain = observed.period_grain
+        and spine.period_start = observed.period_start
+    {%- endif %}
 {%- endmacro %}

@@ -26,4 +26,4 @@ aggregated as (
     {{ segment_group_by('account') | indent(4) }}
 )
 
-{{ measure_result('active_customers', 'aggregated', 'account', 'numerator') }}
+{{ measure_result('active_customers', 'aggregated', 'account', 'numerator', zero_fill=true) }}

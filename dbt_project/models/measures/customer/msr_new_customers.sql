@@ -27,4 +27,4 @@ aggregated as (
     {{ segment_group_by('account') | indent(4) }}
 )
 
-{{ measure_result('new_customers', 'aggregated', 'account', 'numerator') }}
+{{ measure_result('new_customers', 'aggregated', 'account', 'numerator', zero_fill=true) }}

@@ -26,4 +26,4 @@ aggregated as (
     {{ segment_group_by('cs_employee') | indent(4) }}
 )
 
-{{ measure_result('cs_headcount', 'aggregated', 'cs_employee', 'numerator') }}
+{{ measure_result('cs_headcount', 'aggregated', 'cs_employee', 'numerator', zero_fill=true) }}
