@@ -138,7 +138,7 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("effective_from", "date", "First day this definition applied."),
             _c("effective_to", "date", "Last day this definition applied (empty for the current one)."),
             _c("definition", "text", "The definition in force in that range."),
-            _c("change_note", "text", "Why the definition changed (empty for the first)."),
+            _c("change_note", "text", "Why this definition replaced the previous one (empty for the first)."),
         ),
     ),
     SeedSpec(
@@ -371,16 +371,11 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
     versions: list[tuple[Any, ...]] = []
     for m in config.measures:
         history = sorted(m.previous_versions, key=lambda version: version.effective_from)
+        # A row's change_note says why its definition replaced the one before (empty for the first).
         for number, version in enumerate(history, start=1):
+            note = history[number - 2].change_note if number > 1 else ""
             versions.append(
-                (
-                    m.id,
-                    number,
-                    version.effective_from,
-                    version.effective_to,
-                    version.definition,
-                    version.change_note,
-                )
+                (m.id, number, version.effective_from, version.effective_to, version.definition, note)
             )
         current_from = history[-1].effective_to + timedelta(days=1) if history else m.effective_from
         last_day = m.retired_on - timedelta(days=1) if m.retired_on else None

@@ -216,7 +216,10 @@ class StrategyFile(ConfigModel):
 
 
 class MeasureVersion(ConfigModel):
-    """An earlier definition of a measure, kept so history is reported with the definition in force."""
+    """An earlier definition of a measure, kept so history is reported with the definition in force.
+
+    ``change_note`` says why this definition was replaced by the next one.
+    """
 
     effective_from: date
     effective_to: date

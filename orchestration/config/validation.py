@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -641,16 +642,19 @@ def _check_strategy(state: _State, parsed: _Parsed) -> None:
                 )
             seen.add(value)
     edges = [(located.model.cause, located.model.effect) for located in parsed.links]
+    position = {edge: index for index, edge in enumerate(edges)}
     for cycle in _find_cycles(edges):
-        closing = next(
-            located
-            for located in parsed.links
-            if (located.model.cause, located.model.effect) == (cycle[-2], cycle[-1])
-        )
+        # Report the cycle at its link listed last in the file (usually the one just added), named so
+        # that this link is the arrow that closes it.
+        cycle_edges = list(pairwise(cycle))
+        last = max(range(len(cycle_edges)), key=lambda index: position[cycle_edges[index]])
+        rotated = cycle_edges[last + 1 :] + cycle_edges[: last + 1]
+        named = [rotated[0][0], *(effect for _, effect in rotated)]
+        closing = parsed.links[position[cycle_edges[last]]]
         state.error(
             STRATEGY,
             closing.path,
-            "the strategy map has a cycle: " + " → ".join(cycle) + ".",
+            "the strategy map has a cycle: " + " → ".join(named) + ".",
             "cause and effect run one way (learning → process → customer → financial): "
             "remove or reverse one of the links in this cycle",
             "strategy_map_cycle",

@@ -1,0 +1,514 @@
+"""One test per error class: a copy of the demo config with one thing broken, and the exact message.
+
+Each test asserts what a user sees: the file, the entry, the line, the message and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orchestration.config import ConfigError, Issue, Severity, load_config, validate_config
+from tests.config.helpers import TODAY, ConfigDir, only
+
+
+def error(file: str, entry: str, message: str, hint: str, code: str, line: int | None) -> Issue:
+    return Issue(Severity.error, file, entry, message, hint, code=code, line=line)
+
+
+def test_yaml_syntax_error_names_file_and_line(demo: ConfigDir) -> None:
+    demo.replace("measures.yml", "    unit: usd\n", "    unit: [usd\n")
+    issue = only(validate_config(demo.path, today=TODAY), "yaml_syntax")
+    assert (issue.file, issue.entry, issue.line) == (
+        "measures.yml",
+        "",
+        demo.line_of("measures.yml", "unit: [usd") + 1,
+    )
+    assert issue.message.startswith("not valid YAML: ")
+    assert issue.hint == "fix the YAML syntax at that line (indentation, a missing `:` or an unclosed quote)"
+
+
+def test_missing_file(demo: ConfigDir) -> None:
+    (demo.path / "scorecards.yml").unlink()
+    issue = only(validate_config(demo.path, today=TODAY), "missing_file")
+    assert issue == error(
+        "scorecards.yml",
+        "",
+        f"scorecards.yml is missing from {demo.path}.",
+        "create scorecards.yml; see the README section 'The scorecard config' for its layout",
+        "missing_file",
+        None,
+    )
+
+
+def test_measure_without_owner(demo: ConfigDir) -> None:
+    demo.replace("measures.yml", "    owner: Daniel Okafor, Chief Financial Officer\n", "")
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue == error(
+        "measures.yml",
+        "measures[arr].owner",
+        "`owner` is required but missing.",
+        "add `owner:` naming a person and role, e.g. `owner: Maya Chen, VP Customer Success`",
+        "schema",
+        demo.line_of("measures.yml", "- id: arr"),
+    )
+
+
+def test_measure_without_frequency(demo: ConfigDir) -> None:
+    demo.replace("measures.yml", "    frequency: quarterly\n", "")
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue == error(
+        "measures.yml",
+        "measures[net_revenue_retention].frequency",
+        "`frequency` is required but missing.",
+        "add `frequency: monthly` or `frequency: quarterly`",
+        "schema",
+        demo.line_of("measures.yml", "- id: net_revenue_retention"),
+    )
+
+
+def test_measure_without_data_source(demo: ConfigDir) -> None:
+    demo.replace(
+        "measures.yml", "data_sources: [billing.invoice_lines, finance.cost_of_revenue]", "data_sources: []"
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue == error(
+        "measures.yml",
+        "measures[gross_margin].data_sources",
+        "`data_sources` is empty.",
+        "list the `system.table` names it is computed from, as named in sources.yml, "
+        "e.g. `data_sources: [billing.subscription_events]`",
+        "schema",
+        demo.line_of("measures.yml", "data_sources: []"),
+    )
+
+
+def test_invalid_identifier(demo: ConfigDir) -> None:
+    demo.replace("measures.yml", "  - id: gross_margin", "  - id: Gross Margin")
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue == error(
+        "measures.yml",
+        "measures[Gross Margin].id",
+        "`Gross Margin` is not a valid id: use lowercase snake_case (a letter, then letters, digits or "
+        "underscores, at most 63 characters).",
+        "rename it, e.g. `Gross Margin` → `gross_margin`",
+        "schema",
+        demo.line_of("measures.yml", "Gross Margin"),
+    )
+
+
+def test_unknown_enum_value_and_misspelt_field(demo: ConfigDir) -> None:
+    demo.replace("measures.yml", "    direction: lower_is_better\n", "    direction: down\n")
+    demo.replace("measures.yml", "    weight: 2.0\n", "    wieght: 2.0\n")
+    issues = [i for i in validate_config(demo.path, today=TODAY).issues]
+    assert issues == [
+        error(
+            "measures.yml",
+            "measures[arr].wieght",
+            "`wieght` is not a known field here.",
+            "remove it or fix its spelling (did you mean `weight`?)",
+            "schema",
+            demo.line_of("measures.yml", "wieght"),
+        ),
+        error(
+            "measures.yml",
+            "measures[logo_churn_rate].direction",
+            "`down` is not allowed for `direction`.",
+            "use one of: 'higher_is_better' or 'lower_is_better'",
+            "schema",
+            demo.line_of("measures.yml", "direction: down"),
+        ),
+    ]
+
+
+def test_duplicate_measure_id(demo: ConfigDir) -> None:
+    demo.replace("measures.yml", "  - id: expansion_mrr", "  - id: arr")
+    issue = only(validate_config(demo.path, today=TODAY), "duplicate_id")
+    assert issue == error(
+        "measures.yml",
+        "measures[arr]",
+        f"duplicate measure `arr`: it is already defined at line {demo.line_of('measures.yml', '- id: arr')} "
+        "of measures.yml.",
+        "give each measure a unique id, or merge the two entries",
+        "duplicate_id",
+        demo.line_of("measures.yml", "- id: arr", occurrence=2),
+    )
+
+
+def test_duplicate_yaml_key_is_not_silently_dropped(demo: ConfigDir) -> None:
+    demo.replace("targets.yml", "  voluntary_attrition_rate:\n", "  employee_engagement_score:\n")
+    issue = only(validate_config(demo.path, today=TODAY), "duplicate_id")
+    first = demo.line_of("targets.yml", "  employee_engagement_score:")
+    second = demo.line_of("targets.yml", "  employee_engagement_score:", occurrence=2)
+    assert issue == error(
+        "targets.yml",
+        "targets.employee_engagement_score",
+        f"the key `employee_engagement_score` appears twice in the same mapping (lines {first} and "
+        f"{second}); "
+        "YAML would silently keep only the last.",
+        "remove one of them or give it a different name",
+        "duplicate_id",
+        second,
+    )
+
+
+def test_unknown_objective_reference(demo: ConfigDir) -> None:
+    demo.replace("measures.yml", "objective: improve_profitability", "objective: improve_profitabilty")
+    issue = only(validate_config(demo.path, today=TODAY), "unknown_reference")
+    assert issue == error(
+        "measures.yml",
+        "measures[gross_margin].objective",
+        "objective `improve_profitabilty` is not defined in strategy.yml objectives.",
+        "use one of the objective ids in strategy.yml objectives (did you mean `improve_profitability`?), "
+        "or add `improve_profitabilty` there",
+        "unknown_reference",
+        demo.line_of("measures.yml", "improve_profitabilty"),
+    )
+
+
+def test_unknown_measure_on_a_scorecard(demo: ConfigDir) -> None:
+    demo.replace("scorecards.yml", "      - support_csat\n", "      - support_cast\n")
+    issue = only(validate_config(demo.path, today=TODAY), "unknown_reference")
+    assert issue == error(
+        "scorecards.yml",
+        "scorecards[cs_enterprise].measures[1]",
+        "measure `support_cast` is not defined in measures.yml.",
+        "use one of the measure ids in measures.yml (did you mean `support_csat`?), or add "
+        "`support_cast` there",
+        "unknown_reference",
+        demo.line_of("scorecards.yml", "support_cast"),
+    )
+
+
+def test_failed_assumption_must_name_an_existing_link(demo: ConfigDir) -> None:
+    demo.replace("reviews.yml", "      - cause: deliver_value_fast\n", "      - cause: engage_our_people\n")
+    issue = only(validate_config(demo.path, today=TODAY), "unknown_reference")
+    assert issue == error(
+        "reviews.yml",
+        "reviews[review_2026_08].failed_assumptions[engage_our_people -> win_new_customers]",
+        "there is no strategy-map link engage_our_people → win_new_customers in strategy.yml.",
+        "a failed assumption names an existing link by its `cause` and `effect` objectives",
+        "unknown_reference",
+        demo.line_of("reviews.yml", "- cause: engage_our_people"),
+    )
+
+
+def test_unknown_segment_value(demo: ConfigDir) -> None:
+    demo.replace("scorecards.yml", "segment: {team: cs_enterprise}", "segment: {team: cs_enterprize}")
+    report = validate_config(demo.path, today=TODAY)
+    issue = only(report, "unknown_reference")
+    assert issue == error(
+        "scorecards.yml",
+        "scorecards[cs_enterprise].segment.team",
+        "`cs_enterprize` is not a declared team in strategy.yml segments.",
+        "use one of cs_smb, cs_mid_market, cs_enterprise, support_tier1, support_tier2 "
+        "(did you mean `cs_enterprise`?), or declare it there",
+        "unknown_reference",
+        demo.line_of("scorecards.yml", "cs_enterprize"),
+    )
+
+
+def test_cycle_in_the_strategy_map_is_named(demo: ConfigDir) -> None:
+    demo.append(
+        "strategy.yml",
+        "  - cause: improve_profitability\n    effect: engage_our_people\n    lag_months: 6\n"
+        "    assumption: Profits fund engagement.\n",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "strategy_map_cycle")
+    assert issue == error(
+        "strategy.yml",
+        "strategy_map[improve_profitability -> engage_our_people]",
+        "the strategy map has a cycle: engage_our_people → build_cs_capability → "
+        "onboard_customers_successfully → "
+        "reduce_avoidable_churn → grow_recurring_revenue → improve_profitability → engage_our_people.",
+        "cause and effect run one way (learning → process → customer → financial): remove or reverse one "
+        "of the "
+        "links in this cycle",
+        "strategy_map_cycle",
+        demo.line_of("strategy.yml", "- cause: improve_profitability"),
+    )
+
+
+def test_data_source_not_in_sources_yml(demo: ConfigDir) -> None:
+    demo.replace("measures.yml", "[hr.engagement_survey, hr.team_assignments]", "[hr.engagement_surveys]")
+    issue = only(validate_config(demo.path, today=TODAY), "unknown_data_source")
+    assert issue == error(
+        "measures.yml",
+        "measures[employee_engagement_score].data_sources[0]",
+        "data source `hr.engagement_surveys` is not a table in sources.yml.",
+        "use a `system.table` registered in sources.yml (did you mean `hr.engagement_survey`?), "
+        "or register the table there first",
+        "unknown_data_source",
+        demo.line_of("measures.yml", "hr.engagement_surveys"),
+    )
+
+
+def test_overlapping_targets(demo: ConfigDir) -> None:
+    demo.replace(
+        "targets.yml",
+        "      to: 2025-01\n      rationale: Before guided",
+        "      to: 2025-03\n      rationale: Before guided",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "overlapping_effective_dates")
+    assert issue == error(
+        "targets.yml",
+        "targets.onboarding_completion_rate[1]",
+        "this target overlaps targets.onboarding_completion_rate[0] from period 2025-02: "
+        "`onboarding_completion_rate` would have two targets for the same period.",
+        "end the earlier target (`to:`) before the later one starts, so each period has one target",
+        "overlapping_effective_dates",
+        demo.line_of("targets.yml", "      value: 0.80") - 1,
+    )
+
+
+def test_overlapping_relative_and_absolute_targets_for_a_segment(demo: ConfigDir) -> None:
+    demo.replace(
+        "targets.yml",
+        "      rationale: The enterprise book grows through expansion more than new logos.\n",
+        "      rationale: The enterprise book grows through expansion more than new logos.\n"
+        "    - kind: absolute\n      segment: {team: cs_enterprise}\n      value: 2500000\n"
+        "      from: 2026-01\n      to: 2026-12\n",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "overlapping_effective_dates")
+    assert issue == error(
+        "targets.yml",
+        "targets.arr[3]",
+        "this target overlaps targets.arr[2] from period 2026-01: `arr` would have two targets for the same "
+        "period and segment.",
+        "end the earlier target (`to:`) before the later one starts, so each period has one target",
+        "overlapping_effective_dates",
+        demo.line_of("targets.yml", "value: 2500000") - 2,
+    )
+
+
+def test_overlapping_measure_versions(small: ConfigDir) -> None:
+    small.replace(
+        "measures.yml",
+        "        change_note: Median instead of mean, so a few stuck orders do not dominate.\n",
+        "        change_note: Median instead of mean, so a few stuck orders do not dominate.\n"
+        "      - effective_from: 2024-06-01\n        effective_to: 2024-06-30\n"
+        "        definition: Trimmed mean days.\n        change_note: Tried briefly.\n",
+    )
+    issue = only(validate_config(small.path, today=TODAY), "overlapping_effective_dates")
+    assert issue == error(
+        "measures.yml",
+        "measures[delivery_days].previous_versions[1]",
+        "this version (2024-06-01 … 2024-06-30) overlaps previous_versions[0] (2024-04-01 … 2024-06-30).",
+        "each day has exactly one definition: end the earlier version the day before the later starts",
+        "overlapping_effective_dates",
+        small.line_of("measures.yml", "- effective_from: 2024-06-01"),
+    )
+
+
+def test_month_13_does_not_exist(demo: ConfigDir) -> None:
+    demo.replace(
+        "targets.yml",
+        "      from: 2025-02\n      to: 2027-12\n      rationale: >-",
+        "      from: 2025-13\n      to: 2027-12\n      rationale: >-",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_period")
+    assert issue == error(
+        "targets.yml",
+        "targets.onboarding_completion_rate[1].from",
+        "`2025-13` names month 13, which does not exist (months run 01-12).",
+        "write a month as `2024-07`, a fiscal quarter as `FY2025-Q1`, a fiscal year as `FY2025`",
+        "invalid_period",
+        demo.line_of("targets.yml", "from: 2025-13"),
+    )
+
+
+def test_quarterly_measure_with_a_monthly_target_period(demo: ConfigDir) -> None:
+    demo.replace(
+        "targets.yml", "      value: 3.9\n      from: FY2023-Q4", "      value: 3.9\n      from: 2023-01"
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_period")
+    assert issue == error(
+        "targets.yml",
+        "targets.employee_engagement_score[0].from",
+        "`2023-01` is a month, but `from` of the quarterly measure `employee_engagement_score` needs a "
+        "quarter.",
+        "write it as a quarter, e.g. `FY2025-Q2`",
+        "invalid_period",
+        demo.line_of("targets.yml", "value: 3.9") + 1,
+    )
+
+
+def test_target_period_outside_the_measures_effective_range(demo: ConfigDir) -> None:
+    demo.replace("targets.yml", "values: {2023-01: 40}", "values: {2022-12: 40}")
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_period")
+    assert issue == error(
+        "targets.yml",
+        "targets.new_customers[0].values.2022-12",
+        "period 2022-12 (2022-12-01 … 2022-12-31) lies outside the effective range of `new_customers` "
+        "(from 2023-01-01).",
+        "drop the target for that period, or change the measure's effective_from / retired_on",
+        "invalid_period",
+        demo.line_of("targets.yml", "2022-12: 40"),
+    )
+
+
+def test_annual_weights_must_match_the_periods_of_a_year(demo: ConfigDir) -> None:
+    demo.replace(
+        "targets.yml",
+        "      value: 550\n      phasing: weights\n      weights: [1.05, ",
+        "      value: 550\n      phasing: weights\n      weights: [",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_period")
+    assert issue == error(
+        "targets.yml",
+        "targets.new_customers[1].weights",
+        "11 weights given, but a fiscal year has 12 months for the monthly measure `new_customers`.",
+        "give exactly 12 weights, one per month in fiscal order",
+        "invalid_period",
+        demo.line_of("targets.yml", "      weights: [1.0, 1.0"),
+    )
+
+
+def test_review_period_must_match_the_cadence(demo: ConfigDir) -> None:
+    demo.replace("reviews.yml", "    period: 2026-09\n", "    period: FY2027-Q3\n")
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_period")
+    assert issue == error(
+        "reviews.yml",
+        "reviews[review_2026_09].period",
+        "`FY2027-Q3` is a quarter, but the review cadence is monthly.",
+        "review one month at a time, or change `cadence.frequency`",
+        "invalid_period",
+        demo.line_of("reviews.yml", "period: FY2027-Q3"),
+    )
+
+
+def test_splitting_an_annual_total_of_a_ratio_is_an_error(demo: ConfigDir) -> None:
+    demo.replace(
+        "targets.yml", "      value: 0.75\n      phasing: flat", "      value: 0.75\n      phasing: even"
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_phasing")
+    assert issue == error(
+        "targets.yml",
+        "targets.gross_margin[2].phasing",
+        "phasing `even` splits a total across periods, but `gross_margin` is a ratio measure, whose "
+        "yearly value "
+        "is not a sum of its periods.",
+        "use `phasing: flat` (same value every period) or `phasing: linear` (a path)",
+        "invalid_phasing",
+        demo.line_of("targets.yml", "phasing: even"),
+    )
+
+
+def test_segment_filter_a_measure_cannot_be_sliced_by(demo: ConfigDir) -> None:
+    demo.replace(
+        "scorecards.yml", "segment: {team: cs_enterprise}", "segment: {team: cs_enterprise, region: emea}"
+    )
+    report = validate_config(demo.path, today=TODAY)
+    line = demo.line_of("scorecards.yml", "region: emea")
+    assert [issue for issue in report.issues if issue.code == "invalid_segment"] == [
+        error(
+            "scorecards.yml",
+            "scorecards[cs_enterprise].segment.region",
+            f"measure `{measure}` cannot be sliced by region (its slice_by: team).",
+            f"drop the region filter, or leave `{measure}` out of this entry",
+            "invalid_segment",
+            line,
+        )
+        for measure in ("cs_training_completion_rate", "accounts_per_csm")
+    ]
+
+
+def test_scorecards_need_exactly_one_root(demo: ConfigDir) -> None:
+    demo.replace("scorecards.yml", "    parent: corporate\n", "")
+    issue = only(validate_config(demo.path, today=TODAY), "scorecard_hierarchy")
+    assert issue == error(
+        "scorecards.yml",
+        "scorecards[cs_enterprise]",
+        "2 scorecards have no parent; exactly one (the corporate scorecard) must be the root.",
+        "give every cascaded scorecard a `parent:` (the scorecard it rolls up to)",
+        "scorecard_hierarchy",
+        demo.line_of("scorecards.yml", "- id: cs_enterprise"),
+    )
+
+
+def _manifest(path: Path, models: dict[str, str | None]) -> Path:
+    """A manifest.json as dbt writes it, reduced to the fields the check reads."""
+    nodes = {
+        f"model.balanced_scorecard.{Path(file).stem}": {
+            "resource_type": "model",
+            "original_file_path": file,
+            "config": {"meta": {"measure_id": measure_id} if measure_id else {}},
+        }
+        for file, measure_id in models.items()
+    }
+    path.write_text(json.dumps({"nodes": nodes}), encoding="utf-8")
+    return path
+
+
+def test_configured_measure_without_dbt_model_and_dbt_model_without_config(
+    demo: ConfigDir, tmp_path: Path
+) -> None:
+    config = load_config(demo.path)
+    models: dict[str, str | None] = {
+        f"models/measures/x/msr_{m.id}.sql": m.id for m in config.measures if m.id != "gross_margin"
+    }
+    models["models/measures/financial/msr_net_new_arr.sql"] = "net_new_arr"
+    models["models/marts/scorecard/measure_values.sql"] = None
+    report = validate_config(
+        demo.path, today=TODAY, dbt_manifest=_manifest(tmp_path / "manifest.json", models)
+    )
+    missing = only(report, "dbt_measure_missing")
+    assert missing == error(
+        "measures.yml",
+        "measures[gross_margin]",
+        "measure `gross_margin` has no governed dbt model: no model under models/measures/ has "
+        "`meta.measure_id: gross_margin`.",
+        "add its model under dbt_project/models/measures/<perspective>/ with "
+        "`config: {meta: {measure_id: gross_margin}}`, or remove the measure from the config",
+        "dbt_measure_missing",
+        demo.line_of("measures.yml", "- id: gross_margin"),
+    )
+    extra = only(report, "dbt_model_without_config")
+    assert extra == error(
+        "models/measures/financial/msr_net_new_arr.sql",
+        "meta.measure_id: net_new_arr",
+        "dbt measure model models/measures/financial/msr_net_new_arr.sql computes `net_new_arr`, which "
+        "is not in "
+        "measures.yml.",
+        "add the measure (owner, definition, targets) to scorecard_config/measures.yml, or correct the "
+        "model's "
+        "meta.measure_id",
+        "dbt_model_without_config",
+        None,
+    )
+
+
+def test_one_measure_computed_by_two_dbt_models(demo: ConfigDir, tmp_path: Path) -> None:
+    config = load_config(demo.path)
+    models: dict[str, str | None] = {f"models/measures/x/msr_{m.id}.sql": m.id for m in config.measures}
+    models["models/measures/x/msr_arr_v2.sql"] = "arr"
+    report = validate_config(
+        demo.path, today=TODAY, dbt_manifest=_manifest(tmp_path / "manifest.json", models)
+    )
+    issue = only(report, "dbt_measure_duplicate")
+    assert issue.message == (
+        "measure `arr` is computed by 2 dbt models: models/measures/x/msr_arr.sql, "
+        "models/measures/x/msr_arr_v2.sql."
+    )
+
+
+def test_all_problems_are_reported_at_once_and_load_config_raises_with_all(demo: ConfigDir) -> None:
+    demo.replace("measures.yml", "    owner: Daniel Okafor, Chief Financial Officer\n", "")
+    demo.replace("measures.yml", "objective: improve_profitability", "objective: improve_profitabilty")
+    demo.replace("targets.yml", "values: {2023-01: 40}", "values: {2023-13: 40}")
+    report = validate_config(demo.path, today=TODAY)
+    assert [issue.code for issue in report.errors] == ["schema", "unknown_reference", "invalid_period"]
+    assert report.exit_code() == 1
+    with pytest.raises(ConfigError) as raised:
+        load_config(demo.path)
+    assert raised.value.issues == tuple(report.errors)
+    assert "measures[arr].owner" in str(raised.value)
+
+
+def test_a_broken_measure_does_not_cascade_into_reference_errors(demo: ConfigDir) -> None:
+    """Targets of a measure that failed validation are not reported as unknown references too."""
+    demo.replace("measures.yml", "    measure_type: stock\n", "    measure_type: stok\n")
+    report = validate_config(demo.path, today=TODAY)
+    assert [issue.entry for issue in report.errors] == ["measures[arr].measure_type"]

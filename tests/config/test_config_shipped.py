@@ -1,0 +1,152 @@
+"""The shipped configs: both validate cleanly, and the demo matches the shared catalogue."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from orchestration.config import format_report, load_config, validate_config
+from orchestration.config.compile import render_seed_properties
+from orchestration.config.periods import Grain, month_period, periods_between, quarter_period
+from orchestration.config.targets import covers, expand_target, measure_grain, segment_key
+from orchestration.settings import REPO_ROOT
+from tests.config.helpers import TODAY
+
+DEMO = REPO_ROOT / "scorecard_config"
+SCRUMPTIOUS = REPO_ROOT / "examples" / "scrumptious_sweets"
+
+CATALOGUE_MEASURES = [
+    "arr",
+    "net_revenue_retention",
+    "expansion_mrr",
+    "gross_margin",
+    "new_customers",
+    "logo_churn_rate",
+    "gross_mrr_churn_rate",
+    "active_customers",
+    "onboarding_completion_rate",
+    "support_csat",
+    "time_to_first_value_days",
+    "first_contact_resolution_rate",
+    "ticket_reopen_rate",
+    "median_first_response_hours",
+    "cs_training_completion_rate",
+    "cs_headcount",
+    "accounts_per_csm",
+    "employee_engagement_score",
+    "voluntary_attrition_rate",
+]
+
+
+@pytest.mark.parametrize("config_dir", [DEMO, SCRUMPTIOUS], ids=["demo", "scrumptious_sweets"])
+def test_shipped_config_validates_without_errors_or_warnings(config_dir: Path) -> None:
+    report = validate_config(config_dir, today=TODAY)
+    assert report.issues == (), format_report(report)
+    assert report.exit_code(strict=True) == 0
+
+
+def test_demo_matches_the_shared_catalogue() -> None:
+    config = load_config(DEMO)
+    assert config.company.name == "Northwind Analytics"
+    assert config.company.fiscal_year_start_month == 2
+    assert config.company.reporting_currency == "USD"
+    assert [p.id for p in config.perspectives] == [
+        "financial",
+        "customer",
+        "internal_process",
+        "learning_growth",
+    ]
+    assert [m.id for m in config.measures] == CATALOGUE_MEASURES
+    quarterly = {m.id for m in config.measures if m.frequency.value == "quarterly"}
+    assert quarterly == {"net_revenue_retention", "employee_engagement_score", "voluntary_attrition_rate"}
+    links = {(link.cause, link.effect, link.lag_months) for link in config.strategy_map}
+    assert ("onboard_customers_successfully", "reduce_avoidable_churn", 3) in links
+    assert ("build_cs_capability", "resolve_issues_first_time", 2) in links
+    cascade = next(s for s in config.scorecards if s.id == "cs_enterprise")
+    assert cascade.segment == {"team": "cs_enterprise"} and cascade.parent == "corporate"
+    assert cascade.measures == [
+        "onboarding_completion_rate",
+        "support_csat",
+        "logo_churn_rate",
+        "time_to_first_value_days",
+        "first_contact_resolution_rate",
+        "cs_training_completion_rate",
+        "active_customers",
+        "accounts_per_csm",
+        "arr",
+    ]
+    assert len(config.reviews) >= 2
+    overdue = [
+        a for r in config.reviews for a in r.actions if a.status.value == "open" and a.due_date < TODAY
+    ]
+    assert [a.id for a in overdue] == ["trial_conversion_analysis"]
+    assert any(r.failed_assumptions for r in config.reviews)
+
+
+def test_demo_targets_cover_every_period_2023_to_2027_for_every_scorecard_slice() -> None:
+    config = load_config(DEMO)
+    fy_start = config.company.fiscal_year_start_month
+    first, last = month_period(date(2023, 1, 1)), month_period(date(2027, 12, 1))
+    for scorecard in config.scorecards:
+        segment = segment_key(scorecard.segment)
+        for measure_id in config.scorecard_measure_ids(scorecard):
+            measure = config.measure(measure_id)
+            rows = [
+                row
+                for index, target in enumerate(config.targets[measure_id])
+                for row in expand_target(measure, target, index, fy_start)
+                if row.segment == segment
+            ]
+            grain = measure_grain(measure)
+            start = first if grain is Grain.month else quarter_period(first.start, fy_start)
+            for period in periods_between(start, last, grain, fy_start):
+                assert covers(rows, period), f"{scorecard.id}/{measure_id} has no target for {period.label}"
+
+
+def test_demo_uses_every_target_kind_and_an_effective_dated_change() -> None:
+    config = load_config(DEMO)
+    kinds = {target.kind.value for targets in config.targets.values() for target in targets}
+    assert kinds == {"absolute", "annual", "relative"}
+    onboarding = [t for t in config.targets["onboarding_completion_rate"] if not t.segment]
+    assert [(t.from_, t.to, t.value) for t in onboarding] == [
+        ("2023-01", "2025-01", 0.55),
+        ("2025-02", "2027-12", 0.8),
+    ]
+
+
+def test_committed_seed_properties_match_the_table_specs() -> None:
+    committed = (REPO_ROOT / "dbt_project" / "seeds" / "_config__seeds.yml").read_text(encoding="utf-8")
+    assert committed == render_seed_properties()
+
+
+@pytest.mark.slow
+def test_demo_measures_and_dbt_measure_models_match_one_to_one(tmp_path: Path) -> None:
+    """Parse the real dbt project and check config ↔ models/measures/ both ways."""
+    project = REPO_ROOT / "dbt_project"
+    dbt = shutil.which("dbt") or str(REPO_ROOT / ".venv" / "bin" / "dbt")
+    target_path = tmp_path / "target"
+    result = subprocess.run(
+        [
+            dbt,
+            "parse",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(target_path),
+            "--no-partial-parse",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "DBT_LOG_PATH": str(tmp_path / "logs")},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = validate_config(DEMO, today=TODAY, dbt_manifest=target_path / "manifest.json")
+    assert report.errors == [], format_report(report)
