@@ -512,3 +512,15 @@ def test_a_broken_measure_does_not_cascade_into_reference_errors(demo: ConfigDir
     demo.replace("measures.yml", "    measure_type: stock\n", "    measure_type: stok\n")
     report = validate_config(demo.path, today=TODAY)
     assert [issue.entry for issue in report.errors] == ["measures[arr].measure_type"]
+
+
+def test_format_report_prints_location_message_and_fix(demo: ConfigDir) -> None:
+    from orchestration.config import format_report
+
+    demo.replace("measures.yml", "    owner: Daniel Okafor, Chief Financial Officer\n", "")
+    line = demo.line_of("measures.yml", "- id: arr")
+    assert format_report(validate_config(demo.path, today=TODAY)).splitlines() == [
+        f"ERROR   measures.yml:{line}: measures[arr].owner: `owner` is required but missing.",
+        "        fix: add `owner:` naming a person and role, e.g. `owner: Maya Chen, VP Customer Success`",
+        f"{demo.path}: invalid (1 error(s), 0 warning(s))",
+    ]

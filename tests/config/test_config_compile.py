@@ -1,0 +1,311 @@
+"""The compiler: hand-checked rows for a small config, determinism, and config strings only as data."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.config import ConfigError, compile_config, compile_config_dir, load_config
+from orchestration.config.compile import SEED_NAMES, build_tables, render_seed_properties
+from orchestration.settings import REPO_ROOT
+from tests.config.helpers import SMALL_CONFIG, ConfigDir
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
+    config = load_config(SMALL_CONFIG)
+    paths = compile_config(config, tmp_path / "seeds")
+    assert [path.name for path in paths] == [f"{name}.csv" for name in SEED_NAMES]
+    seeds = {path.stem: _rows(path) for path in paths}
+
+    assert seeds["cfg_settings"] == [
+        {
+            "company_name": "Tiny Co",
+            "strategy_statement": "Sell more by delivering fast.",
+            "fiscal_year_start_month": "4",
+            "reporting_currency": "EUR",
+            "config_version": config.config_version,
+        }
+    ]
+    assert [(row["perspective_id"], row["display_order"]) for row in seeds["cfg_perspectives"]] == [
+        ("financial", "1"),
+        ("customer", "2"),
+        ("internal_process", "3"),
+        ("learning_growth", "4"),
+    ]
+    assert seeds["cfg_measures"][1] == {
+        "measure_id": "satisfaction",
+        "measure_name": "Satisfaction",
+        "definition": "Satisfied survey answers ÷ answers in the period.",
+        "objective_id": "happy_customers",
+        "perspective_id": "customer",
+        "owner": "Bo Service",
+        "unit": "percent",
+        "direction": "higher_is_better",
+        "indicator_type": "lagging",
+        "frequency": "monthly",
+        "measure_type": "ratio",
+        "weight": "2",
+        "effective_from": "2024-04-01",
+        "retired_on": "",
+        "data_sources": "shop.surveys",
+    }
+
+    targets = seeds["cfg_targets"]
+    # FY2025 with an April start runs 2024-04 … 2025-03; 1300 split 2:1:…:1 over 12 months.
+    sales = [row for row in targets if row["measure_id"] == "sales"]
+    assert [(row["period_start"], row["target_value"]) for row in sales] == [("2024-04-01", "200")] + [
+        (f"{year}-{month:02d}-01", "100")
+        for year, month in [(2024, m) for m in range(5, 13)] + [(2025, 1), (2025, 2), (2025, 3)]
+    ]
+    assert sales[0] == {
+        "target_id": "sales__0__1",
+        "measure_id": "sales",
+        "team": "all",
+        "region": "all",
+        "customer_segment": "all",
+        "grain": "month",
+        "target_kind": "annual",
+        "period_start": "2024-04-01",
+        "period_end": "2024-04-30",
+        "target_value": "200",
+        "baseline": "",
+        "change_type": "",
+        "change_value": "",
+        "effective_from": "2024-04-01",
+        "effective_to": "2025-03-31",
+        "rationale": "",
+        "config_entry": "targets.sales[0]",
+    }
+    satisfaction = [
+        (r["period_start"], r["target_value"]) for r in targets if r["measure_id"] == "satisfaction"
+    ]
+    assert satisfaction == [
+        ("2024-04-01", "0.8"),
+        ("2024-05-01", "0.82"),
+    ]  # sorted by period, not by YAML order
+    delivery = [row for row in targets if row["measure_id"] == "delivery_days"]
+    assert len(delivery) == 1
+    assert {
+        key: delivery[0][key] for key in ("target_kind", "period_start", "period_end", "target_value")
+    } == {
+        "target_kind": "relative",
+        "period_start": "",
+        "period_end": "",
+        "target_value": "",
+    }
+    assert (delivery[0]["baseline"], delivery[0]["change_type"], delivery[0]["change_value"]) == (
+        "previous_period",
+        "relative",
+        "-0.1",
+    )
+    assert (delivery[0]["effective_from"], delivery[0]["effective_to"]) == ("2024-04-01", "2025-03-31")
+    training = [
+        (r["team"], r["grain"], r["period_start"], r["period_end"], r["target_value"])
+        for r in targets
+        if r["measure_id"] == "training_hours"
+    ]
+    assert training == [
+        ("all", "quarter", "2024-04-01", "2024-06-30", "2"),  # linear from 2 to 5 over four fiscal quarters
+        ("all", "quarter", "2024-07-01", "2024-09-30", "3"),
+        ("all", "quarter", "2024-10-01", "2024-12-31", "4"),
+        ("all", "quarter", "2025-01-01", "2025-03-31", "5"),
+        ("team_a", "quarter", "2024-04-01", "2024-06-30", "4"),
+        ("team_a", "quarter", "2024-07-01", "2024-09-30", "4"),
+    ]
+
+    assert [
+        (r["measure_id"], r["at_risk_below"], r["off_track_below"], r["threshold_source"])
+        for r in seeds["cfg_thresholds"]
+    ] == [
+        ("sales", "0.95", "0.85", "default"),
+        ("satisfaction", "0.9", "0.8", "measure"),
+        ("delivery_days", "0.95", "0.85", "default"),
+        ("training_hours", "0.95", "0.85", "default"),
+    ]
+    assert [
+        (r["measure_id"], r["version_number"], r["effective_from"], r["effective_to"], r["change_note"])
+        for r in seeds["cfg_measure_versions"]
+        if r["measure_id"] == "delivery_days"
+    ] == [
+        ("delivery_days", "1", "2024-04-01", "2024-06-30", ""),
+        (
+            "delivery_days",
+            "2",
+            "2024-07-01",
+            "",
+            "Median instead of mean, so a few stuck orders do not dominate.",
+        ),
+    ]
+    assert seeds["cfg_strategy_links"][1] == {
+        "link_id": "fast_delivery__to__happy_customers",
+        "cause_objective_id": "fast_delivery",
+        "effect_objective_id": "happy_customers",
+        "assumption": "Fast delivery pleases.",
+        "lag_months": "2",
+    }
+    assert [(r["scorecard_id"], r["parent_scorecard_id"], r["team"]) for r in seeds["cfg_scorecards"]] == [
+        ("corporate", "", "all"),
+        ("team_a", "corporate", "team_a"),
+    ]
+    assert [
+        (r["scorecard_id"], r["measure_id"], r["team"], r["weight"]) for r in seeds["cfg_scorecard_measures"]
+    ] == [
+        ("corporate", "sales", "all", "1"),
+        ("corporate", "satisfaction", "all", "2"),
+        ("corporate", "delivery_days", "all", "1"),
+        ("corporate", "training_hours", "all", "1"),
+        ("team_a", "training_hours", "team_a", "1"),
+    ]
+    assert seeds["cfg_reviews"] == [
+        {
+            "review_id": "q1_review",
+            "scorecard_id": "corporate",
+            "period_label": "FY2025-Q1",
+            "period_grain": "quarter",
+            "period_start": "2024-04-01",
+            "period_end": "2024-06-30",
+            "review_date": "2024-07-10",
+            "chair": "",
+            "summary": "",
+        }
+    ]
+    assert seeds["cfg_failed_assumptions"][0]["link_id"] == "fast_delivery__to__happy_customers"
+    assert seeds["cfg_review_actions"][0]["due_date"] == "2024-08-31"
+    assert seeds["cfg_initiatives"][0]["budget"] == "1000.5"
+    assert seeds["cfg_initiative_objectives"] == [
+        {"initiative_id": "academy", "objective_id": "skilled_staff"},
+        {"initiative_id": "academy", "objective_id": "fast_delivery"},
+    ]
+    assert seeds["cfg_segment_values"] == [
+        {"segment_dimension": "team", "segment_value": "team_a", "display_order": "1"},
+        {"segment_dimension": "team", "segment_value": "team_b", "display_order": "2"},
+    ]
+
+
+def test_compiled_output_is_deterministic(tmp_path: Path, small: ConfigDir) -> None:
+    first = compile_config(load_config(SMALL_CONFIG), tmp_path / "first")
+    second = compile_config(load_config(small.path), tmp_path / "second")
+    assert [path.read_bytes() for path in first] == [path.read_bytes() for path in second]
+    before = {path: path.stat().st_mtime_ns for path in first}
+    compile_config(load_config(SMALL_CONFIG), tmp_path / "first")
+    assert {path: path.stat().st_mtime_ns for path in first} == before  # unchanged config, untouched files
+
+    small.replace("measures.yml", "name: Sales", "name: Sales (net)")
+    changed = load_config(small.path)
+    assert changed.config_version != load_config(SMALL_CONFIG).config_version
+
+
+def test_demo_compiles_and_stale_seeds_are_removed(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "cfg_old_table.csv").write_text("a\n1\n", encoding="utf-8")
+    (seeds / "keep_me.csv").write_text("a\n1\n", encoding="utf-8")
+    paths = compile_config(load_config(REPO_ROOT / "scorecard_config"), seeds)
+    assert sorted(path.name for path in seeds.iterdir()) == sorted([*(p.name for p in paths), "keep_me.csv"])
+    tables = build_tables(load_config(REPO_ROOT / "scorecard_config"))
+    assert len(tables["cfg_measures"]) == 19
+    assert {row[2] for row in tables["cfg_targets"]} == {"all", "cs_enterprise"}
+
+
+def test_invalid_config_is_never_compiled(tmp_path: Path, small: ConfigDir) -> None:
+    small.replace("measures.yml", "    owner: Ann Finance\n", "")
+    project = tmp_path / "dbt_project"
+    with pytest.raises(ConfigError) as raised:
+        compile_config_dir(small.path, project)
+    assert [issue.entry for issue in raised.value.issues] == ["measures[sales].owner"]
+    assert not project.exists()
+
+
+HOSTILE = "'; drop table x; --"
+HOSTILE_DEFINITION = 'Orders "shipped", then\n{{ log("hi") }} ; select 1; -- counted'
+
+
+def _hostile_config(small: ConfigDir) -> None:
+    small.replace("measures.yml", "name: Sales", f'name: "{HOSTILE}"')
+    small.replace(
+        "measures.yml",
+        "definition: Order amounts in the period.",
+        "definition: |-\n      " + HOSTILE_DEFINITION.replace("\n", "\n      "),
+    )
+    small.replace("strategy.yml", "name: Tiny Co", 'name: "Robert\'); DROP TABLE cfg_settings;--"')
+
+
+def test_config_strings_round_trip_as_csv_data(tmp_path: Path, small: ConfigDir) -> None:
+    _hostile_config(small)
+    paths = {path.stem: path for path in compile_config(load_config(small.path), tmp_path / "seeds")}
+    measures = _rows(paths["cfg_measures"])
+    assert measures[0]["measure_name"] == HOSTILE
+    assert measures[0]["definition"] == HOSTILE_DEFINITION
+
+    con = duckdb.connect(str(tmp_path / "check.duckdb"))
+    con.execute("create table x (id integer)")
+    loaded = con.execute(
+        "select measure_name, definition from read_csv(?, header = true, all_varchar = true)",
+        [str(paths["cfg_measures"])],
+    ).fetchall()
+    assert loaded[0] == (HOSTILE, HOSTILE_DEFINITION)
+    assert con.execute("select count(*) from x").fetchone() == (0,)
+
+
+@pytest.mark.slow
+def test_dbt_seeds_the_compiled_config_with_the_declared_types(tmp_path: Path, small: ConfigDir) -> None:
+    """Real dbt: a minimal project holding only the compiled seeds and the committed properties file."""
+    _hostile_config(small)
+    project = tmp_path / "project"
+    (project / "seeds").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text(
+        "name: cfg_check\nversion: '1.0'\nconfig-version: 2\nprofile: cfg_check\n"
+        "seeds:\n  cfg_check:\n    +schema: config\n",
+        encoding="utf-8",
+    )
+    (project / "profiles.yml").write_text(
+        "cfg_check:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
+        f"      path: {tmp_path / 'seeded.duckdb'}\n",
+        encoding="utf-8",
+    )
+    shutil.copy(REPO_ROOT / "dbt_project" / "seeds" / "_config__seeds.yml", project / "seeds")
+    assert (project / "seeds" / "_config__seeds.yml").read_text(encoding="utf-8") == render_seed_properties()
+    compile_config(load_config(small.path), project / "seeds" / "config")
+    dbt = shutil.which("dbt") or str(REPO_ROOT / ".venv" / "bin" / "dbt")
+    result = subprocess.run(
+        [dbt, "seed", "--project-dir", str(project), "--profiles-dir", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=project,
+        env={**os.environ, "DBT_LOG_PATH": str(tmp_path / "logs")},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    con = duckdb.connect(str(tmp_path / "seeded.duckdb"), read_only=True)
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns where table_name = 'cfg_measures'"
+        ).fetchall()
+    )
+    assert (types["measure_id"], types["weight"], types["effective_from"]) == ("VARCHAR", "DOUBLE", "DATE")
+    assert con.execute("select fiscal_year_start_month from main_config.cfg_settings").fetchone() == (4,)
+    name, definition, retired = con.execute(
+        "select measure_name, definition, retired_on from main_config.cfg_measures where measure_id = 'sales'"
+    ).fetchone()
+    assert (name, definition, retired) == (HOSTILE, HOSTILE_DEFINITION, None)
+    assert con.execute("select company_name from main_config.cfg_settings").fetchone() == (
+        "Robert'); DROP TABLE cfg_settings;--",
+    )
+    relative = con.execute(
+        "select period_start, target_value, change_value, effective_to from main_config.cfg_targets "
+        "where target_kind = 'relative'"
+    ).fetchall()
+    assert relative == [(None, None, -0.1, date(2025, 3, 31))]
