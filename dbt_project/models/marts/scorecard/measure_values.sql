@@ -44,22 +44,22 @@
 
 with unioned as (
     {%- for model_name in measure_models %}
-    select
-        measure_id,
-        period_grain,
-        period_start,
-        period_end,
-        period_label,
-        team,
-        region,
-        customer_segment,
-        numerator,
-        denominator,
-        value
-    from {{ ref(model_name) }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            measure_id,
+            period_grain,
+            period_start,
+            period_end,
+            period_label,
+            team,
+            region,
+            customer_segment,
+            numerator,
+            denominator,
+            value
+        from {{ ref(model_name) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -84,5 +84,6 @@ select
 from unioned
 cross join settings
 {%- if is_incremental() %}
-where unioned.period_end >= cast({{ dbt.dateadd('month', 0 - var('restatement_window_months') | int, scorecard_last_month()) }} as date)
+    {%- set window_start = dbt.dateadd('month', 0 - var('restatement_window_months') | int, scorecard_last_month()) %}
+    where unioned.period_end >= cast({{ window_start }} as date)
 {%- endif %}

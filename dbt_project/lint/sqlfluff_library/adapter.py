@@ -1,0 +1,12 @@
+"""Lint-time stand-in for ``adapter.dispatch``: the default implementation of each dispatched macro."""
+
+_DEFAULTS = {
+    "type_double": lambda: "double precision",
+    "median": lambda expression: f"percentile_cont(0.5) within group (order by {expression})",
+    "to_utc_timestamp": lambda column: f"cast(({column} at time zone 'UTC') as timestamp)",
+}
+
+
+def dispatch(macro_name: str, macro_namespace: str | None = None):
+    """Return the callable dbt would dispatch to on DuckDB."""
+    return _DEFAULTS[macro_name]
