@@ -126,16 +126,23 @@ def _cs_owners(
 def _agents(
     rng: np.random.Generator, window: Window, customers: CustomerData, workforce: WorkforceData
 ) -> np.ndarray:
-    """The agent of each ticket: tier 2 takes high and urgent tickets, tier 1 the rest."""
+    """The agent of each ticket, on the support team the day it opened: tier 2 takes high and urgent ones."""
     tickets = customers.tickets
-    agent = np.zeros(len(tickets["month"]), dtype=np.int64)
-    for m in range(window.months):
-        day0 = int(window.month_starts[m] // SECONDS_PER_DAY)
-        tier1 = workforce.members_on(day0, (SUPPORT_TIER1,))
-        tier2 = workforce.members_on(day0, (SUPPORT_TIER2,))
+    opened_day = tickets["opened_at"] // SECONDS_PER_DAY  # tickets are sorted by opening time
+    escalated = tickets["priority"] >= 2
+    agent = np.zeros(len(opened_day), dtype=np.int64)
+    # A loop over days (not tickets): whoever is on the team that day can take that day's tickets.
+    for day in range(window.start_ts // SECONDS_PER_DAY, window.end_ts // SECONDS_PER_DAY):
+        low, high = np.searchsorted(opened_day, [day, day + 1])
+        if low == high:
+            continue
+        tier1 = workforce.members_on(day, (SUPPORT_TIER1,))
+        tier2 = workforce.members_on(day, (SUPPORT_TIER2,))
         everyone = np.union1d(tier1, tier2)
-        for pool, wanted in ((tier1, tickets["priority"] < 2), (tier2, tickets["priority"] >= 2)):
-            rows = np.flatnonzero((tickets["month"] == m) & wanted)
+        if not len(everyone):
+            raise RuntimeError(f"No support agent on day {day}; headcount planning is broken.")
+        for pool, wanted in ((tier1, ~escalated[low:high]), (tier2, escalated[low:high])):
+            rows = low + np.flatnonzero(wanted)
             pool = pool if len(pool) else everyone
             agent[rows] = pool[rng.integers(0, len(pool), len(rows))]
     return agent

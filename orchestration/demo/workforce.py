@@ -39,6 +39,7 @@ SKILLED_TEAMS = (0, 1, 2, 3, 4)  # customer-success and support staff follow the
 ACCOUNTS_PER_CSM = np.array([120, 50, 15])
 # Team moves per month for staff with 6+ months' tenure: (from, to, monthly probability).
 TEAM_MOVES = ((0, 1, 0.020), (1, 2, 0.012), (SUPPORT_TIER1, SUPPORT_TIER2, 0.020), (SUPPORT_TIER2, 0, 0.006))
+PROMOTION_MONTH = 3
 INVOLUNTARY_RATE = 0.003
 VOLUNTARY_RATE, VOLUNTARY_RATE_IN_DIP = 0.009, 0.012
 TERMINATION_REASONS = ("voluntary", "involuntary")
@@ -135,6 +136,11 @@ def simulate_workforce(rng: np.random.Generator, window: Window, customers: Cust
         new_team = team[tenured].copy()
         for source, target, probability in TEAM_MOVES:
             new_team[(team[tenured] == source) & (move_draw < probability)] = target
+        if window.calendar_month(m) == PROMOTION_MONTH:
+            # The annual review promotes the longest-serving SMB CSM to the mid-market team.
+            smb = np.flatnonzero(team[tenured] == CS_TEAMS[0])
+            if len(smb):
+                new_team[smb[np.argmin(hire_day[tenured[smb]])]] = CS_TEAMS[1]
         movers = new_team != team[tenured]
         who, when = tenured[movers], move_day[movers]
         spell_to[open_spell[who]] = when

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import duckdb
 import pytest
 
 from orchestration.demo import DEFECTS, DemoSummary, generate_demo
-from tests.demo.landing import load_registry
+from tests.demo.landing import load_registry, load_tables
 
 END_MONTH = date(2025, 6, 1)
 MONTHS = 24
@@ -41,10 +42,10 @@ def defective_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSummary:
     )
 
 
-@pytest.fixture
-def landing_sql(clean_demo: DemoSummary) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection whose relative file paths resolve inside the clean demo's landing dir."""
+@pytest.fixture(scope="session")
+def clean_db(clean_demo: DemoSummary, registry: dict[str, dict]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The clean demo loaded into DuckDB: one typed table per registry table (``billing_invoices``...)."""
     con = duckdb.connect()
-    con.execute(f"SET file_search_path = '{clean_demo.landing_dir}'")
+    load_tables(con, clean_demo.landing_dir, registry)
     yield con
     con.close()
