@@ -164,7 +164,9 @@ def _pydantic_issue(error: dict[str, Any]) -> tuple[str, str]:
     """(message, hint) for one pydantic error, in the user's words rather than pydantic's."""
     kind = error["type"]
     loc = error["loc"]
-    name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
+    name = next(
+        (str(part) for part in reversed(loc) if isinstance(part, str) and not _is_union_tag(part)), ""
+    )
     value = error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "missing":
@@ -192,14 +194,20 @@ def _pydantic_issue(error: dict[str, Any]) -> tuple[str, str]:
                 f"`{value}` is a date, but `{name}` takes a period or text.",
                 "write a month as `2024-07`, a fiscal quarter as `FY2025-Q1`, a fiscal year as `FY2025`",
             )
+        if name in {"from", "to", "period", "fiscal_year"}:
+            return (
+                f"`{value}` is not a period.",
+                "write a month as `2024-07`, a fiscal quarter as `FY2025-Q1`, a fiscal year as `FY2025`",
+            )
         return f"`{name}` must be text, not `{value}`.", f'quote the value: `{name}: "{value}"`'
     if kind == "union_tag_invalid":
         return f"`{ctx.get('tag')}` is not a target kind.", "use `kind: absolute`, `annual` or `relative`"
     if kind == "union_tag_not_found":
         return "the target has no `kind`.", FIELD_HINTS["kind"]
     if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
-        shape = "a list" if kind == "list_type" else "a mapping of keys to values"
-        return f"`{name}` must be {shape}.", "see the README section 'The scorecard config' for the layout"
+        shape = "a list" if kind == "list_type" else "a mapping of `key: value` entries"
+        subject = f"`{name}`" if name else "this entry"
+        return f"{subject} must be {shape}.", "see the README section 'The scorecard config' for the layout"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         return f"`{name}` = {value}: {error['msg'].lower()}.", f"change `{name}`"
     if kind == "literal_error" or kind == "union_tag_invalid":
@@ -290,8 +298,10 @@ class _FileChecker:
         raw = container if container is not None else (self.data or {}).get(key)
         base = (*prefix, key) if container is None else prefix
         if raw is None:
+            self.state.broken_ids[model.__name__].add("*")
             return []
         if not isinstance(raw, list):
+            self.state.broken_ids[model.__name__].add("*")
             self.state.error(
                 self.file,
                 base,
@@ -308,6 +318,9 @@ class _FileChecker:
                 self.report(error, (*base, index))
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     self.state.broken_ids[model.__name__].add(item["id"])
+                elif model.model_fields.get("id") is not None:
+                    # An entry without a readable id could be the target of any reference.
+                    self.state.broken_ids[model.__name__].add("*")
         return result
 
 
@@ -381,8 +394,25 @@ def _read_documents(state: _State) -> None:
             )
 
 
+# The entry kinds each file defines: when a file cannot be read at all, references to its kinds
+# are not reported (they would all be noise).
+_KINDS_OF_FILE = {
+    STRATEGY: ("Perspective", "Objective", "StrategyLink"),
+    MEASURES: ("Measure",),
+    INITIATIVES: ("Initiative",),
+    SCORECARDS: ("Scorecard",),
+    REVIEWS: ("Review",),
+}
+
+
 def _parse_files(state: _State) -> _Parsed:
     parsed = _Parsed()
+    for file, kinds in _KINDS_OF_FILE.items():
+        document = state.documents.get(file)
+        readable = document is not None and isinstance(document.data, dict)
+        if not readable and (file not in OPTIONAL_FILES or (state.config_dir / file).exists()):
+            for kind in kinds:
+                state.broken_ids[kind].add("*")
     strategy = _FileChecker(state, STRATEGY)
     if strategy.document and strategy.top_level(
         {"version", "company", "perspectives", "segments", "objectives", "strategy_map"},
@@ -512,6 +542,15 @@ def _read_sources(state: _State, parsed: _Parsed) -> None:
         tables = spec.get("tables") if isinstance(spec, dict) else None
         if isinstance(tables, dict):
             names.update(f"{system}.{table}" for table in tables)
+    if not names:
+        state.error(
+            SOURCES,
+            ("systems",),
+            "sources.yml registers no tables, so no data source can be checked.",
+            "give each system a `tables:` mapping of table names to their specs",
+            "unknown_data_source",
+        )
+        return
     parsed.data_sources = names
 
 
@@ -549,7 +588,8 @@ def _check_reference(
     broken: set[str] | None = None,
 ) -> bool:
     known_set = set(known)
-    if value is None or value in known_set or (broken and value in broken):
+    # "*" in broken: the whole file of the referenced kind could not be read, so nothing is checkable.
+    if value is None or value in known_set or (broken and ("*" in broken or value in broken)):
         return True
     state.error(
         file,
@@ -1238,6 +1278,8 @@ def _check_dbt_manifest(state: _State, parsed: _Parsed, manifest_path: Path) -> 
         measure_id = meta.get("measure_id")
         if isinstance(measure_id, str):
             models[measure_id].append(file_path)
+    if "*" in state.broken_ids["Measure"]:
+        return  # measures.yml could not be read: its own errors say so; a comparison would be noise
     configured = {located.model.id: located for located in parsed.measures}
     for measure_id, located in configured.items():
         if measure_id not in models:

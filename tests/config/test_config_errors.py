@@ -524,3 +524,29 @@ def test_format_report_prints_location_message_and_fix(demo: ConfigDir) -> None:
         "        fix: add `owner:` naming a person and role, e.g. `owner: Maya Chen, VP Customer Success`",
         f"{demo.path}: invalid (1 error(s), 0 warning(s))",
     ]
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "entry", "message"),
+    [
+        ("measures.yml", "- arr\n- gross_margin\n", "", "the file does not hold a mapping of sections."),
+        (
+            "measures.yml",
+            "version: 1\nmeasures: {arr: 1}\n",
+            "measures",
+            "`measures` must be a list of entries.",
+        ),
+        (
+            "sources.yml",
+            "version: 1\nsystems: {billing: 1}\n",
+            "systems",
+            "sources.yml registers no tables, so no data source can be checked.",
+        ),
+    ],
+)
+def test_an_unreadable_file_gives_one_error_not_a_cascade(
+    demo: ConfigDir, file: str, text: str, entry: str, message: str
+) -> None:
+    (demo.path / file).write_text(text, encoding="utf-8")
+    report = validate_config(demo.path, today=TODAY)
+    assert [(issue.file, issue.entry, issue.message) for issue in report.issues] == [(file, entry, message)]
