@@ -36,6 +36,8 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
                 raise
             time.sleep(_LOCK_RETRY_INTERVAL)
     con.execute("SET TimeZone = 'UTC'")
+    # Progress bars would otherwise be written into Dagster's captured logs.
+    con.execute("SET enable_progress_bar = false")
     con.execute("SET temp_directory = ?", [str(path.parent / ".duckdb_tmp")])
     return con
 

@@ -3,13 +3,15 @@
 How a file travels, all in set-based DuckDB SQL:
 
 1. Its sha256 is checked against the ledger ``raw._ingested_files``; an unchanged file is skipped.
-2. Its columns are compared with sources.yml (missing / unexpected / renamed / retyped columns stop
-   the file with ``SourceSchemaError``), then it is read with DuckDB's native reader into a temp
-   table ``_ingest_src`` under the declared column names: text for CSV, JSONL and databases, native
-   types for Parquet.
-3. ``_ingest_checked`` casts every value to its declared type and labels each row with the first
-   rule it breaks (``null_primary_key``, ``invalid_type``, ``null_required``,
-   ``duplicate_primary_key``), listing every failing column in a readable detail.
+2. Its columns are compared with sources.yml (missing / unexpected / renamed columns, and Parquet
+   columns of an incompatible physical type, stop the file with ``SourceSchemaError``), then it is
+   read with DuckDB's native reader into the temp table ``_ingest_read`` under the declared column
+   names (text for CSV, JSONL and databases, native types for Parquet), seen with 1-based row
+   numbers through the view ``_ingest_src``.
+3. ``_ingest_checked`` casts every value once to its declared type and labels each row with the
+   first rule it breaks (``null_primary_key``, ``invalid_type``, ``null_required``,
+   ``duplicate_primary_key``), listing every failing column in a readable detail. A column where
+   no value casts at all is a retyped column: the file stops with ``SourceSchemaError``.
 4. In one transaction per file: good rows go to the raw table, labelled rows to ``raw._quarantine``,
    and the file to the ledger; the counts must satisfy read = loaded + quarantined or nothing is kept.
 
@@ -576,28 +578,31 @@ class _TableLoad:
         return f"SELECT {select}, file_row_number FROM read_parquet($file, file_row_number = true)"
 
     def _materialise_src(self, source: str, reader_select: str) -> None:
-        """Run the reader into ``_ingest_src``; row numbers are 1-based positions among the data rows."""
+        """Run the reader into ``_ingest_read`` and expose it as ``_ingest_src`` with row numbers.
+
+        Row numbers are 1-based positions among the data rows: Parquet's own ``file_row_number``,
+        else the rowid of the committed CTAS, which keeps the reader's order (preserve_insertion_order).
+        """
+        parameters = {"file": source} if "$file" in reader_select else {}
         try:
             if self.spec.format == "parquet":
                 self.con.execute(
-                    "CREATE OR REPLACE TEMP TABLE _ingest_src AS "
-                    f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _source_row_number "
+                    "CREATE OR REPLACE TEMP TABLE _ingest_read AS "
+                    "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _source_row_number "
                     f"FROM ({reader_select})",
-                    {"file": source},
+                    parameters,
                 )
+                self._expose_src(numbered=True)
             else:
-                # A CTAS keeps the reader's order (preserve_insertion_order), so rowid is the file position.
-                self.con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE _ingest_read AS {reader_select}",
-                    {"file": source} if "$file" in reader_select else {},
-                )
-                self.con.execute(
-                    "CREATE OR REPLACE TEMP TABLE _ingest_src AS "
-                    "SELECT *, rowid + 1 AS _source_row_number FROM _ingest_read"
-                )
-                self.con.execute("DROP TABLE _ingest_read")
+                self.con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_read AS {reader_select}", parameters)
+                self._expose_src(numbered=False)
         except duckdb.Error as error:
             raise _read_error(source, self.spec.format, error) from error
+
+    def _expose_src(self, numbered: bool) -> None:
+        # A view, not a copy: the staged rows are the largest thing a load holds.
+        number = "" if numbered else ", rowid + 1 AS _source_row_number"
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW _ingest_src AS SELECT *{number} FROM _ingest_read")
 
     def _stage_sqlite(self, database: Path, source_file: str) -> None:
         """Extract a SQLite table into ``_ingest_src``: DuckDB's scanner if installed, else stdlib sqlite3."""
@@ -639,7 +644,8 @@ class _TableLoad:
             reader = pa.RecordBatchReader.from_batches(schema, _sqlite_batches(cursor, schema))
             self.con.register("_ingest_arrow", reader)
             try:
-                self.con.execute("CREATE OR REPLACE TEMP TABLE _ingest_src AS SELECT * FROM _ingest_arrow")
+                self.con.execute("CREATE OR REPLACE TEMP TABLE _ingest_read AS SELECT * FROM _ingest_arrow")
+                self._expose_src(numbered=True)
             finally:
                 self.con.unregister("_ingest_arrow")
         except sqlite3.Error as error:
@@ -675,9 +681,10 @@ class _TableLoad:
             mapping = _match_columns(source_file, self.declared, found, how="table")
             select = ", ".join(f"CAST({_ident(mapping[c])} AS VARCHAR) AS {_ident(c)}" for c in self.declared)
             self.con.execute(
-                "CREATE OR REPLACE TEMP TABLE _ingest_src AS "
+                "CREATE OR REPLACE TEMP TABLE _ingest_read AS "
                 f"SELECT {select}, row_number() OVER () AS _source_row_number FROM {qualified}"
             )
+            self._expose_src(numbered=True)
         except duckdb.Error as error:
             raise _read_error(source_file, self.spec.format, error) from error
         finally:
@@ -685,140 +692,200 @@ class _TableLoad:
 
     # -- checking and loading ----------------------------------------------------------------------
 
-    def _typed_expression(self, column: str) -> tuple[str, str]:
-        """(value to cast, typed value) SQL for one column of ``_ingest_src``.
+    def _value_expression(self, column: str) -> str:
+        """The source value of a column as it will be cast: blank text counts as missing, except varchar."""
+        if self.text_source and self.spec.columns[column] != "varchar":
+            return f"NULLIF(TRIM({_ident(column)}), '')"
+        return _ident(column)
 
-        Text sources treat blank strings as missing for every type but varchar, and convert values
-        with a UTC offset to UTC for ``timestamp`` columns instead of dropping the offset.
-        """
+    def _cast_expression(self, column: str, value: str) -> str:
+        """SQL that casts ``value`` (a column of source values) to the column's declared type, or NULL."""
         declared = self.spec.columns[column]
-        source = _ident(column)
-        if not self.text_source:
-            return source, f"TRY_CAST({source} AS {_duckdb_type(declared)})"
         if declared == "varchar":
-            return source, source
-        value = f"NULLIF(TRIM({source}), '')"
+            return value if self.text_source else f"TRY_CAST({value} AS VARCHAR)"
+        if not self.text_source:
+            return f"TRY_CAST({value} AS {_duckdb_type(declared)})"
         if declared == "bigint":
             # TRY_CAST would round '12.7' to 13; only whole numbers are integers.
             whole = f"regexp_full_match({value}, '[+-]?[0-9]+(\\.0*)?')"
-            typed = f"CASE WHEN {whole} THEN TRY_CAST({value} AS BIGINT) END"
-        elif declared == "timestamp":
-            typed = f"TRY_CAST(TRY_CAST({value} AS TIMESTAMP WITH TIME ZONE) AS TIMESTAMP)"
-        else:
-            typed = f"TRY_CAST({value} AS {_duckdb_type(declared)})"
-        return value, typed
-
-    def _missing_expression(self, column: str) -> str:
-        if self.text_source:
-            return f"NULLIF(TRIM(CAST({_ident(column)} AS VARCHAR)), '') IS NULL"
-        if self.spec.columns[column] == "varchar":
-            return f"NULLIF(TRIM({_ident(column)}), '') IS NULL"
-        return f"{_ident(column)} IS NULL"
-
-    def _check_retyped(self, source: str) -> None:
-        """Stop the file if a text column has values but not one of them casts to the declared type."""
-        checked = [c for c in self.declared if self.spec.columns[c] != "varchar"]
-        if not self.text_source or not checked:
-            return
-        aggregates = []
-        for column in checked:
-            value, typed = self._typed_expression(column)
-            aggregates += [f"count({value})", f"count({typed})", f"any_value({value})"]
-        counts = self.con.execute(f"SELECT {', '.join(aggregates)} FROM _ingest_src").fetchall()[0]
-        for index, column in enumerate(checked):
-            present, cast, sample = counts[3 * index : 3 * index + 3]
-            if present > 0 and cast == 0:
-                declared = self.spec.columns[column]
-                raise SourceSchemaError(
-                    f"{source}: column {column!r} is declared {declared} but none of its {present:,} values "
-                    f"can be read as {declared} (e.g. {sample!r}) — it looks retyped; fix the export, or "
-                    "change its type in sources.yml"
-                )
+            return f"CASE WHEN {whole} THEN TRY_CAST({value} AS BIGINT) END"
+        if declared == "timestamp":
+            # A plain cast drops a UTC offset silently; values that carry one are converted to UTC instead.
+            # Only those take the (slower) time-zone-aware cast.
+            time_part = f"substr({value}, 11)"
+            has_offset = (
+                f"(contains({time_part}, '+') OR contains({time_part}, '-') "
+                f"OR suffix({value}, 'Z') OR suffix({value}, 'z'))"
+            )
+            in_utc = f"TRY_CAST(TRY_CAST({value} AS TIMESTAMP WITH TIME ZONE) AS TIMESTAMP)"
+            return f"CASE WHEN {has_offset} THEN {in_utc} ELSE TRY_CAST({value} AS TIMESTAMP) END"
+        return f"TRY_CAST({value} AS {_duckdb_type(declared)})"
 
     def _build_checked(self) -> None:
-        """``_ingest_checked``: typed values plus the rule, column and detail for rows that fail."""
-        spec = self.spec
-        typed_columns, bad_names, bad_details = [], [], []
-        for column in self.declared:
-            value, typed = self._typed_expression(column)
-            typed_columns.append(f"{typed} AS {_ident(column)}")
-            if typed != value:
-                failed = f"({value}) IS NOT NULL AND ({typed}) IS NULL"
-                bad_names.append(f"CASE WHEN {failed} THEN {_literal(column)} END")
-                shown = value if self.text_source else f"CAST({value} AS VARCHAR)"
-                bad_details.append(
-                    f"CASE WHEN {failed} THEN {_literal(column + '=')} || {_quoted(shown)} || "
-                    f"{_literal(' is not a valid ' + spec.columns[column])} END"
-                )
-        null_pk = [
-            f"CASE WHEN {self._missing_expression(c)} THEN {_literal(c)} END" for c in spec.primary_key
-        ]
-        not_null = [c for c in spec.not_null if c not in spec.primary_key]
-        null_required = [f"CASE WHEN {self._missing_expression(c)} THEN {_literal(c)} END" for c in not_null]
+        """``_ingest_checked``: typed values plus the rule, column and detail for rows that fail.
 
-        def listed(items: list[str]) -> str:
-            return (
-                f"list_filter([{', '.join(items)}]::VARCHAR[], lambda x: x IS NOT NULL)"
-                if items
-                else "[]::VARCHAR[]"
+        Each value is cast once (``typed``); every rule then compares the cast with the source value.
+        """
+        spec = self.spec
+        values = {column: f"_v_{column}" for column in self.declared}
+        value_columns = [f"{self._value_expression(c)} AS {_ident(values[c])}" for c in self.declared]
+        typed_columns = [
+            f"{self._cast_expression(c, _ident(values[c]))} AS {_ident(c)}" for c in self.declared
+        ]
+        bad_names, bad_details, bad_conditions = [], [], []
+        for column in self.declared:
+            if self.text_source and spec.columns[column] == "varchar":
+                continue
+            failed = f"({_ident(values[column])} IS NOT NULL AND {_ident(column)} IS NULL)"
+            bad_conditions.append(failed)
+            bad_names.append(f"CASE WHEN {failed} THEN {_literal(column)} END")
+            bad_details.append(
+                f"CASE WHEN {failed} THEN {_literal(column + '=')} || "
+                f"{_quoted(f'CAST({_ident(values[column])} AS VARCHAR)')} || "
+                f"{_literal(' is not a valid ' + spec.columns[column])} END"
             )
 
-        key = ", ".join(_ident(c) for c in spec.primary_key)
-        key_names = ", ".join(spec.primary_key)
-        key_text = " || ', ' || ".join(_quoted(f"CAST({_ident(c)} AS VARCHAR)") for c in spec.primary_key)
+        def missing(column: str) -> str:
+            value = _ident(values[column])
+            if spec.columns[column] == "varchar":
+                return f"NULLIF(TRIM({value}), '') IS NULL"
+            return f"{value} IS NULL"
+
+        null_pk = [f"CASE WHEN {missing(c)} THEN {_literal(c)} END" for c in spec.primary_key]
+        not_null = [c for c in spec.not_null if c not in spec.primary_key]
+        null_required = [f"CASE WHEN {missing(c)} THEN {_literal(c)} END" for c in not_null]
+        null_pk_conditions = [f"({missing(c)})" for c in spec.primary_key]
+        null_required_conditions = [f"({missing(c)})" for c in not_null]
+
+        def listed(items: list[str], conditions: list[str]) -> str:
+            # Lists are built only for rows that fail: building one per row would dominate large loads.
+            if not items:
+                return "[]::VARCHAR[]"
+            return (
+                f"CASE WHEN {' OR '.join(conditions)} "
+                f"THEN list_filter([{', '.join(items)}]::VARCHAR[], lambda x: x IS NOT NULL) "
+                "ELSE []::VARCHAR[] END"
+            )
+
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _ingest_checked AS
-            WITH flagged AS (
+            WITH source_values AS (
+                SELECT _source_row_number, {", ".join(value_columns)} FROM _ingest_src
+            ),
+            typed AS (
+                SELECT *, {", ".join(typed_columns)} FROM source_values
+            ),
+            flagged AS (
                 SELECT
                     _source_row_number,
-                    {", ".join(typed_columns)},
-                    {listed(null_pk)} AS _null_pk,
-                    {listed(bad_names)} AS _bad_type,
-                    {listed(bad_details)} AS _bad_type_detail,
-                    {listed(null_required)} AS _null_required
-                FROM _ingest_src
-            ),
-            ranked AS (
-                SELECT
-                    *,
-                    len(_null_pk) = 0 AND len(_bad_type) = 0 AND len(_null_required) = 0 AS _row_ok,
-                    -- Duplicates are counted among otherwise valid rows, so one good row per key survives.
-                    row_number() OVER (PARTITION BY _row_ok, {key} ORDER BY _source_row_number) AS _key_seen,
-                    min(_source_row_number) OVER (PARTITION BY _row_ok, {key}) AS _key_first_row
-                FROM flagged
+                    {", ".join(_ident(c) for c in self.declared)},
+                    {listed(null_pk, null_pk_conditions)} AS _null_pk,
+                    {listed(bad_names, bad_conditions)} AS _bad_type,
+                    {listed(bad_details, bad_conditions)} AS _bad_type_detail,
+                    {listed(null_required, null_required_conditions)} AS _null_required
+                FROM typed
             )
             SELECT
-                * EXCLUDE (_null_pk, _bad_type, _bad_type_detail, _null_required, _row_ok, _key_seen,
-                           _key_first_row),
+                * EXCLUDE (_null_pk, _null_required),
                 CASE
                     WHEN len(_null_pk) > 0 THEN {_literal(RULE_NULL_PRIMARY_KEY)}
                     WHEN len(_bad_type) > 0 THEN {_literal(RULE_INVALID_TYPE)}
                     WHEN len(_null_required) > 0 THEN {_literal(RULE_NULL_REQUIRED)}
-                    WHEN _key_seen > 1 THEN {_literal(RULE_DUPLICATE_PRIMARY_KEY)}
                 END AS _rule,
                 CASE
                     WHEN len(_null_pk) > 0 THEN _null_pk[1]
                     WHEN len(_bad_type) > 0 THEN _bad_type[1]
                     WHEN len(_null_required) > 0 THEN _null_required[1]
-                    WHEN _key_seen > 1 THEN {_literal(key_names)}
                 END AS _column_name,
-                concat_ws('; ',
-                    CASE WHEN len(_null_pk) > 0
-                        THEN 'primary key column(s) empty: ' || array_to_string(_null_pk, ', ') END,
-                    CASE WHEN len(_bad_type) > 0 THEN array_to_string(_bad_type_detail, '; ') END,
-                    CASE WHEN len(_null_required) > 0
-                        THEN 'required column(s) empty: ' || array_to_string(_null_required, ', ') END,
-                    CASE WHEN _row_ok AND _key_seen > 1
-                        THEN {_literal(f"primary key ({key_names}) = (")} || {key_text}
-                             || ') already appears on row ' || _key_first_row || ' of this file' END
-                ) AS _detail
-            FROM ranked
+                CASE WHEN len(_null_pk) > 0 OR len(_bad_type) > 0 OR len(_null_required) > 0
+                    THEN concat_ws('; ',
+                        CASE WHEN len(_null_pk) > 0
+                            THEN 'primary key column(s) empty: ' || array_to_string(_null_pk, ', ') END,
+                        CASE WHEN len(_bad_type) > 0 THEN array_to_string(_bad_type_detail, '; ') END,
+                        CASE WHEN len(_null_required) > 0
+                            THEN 'required column(s) empty: ' || array_to_string(_null_required, ', ') END)
+                END AS _detail
+            FROM flagged
+            """
+        )
+        self._flag_duplicates()
+
+    def _flag_duplicates(self) -> None:
+        """File every repeat of a primary key within the file under ``duplicate_primary_key``.
+
+        Only rows that pass every other rule count, so the first valid row of each key is kept even
+        when an earlier row with that key was quarantined. A grouped count finds the repeated keys
+        first, so the window that numbers repeats only sees their rows: sorting every row of a
+        large file by key would cost more than the rest of the load.
+        """
+        spec = self.spec
+        key = ", ".join(_ident(c) for c in spec.primary_key)
+        key_names = ", ".join(spec.primary_key)
+        key_text = " || ', ' || ".join(_quoted(f"CAST({_ident(c)} AS VARCHAR)") for c in spec.primary_key)
+        self.con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _ingest_duplicates AS
+            WITH valid AS (
+                SELECT _source_row_number, {key} FROM _ingest_checked WHERE _rule IS NULL
+            ),
+            repeated_keys AS (
+                SELECT {key} FROM valid GROUP BY ALL HAVING count(*) > 1
+            ),
+            numbered AS (
+                SELECT
+                    _source_row_number,
+                    {key},
+                    min(_source_row_number) OVER (PARTITION BY {key}) AS first_row
+                FROM valid SEMI JOIN repeated_keys USING ({key})
+            )
+            SELECT
+                _source_row_number,
+                {_literal(f"primary key ({key_names}) = (")} || {key_text}
+                    || ') already appears on row ' || first_row || ' of this file' AS detail
+            FROM numbered
+            WHERE _source_row_number > first_row
+            """
+        )
+        self.con.execute(
+            f"""
+            UPDATE _ingest_checked AS c
+            SET _rule = {_literal(RULE_DUPLICATE_PRIMARY_KEY)},
+                _column_name = {_literal(key_names)},
+                _detail = d.detail
+            FROM _ingest_duplicates AS d
+            WHERE c._source_row_number = d._source_row_number
             """
         )
 
+    def _check_retyped(self, source: str) -> None:
+        """Stop the file if a column has values but not one of them casts to the declared type."""
+        checked = [c for c in self.declared if not (self.text_source and self.spec.columns[c] == "varchar")]
+        if not checked:
+            return
+        aggregates = []
+        for column in checked:
+            failed = f"list_contains(_bad_type, {_literal(column)})"
+            sample = f"list_filter(_bad_type_detail, lambda d: starts_with(d, {_literal(column + '=')}))[1]"
+            aggregates += [
+                f"count({_ident(column)})",
+                f"count(*) FILTER (WHERE {failed})",
+                f"any_value({sample}) FILTER (WHERE {failed})",
+            ]
+        counts = self.con.execute(f"SELECT {', '.join(aggregates)} FROM _ingest_checked").fetchall()[0]
+        for index, column in enumerate(checked):
+            cast, failed, sample = counts[3 * index : 3 * index + 3]
+            if failed > 0 and cast == 0:
+                declared = self.spec.columns[column]
+                raise SourceSchemaError(
+                    f"{source}: column {column!r} is declared {declared} but none of its {failed:,} values "
+                    f"can be read as {declared} (e.g. {sample}) — it looks retyped; fix the export, or "
+                    "change its type in sources.yml"
+                )
+
     def _drop_temp_tables(self) -> None:
-        for temp in ("_ingest_json", "_ingest_read", "_ingest_src", "_ingest_checked"):
+        self.con.execute("DROP VIEW IF EXISTS _ingest_src")
+        for temp in ("_ingest_json", "_ingest_read", "_ingest_checked", "_ingest_duplicates"):
             self.con.execute(f"DROP TABLE IF EXISTS {temp}")
 
     def _load_staged(self, source_file: str, sha256: str, size: int) -> FileLoadDetail:
@@ -830,9 +897,9 @@ class _TableLoad:
         loaded_at = datetime.now(UTC)
         con.execute("BEGIN TRANSACTION")
         try:
-            self._check_retyped(source_file)
             self._build_checked()
-            rows_read = con.execute("SELECT count(*) FROM _ingest_src").fetchall()[0][0]
+            self._check_retyped(source_file)
+            rows_read = con.execute("SELECT count(*) FROM _ingest_read").fetchall()[0][0]
             columns = ", ".join(_ident(c) for c in self.declared)
             rows_loaded = con.execute(
                 f"INSERT INTO {self.target} ({columns}, {', '.join(LOAD_COLUMNS)}) "
