@@ -40,11 +40,15 @@ def sql_list(paths: list[Path]) -> str:
     return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
 
-def reader(paths: list[Path], spec: dict, *, as_text: bool) -> str:
-    """A DuckDB table function reading ``paths``; ``as_text`` reads CSV/JSONL values as text."""
+def reader(paths: list[Path], spec: dict, *, as_text: bool, union_by_name: bool = False) -> str:
+    """A DuckDB table function reading ``paths``; ``as_text`` reads CSV/JSONL values as text.
+
+    ``union_by_name`` lets CSV files with different headers (a renamed column) be read together.
+    """
     files = sql_list(paths)
     if spec["format"] == "csv":
-        return f"read_csv({files}, header = true, all_varchar = {str(as_text).lower()})"
+        union = ", union_by_name = true" if union_by_name else ""
+        return f"read_csv({files}, header = true, all_varchar = {str(as_text).lower()}{union})"
     if spec["format"] == "jsonl":
         if not as_text:
             return f"read_json({files}, format = 'newline_delimited')"
