@@ -27,9 +27,12 @@ employee_months as (
         and (employees.termination_date is null or employees.termination_date > months.month_end)
             as is_employed_at_end,
         employees.termination_date,
-        employees.termination_date >= months.month_start
-        and employees.termination_date <= months.month_end
-        and employees.termination_reason = 'voluntary' as is_voluntary_leaver
+        coalesce(
+            employees.termination_date >= months.month_start
+            and employees.termination_date <= months.month_end
+            and employees.termination_reason = 'voluntary',
+            false
+        ) as is_voluntary_leaver
     from employees
     inner join months
         on months.month_end >= employees.hire_date
