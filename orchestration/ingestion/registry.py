@@ -109,6 +109,10 @@ class SourceRegistry(_Strict):
             for table_name, table in system.tables.items():
                 yield system_name, table_name, table
 
+    def table_names(self) -> list[tuple[str, str]]:
+        """Every ``(system, table)`` pair in declaration order."""
+        return [(system, table) for system, table, _ in self.iter_tables()]
+
     def table(self, system: str, table: str) -> SourceTable:
         """The spec of ``system.table``; ``KeyError`` naming the known tables if it is not declared."""
         try:

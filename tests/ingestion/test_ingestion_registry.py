@@ -38,6 +38,7 @@ def test_shipped_sources_yml_loads_without_errors() -> None:
     assert tables[("finance", "cost_of_revenue")].primary_key == ["month", "cost_category"]
     for spec in tables.values():
         assert set(spec.required_columns) <= set(spec.columns)
+    assert registry.table_names() == list(tables)
 
 
 def test_test_registry_covers_every_format(tmp_path: Path) -> None:
