@@ -398,6 +398,19 @@ def _match_columns(
         )
     missing = [column for column in declared if column not in by_normal]
     unexpected = [by_normal[normal] for normal in by_normal if normal not in declared]
+    if found and len(missing) == len(declared):
+        # Nothing matches: not a drifted export but a missing header row or a different file.
+        if all(re.fullmatch(r"column\d+", name) for name in found):
+            raise SourceReadError(
+                f"{source}: the first line is empty, so the file has no header row — re-export it with "
+                "a header row naming the columns"
+            )
+        shown = ", ".join(map(repr, found[:5])) + (", ..." if len(found) > 5 else "")
+        raise SourceSchemaError(
+            f"{source}: none of the columns declared in sources.yml are in the {how} (found {shown}) — "
+            "the file may lack its header row or be a different export; re-export it with the declared "
+            "columns, or fix `location` in sources.yml"
+        )
     if missing and unexpected:
         if len(missing) == 1 and len(unexpected) == 1:
             raise SourceSchemaError(
@@ -552,12 +565,12 @@ class _TableLoad:
                         "SELECT DISTINCT unnest(json_keys(json)) FROM _ingest_json ORDER BY 1"
                     ).fetchall()
                 ]
-                mapping = _match_columns(source, self.declared, keys, how="file (no line has the key)")
+                mapping = _match_columns(source, self.declared, keys, how="JSON keys")
                 select = ", ".join(
                     f"json ->> {_literal('$.' + _json_path_key(mapping[c]))} AS {_ident(c)}"
                     for c in self.declared
                 )
-                return f"SELECT {select} FROM _ingest_json"
+                return f"SELECT {select}, json AS _raw_json FROM _ingest_json"
             described = self.con.execute(
                 "DESCRIBE SELECT * FROM read_parquet($file)", {"file": source}
             ).fetchall()
@@ -906,8 +919,12 @@ class _TableLoad:
                 f"SELECT {columns}, ?, _source_row_number, ?, ? FROM _ingest_checked WHERE _rule IS NULL",
                 [source_file, self.load_id, loaded_at],
             ).fetchall()[0][0]
+            # A JSON line is kept as written (it may not even be an object); other sources as a JSON
+            # object of their values under the declared names.
             record = (
-                "to_json(struct_pack("
+                "s._raw_json"
+                if self.spec.format == "jsonl"
+                else "to_json(struct_pack("
                 + ", ".join(f"{_ident(c)} := s.{_ident(c)}" for c in self.declared)
                 + "))"
             )

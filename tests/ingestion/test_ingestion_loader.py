@@ -563,6 +563,13 @@ def test_parquet_values_that_overflow_the_declared_type_are_quarantined(
             id="empty-csv",
         ),
         pytest.param(
+            "orders",
+            "shop/orders/blank.csv",
+            b"\n\n",
+            "the first line is empty, so the file has no header row",
+            id="blank-header-csv",
+        ),
+        pytest.param(
             "events",
             "shop/events/cut.jsonl",
             b'{"event_id": "E-1", "account_id": "A", "occurred_at": "2024-01-01T00:00:00Z"}\n'
@@ -593,7 +600,7 @@ def test_unreadable_files_raise_a_clear_source_read_error(
     assert expected in message
     assert "Traceback" not in message
     assert_file_loaded_nothing(con, path, f"raw.shop__{table}")
-    if content:
+    if "truncated" in expected or "encoded" in expected or "Parquet" in expected:
         assert isinstance(caught.value.__cause__, duckdb.Error)
 
 
@@ -651,3 +658,49 @@ def test_postgres_without_the_extension_fails_clearly_and_hides_the_password(
     assert "reading PostgreSQL needs DuckDB's postgres extension, which is not installed" in message
     assert "export the table to CSV/Parquet" in message
     assert "s3cret" not in message and "password=***" in message
+
+
+def test_a_header_only_file_loads_nothing_and_is_remembered(
+    con: Connection, registry: SourceRegistry, landing: Path
+) -> None:
+    write_orders(landing, "empty-day.csv")
+    first = load(con, registry, "orders", landing)
+    second = load(con, registry, "orders", landing)
+
+    assert (first.files_read, first.rows_read) == (1, 0)
+    assert (second.files_read, second.files_skipped_unchanged) == (0, 1)
+
+
+def test_a_csv_without_its_header_row_is_not_reported_as_a_rename(
+    con: Connection, registry: SourceRegistry, landing: Path
+) -> None:
+    path = write_text(
+        landing / "shop" / "orders" / "a.csv",
+        "O-1,C-1,1,1,true,2024-01-01,2024-01-01 00:00:00,0\nO-2,C-1,1,1,true,2024-01-01,,\n",
+    )
+    with pytest.raises(SourceSchemaError) as caught:
+        load(con, registry, "orders", landing)
+    assert str(caught.value).startswith(
+        f"{path}: none of the columns declared in sources.yml are in the header (found 'O-1', 'C-1', '1', "
+    )
+    assert "the file may lack its header row" in str(caught.value)
+
+
+def test_a_json_line_that_is_not_an_object_is_quarantined_as_written(
+    con: Connection, registry: SourceRegistry, landing: Path
+) -> None:
+    write_text(
+        landing / "shop" / "events" / "e.jsonl",
+        '{"event_id": "E-1", "account_id": "A", "occurred_at": "2024-01-01T00:00:00Z", "value": 1}\n'
+        '["E-2", "A"]\n'
+        '{"event_id": "E-3", "account_id": "A", "occurred_at": "2024-01-01T00:00:00Z", "value": {"x": 1}}\n',
+    )
+    result = load(con, registry, "events", landing)
+
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 2)
+    assert rows(con, "SELECT source_row_number, rule, raw_record FROM raw._quarantine ORDER BY 1") == [
+        (2, RULE_NULL_PRIMARY_KEY, '["E-2", "A"]'),
+        (3, RULE_INVALID_TYPE,
+         '{"event_id": "E-3", "account_id": "A", "occurred_at": "2024-01-01T00:00:00Z", "value": {"x": 1}}'),
+    ]  # fmt: skip
+    assert_nothing_vanished(con, result)
