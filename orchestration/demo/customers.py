@@ -58,6 +58,7 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 # September-October with a summer dip (index = calendar month - 1).
 BASE_SIGNUPS_PER_MONTH = 50.0
 SIGNUP_GROWTH = 1.025
+LATE_SIGNUP_GROWTH = 1.01
 SIGNUP_SEASONALITY = np.array([1.30, 1.05, 1.00, 1.00, 0.95, 0.80, 0.70, 0.75, 1.25, 1.30, 1.00, 0.85])
 
 # Monthly churn hazard by segment (enterprise stickier), scaled by account age, onboarding and the
@@ -125,12 +126,9 @@ def simulate_customers(rng: np.random.Generator, window: Window, scale: float) -
 
 def _accounts(rng: np.random.Generator, window: Window, scale: float) -> Columns:
     months = np.arange(window.months)
-    expected = (
-        scale
-        * BASE_SIGNUPS_PER_MONTH
-        * SIGNUP_GROWTH**months
-        * SIGNUP_SEASONALITY[window.calendar_month(months) - 1]
-    )
+    # Growth slows to 1% a month after three years, so long windows stay plausible.
+    growth = SIGNUP_GROWTH ** np.minimum(months, 36) * LATE_SIGNUP_GROWTH ** np.maximum(months - 36, 0)
+    expected = scale * BASE_SIGNUPS_PER_MONTH * growth * SIGNUP_SEASONALITY[window.calendar_month(months) - 1]
     month = np.repeat(months, rng.poisson(expected))
     created = window.month_starts[month] + (rng.random(len(month)) * window.month_seconds[month]).astype(
         np.int64

@@ -106,20 +106,20 @@ def _clear_landing(landing_dir: Path) -> None:
 def _cs_owners(
     rng: np.random.Generator, window: Window, customers: CustomerData, workforce: WorkforceData
 ) -> np.ndarray:
-    """Each account's owner: a CSM currently on the team that serves the account's segment."""
+    """Each account's owner: a CSM on the team serving the account's segment on the window's last day."""
     last_day = window.end_ts // SECONDS_PER_DAY - 1
     segment = customers.accounts["segment"]
     owner = np.zeros(len(segment), dtype=np.int64)
     for seg, team in enumerate(CS_TEAMS):
-        members = workforce.members_on(last_day, (team,))
         accounts = np.flatnonzero(segment == seg)
-        if len(accounts) and not len(members):
+        if not len(accounts):
+            continue
+        members = workforce.members_on(last_day, (team,))
+        if not len(members):
             raise RuntimeError(
                 f"No CSM on team {team} at the end of the window; headcount planning is broken."
             )
-        owner[accounts] = (
-            members[rng.integers(0, len(members), len(accounts))] if len(accounts) else owner[accounts]
-        )
+        owner[accounts] = members[rng.integers(0, len(members), len(accounts))]
     return owner
 
 

@@ -39,129 +39,30 @@ from orchestration.demo.writer import (
 )
 
 CURRENCY = "USD"
+# fmt: off
 COMPANY_WORDS = (
-    "Blue",
-    "Harbor",
-    "Summit",
-    "Cedar",
-    "Atlas",
-    "Nova",
-    "Granite",
-    "Maple",
-    "Pioneer",
-    "Silver",
-    "River",
-    "Beacon",
-    "Lumen",
-    "Orbit",
-    "Crest",
-    "Falcon",
-    "Meadow",
-    "Quartz",
-    "Redwood",
-    "Vertex",
-    "Willow",
-    "Aspen",
-    "Cobalt",
-    "Delta",
-    "Ember",
-    "Fjord",
-    "Juniper",
-    "Keystone",
-    "Lark",
-    "Northstar",
+    "Blue", "Harbor", "Summit", "Cedar", "Atlas", "Nova", "Granite", "Maple", "Pioneer", "Silver",
+    "River", "Beacon", "Lumen", "Orbit", "Crest", "Falcon", "Meadow", "Quartz", "Redwood", "Vertex",
+    "Willow", "Aspen", "Cobalt", "Delta", "Ember", "Fjord", "Juniper", "Keystone", "Lark", "Northstar",
 )
 COMPANY_NOUNS = (
-    "Logistics",
-    "Health",
-    "Retail",
-    "Foods",
-    "Energy",
-    "Labs",
-    "Media",
-    "Capital",
-    "Freight",
-    "Outfitters",
-    "Clinics",
-    "Studios",
-    "Robotics",
-    "Textiles",
-    "Analytics",
-    "Travel",
-    "Insurance",
-    "Foundry",
-    "Markets",
+    "Logistics", "Health", "Retail", "Foods", "Energy", "Labs", "Media", "Capital", "Freight",
+    "Outfitters", "Clinics", "Studios", "Robotics", "Textiles", "Analytics", "Travel", "Insurance",
+    "Foundry", "Markets",
 )
 COMPANY_SUFFIXES = ("Inc.", "LLC", "Ltd", "GmbH", "S.A.", "Pty Ltd", "Co.", "Group")
 FIRST_NAMES = (
-    "Maya",
-    "Liam",
-    "Aisha",
-    "Mateo",
-    "Sofia",
-    "Noah",
-    "Priya",
-    "Lucas",
-    "Elena",
-    "Kenji",
-    "Amara",
-    "Jonas",
-    "Chloe",
-    "Omar",
-    "Ines",
-    "Daniel",
-    "Yuki",
-    "Grace",
-    "Ravi",
-    "Lena",
-    "Tomas",
-    "Zara",
-    "Ethan",
-    "Mei",
-    "Carlos",
-    "Hannah",
-    "Felix",
-    "Nadia",
-    "Samuel",
-    "Olivia",
-    "Arjun",
-    "Freya",
-    "Diego",
-    "Leila",
-    "Marcus",
+    "Maya", "Liam", "Aisha", "Mateo", "Sofia", "Noah", "Priya", "Lucas", "Elena", "Kenji", "Amara",
+    "Jonas", "Chloe", "Omar", "Ines", "Daniel", "Yuki", "Grace", "Ravi", "Lena", "Tomas", "Zara",
+    "Ethan", "Mei", "Carlos", "Hannah", "Felix", "Nadia", "Samuel", "Olivia", "Arjun", "Freya", "Diego",
+    "Leila", "Marcus",
 )
 LAST_NAMES = (
-    "Chen",
-    "Okafor",
-    "Garcia",
-    "Schmidt",
-    "Patel",
-    "Kowalski",
-    "Nguyen",
-    "Silva",
-    "Andersson",
-    "Rossi",
-    "Tanaka",
-    "Dubois",
-    "Murphy",
-    "Haddad",
-    "Kim",
-    "Novak",
-    "Fernandes",
-    "Ibrahim",
-    "Larsen",
-    "Moreau",
-    "Walker",
-    "Costa",
-    "Jensen",
-    "Singh",
-    "Bauer",
-    "Mendes",
-    "Yilmaz",
-    "Reyes",
-    "Lindqvist",
-    "Adeyemi",
+    "Chen", "Okafor", "Garcia", "Schmidt", "Patel", "Kowalski", "Nguyen", "Silva", "Andersson", "Rossi",
+    "Tanaka", "Dubois", "Murphy", "Haddad", "Kim", "Novak", "Fernandes", "Ibrahim", "Larsen", "Moreau",
+    "Walker", "Costa", "Jensen", "Singh", "Bauer", "Mendes", "Yilmaz", "Reyes", "Lindqvist", "Adeyemi",
 )
+# fmt: on
 
 
 def _monthly(window: Window, month: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -608,15 +509,13 @@ def _training_completions(window: Window, workforce: WorkforceData) -> TableSpec
 
 def _engagement_survey(window: Window, workforce: WorkforceData) -> TableSpec:
     survey = workforce.engagement_survey
-    months = np.asarray(survey["month"], dtype=np.int64)
-    quarter_labels = [
+    # One file per calendar quarter that held a survey, named like the survey: 2024-Q3.
+    quarter_of_month = [
         f"{window.month_start_date(m).year}-Q{(window.month_start_date(m).month - 1) // 3 + 1}"
         for m in range(window.months)
     ]
-    keys = sorted(set(quarter_labels[m] for m in np.unique(months)))
-    key_of_month = np.array(
-        [keys.index(label) if label in keys else -1 for label in quarter_labels], dtype=np.int64
-    )
+    keys = sorted({quarter_of_month[m] for m in np.unique(survey["month"])})
+    file_index = np.array([keys.index(quarter_of_month[m]) for m in survey["month"]], dtype=np.int64)
     return TableSpec(
         "hr",
         "engagement_survey",
@@ -625,18 +524,18 @@ def _engagement_survey(window: Window, workforce: WorkforceData) -> TableSpec:
         inputs={
             "response_number": integers(survey["response_number"]),
             "employee_number": integers(survey["employee_number"]),
-            "quarter": integers(key_of_month[months] if len(months) else months),
+            "quarter": integers(file_index),
             "submitted_at": timestamps(survey["submitted_at"]),
             "score": integers(survey["score"]),
         },
         select={
             "response_id": sql_id("ENG-", "response_number", 8),
             "employee_id": sql_id("EMP-", "employee_number", 5),
-            "survey_id": "'ENG-' || " + (sql_lookup("quarter", tuple(keys)) if keys else "''"),
+            "survey_id": f"'ENG-' || {sql_lookup('quarter', tuple(keys) or ('',))}",
             "submitted_at": sql_iso("submitted_at"),
             "engagement_score": "score",
         },
-        file_index=key_of_month[months] if len(months) else months,
+        file_index=file_index,
         file_keys=keys,
     )
 
