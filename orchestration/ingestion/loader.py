@@ -687,6 +687,10 @@ class _TableLoad:
     def _stage_database_via_duckdb(self, source_file: str, attach: str, qualified: str) -> None:
         try:
             self.con.execute(attach)
+            if self.spec.format == "sqlite":
+                # SQLite types are per value; reading every column as text lets a stray value reach the
+                # quarantine instead of failing the whole scan.
+                self.con.execute("SET sqlite_all_varchar = true")
         except duckdb.Error as error:
             raise _read_error(source_file, self.spec.format, error) from error
         try:
