@@ -32,9 +32,11 @@ class ConfigDir:
     def append(self, file: str, text: str) -> None:
         (self.path / file).write_text(self.text(file) + text, encoding="utf-8")
 
-    def line_of(self, file: str, needle: str, occurrence: int = 1) -> int:
-        """1-based line of the ``occurrence``-th line containing ``needle``."""
-        hits = [number for number, line in enumerate(self.text(file).splitlines(), start=1) if needle in line]
+    def line_of(self, file: str, needle: str, occurrence: int = 1, after: str | None = None) -> int:
+        """1-based line of the ``occurrence``-th line containing ``needle`` (below the line ``after``)."""
+        lines = self.text(file).splitlines()
+        start = self.line_of(file, after) if after else 0
+        hits = [number for number, line in enumerate(lines, start=1) if number > start and needle in line]
         return hits[occurrence - 1]
 
 

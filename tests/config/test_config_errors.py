@@ -259,7 +259,7 @@ def test_overlapping_targets(demo: ConfigDir) -> None:
         "`onboarding_completion_rate` would have two targets for the same period.",
         "end the earlier target (`to:`) before the later one starts, so each period has one target",
         "overlapping_effective_dates",
-        demo.line_of("targets.yml", "      value: 0.80") - 1,
+        demo.line_of("targets.yml", "- kind:", occurrence=2, after="  onboarding_completion_rate:"),
     )
 
 
@@ -274,8 +274,8 @@ def test_overlapping_relative_and_absolute_targets_for_a_segment(demo: ConfigDir
     issue = only(validate_config(demo.path, today=TODAY), "overlapping_effective_dates")
     assert issue == error(
         "targets.yml",
-        "targets.arr[3]",
-        "this target overlaps targets.arr[2] from period 2026-01: `arr` would have two targets for the same "
+        "targets.arr[4]",
+        "this target overlaps targets.arr[3] from period 2026-01: `arr` would have two targets for the same "
         "period and segment.",
         "end the earlier target (`to:`) before the later one starts, so each period has one target",
         "overlapping_effective_dates",

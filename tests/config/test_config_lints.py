@@ -196,8 +196,8 @@ def test_measure_without_a_target_for_the_current_period(demo: ConfigDir) -> Non
 def test_missing_current_target_for_a_cascade_segment(demo: ConfigDir) -> None:
     demo.replace(
         "targets.yml",
-        "      value: 16\n      from: 2023-01\n      to: 2027-12",
-        "      value: 16\n      from: 2023-01\n      to: 2025-12",
+        "      value: 14\n      from: 2023-01\n      to: 2027-12",
+        "      value: 14\n      from: 2023-01\n      to: 2025-12",
     )
     issue = only(validate_config(demo.path, today=TODAY), "lint_missing_current_target")
     assert issue.message == (
