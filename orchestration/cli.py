@@ -32,15 +32,21 @@ def _parse_month(value: str | None, option: str) -> date | None:
     try:
         year, month = value.split("-")
         return date(int(year), int(month), 1)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a month; write it as YYYY-MM, e.g. 2026-10", param_hint=option)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{value!r} is not a month; write it as YYYY-MM, e.g. 2026-10", param_hint=option
+        ) from exc
 
 
 @app.command()
 def demo(
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed and options give identical files.")] = 42,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed and options give identical files.")
+    ] = 42,
     months: Annotated[int, typer.Option(min=3, help="Months of history, ending with --end-month.")] = 36,
-    scale: Annotated[float, typer.Option(min=0.01, help="1 = a few thousand accounts; rows grow linearly.")] = 1.0,
+    scale: Annotated[
+        float, typer.Option(min=0.01, help="1 = a few thousand accounts; rows grow linearly.")
+    ] = 1.0,
     end_month: Annotated[
         str | None, typer.Option(help="Last month of history (YYYY-MM); default: the last closed month.")
     ] = None,
@@ -48,9 +54,12 @@ def demo(
         list[str] | None,
         typer.Option("--defect", help="Inject a data defect (repeatable); see --list-defects."),
     ] = None,
-    list_defects: Annotated[bool, typer.Option(help="List the defects that can be injected and exit.")] = False,
+    list_defects: Annotated[
+        bool, typer.Option(help="List the defects that can be injected and exit.")
+    ] = False,
     landing_dir: Annotated[
-        Path | None, typer.Option(help="Where to write the exports; default $SCORECARD_LANDING_DIR or ./landing.")
+        Path | None,
+        typer.Option(help="Where to write the exports; default $SCORECARD_LANDING_DIR or ./landing."),
     ] = None,
 ) -> None:
     """Generate the demo company's source-system exports into the landing directory."""
@@ -79,6 +88,27 @@ def demo(
     for name, stats in summary.tables.items():
         table.add_row(name, f"{stats.files:,}", f"{stats.rows:,}")
     console.print(table)
+
+
+@app.command()
+def validate(
+    strict: Annotated[bool, typer.Option(help="Treat lint warnings as errors (exit 1).")] = False,
+    config_dir: Annotated[
+        Path | None, typer.Option(help="Config folder; default $SCORECARD_CONFIG_DIR or ./scorecard_config.")
+    ] = None,
+) -> None:
+    """Validate and lint the scorecard config; list every problem with its file, entry and fix."""
+    from orchestration.config import format_report, validate_config
+
+    settings = get_settings()
+    manifest = settings.dbt_project_dir / "target" / "manifest.json"
+    # Config and dbt must agree on the governed measures; that check needs a parsed dbt project, and
+    # only applies to the config the dbt project belongs to.
+    config_dir = (config_dir or settings.config_dir).resolve()
+    check_against_dbt = manifest.exists() and config_dir == settings.config_dir.resolve()
+    report = validate_config(config_dir, dbt_manifest=manifest if check_against_dbt else None)
+    console.print(format_report(report), highlight=False, markup=False)
+    raise typer.Exit(report.exit_code(strict=strict))
 
 
 @app.command()

@@ -42,7 +42,13 @@ def run_main_job(
     job = defs.resolve_job_def(MAIN_JOB_NAME)
     instance = instance or dg.DagsterInstance.get()
     with console.status(f"Running {MAIN_JOB_NAME}: config → ingestion → dbt build…"):
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        # Step logs stay in the run's event log (visible in `scorecard dev`); the terminal gets the
+        # summary below and any warnings.
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
 
     materialized = {
         event.asset_key.to_user_string(): {
@@ -53,9 +59,12 @@ def run_main_job(
     failure = ""
     if not result.success:
         failures = [event for event in result.all_events if event.is_step_failure]
-        failure = "\n".join(
-            f"{event.step_key}: {event.step_failure_data.error.message.strip()}" for event in failures
-        ) or "see the run in `scorecard dev`"
+        failure = (
+            "\n".join(
+                f"{event.step_key}: {event.step_failure_data.error.message.strip()}" for event in failures
+            )
+            or "see the run in `scorecard dev`"
+        )
     outcome = RunOutcome(result.success, result.run_id, failure, materialized)
     _print_ingestion_summary(console, outcome)
     return outcome
@@ -75,4 +84,6 @@ def _print_ingestion_summary(console: Console, outcome: RunOutcome) -> None:
     if rows:
         console.print(table)
     models = sum(1 for key in outcome.materialized if not key.startswith("raw/"))
-    console.print(f"{len(rows)} source tables ingested, {models} warehouse assets materialised (run {outcome.run_id}).")
+    console.print(
+        f"{len(rows)} source tables ingested, {models} warehouse assets materialised (run {outcome.run_id})."
+    )

@@ -7,14 +7,18 @@ its top folder under ``models/``. Sources resolve to the ingestion assets throug
 ``scorecard_config`` asset.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
 from orchestration.warehouse import WarehouseResource

@@ -4,8 +4,6 @@ It is the only route by which config reaches the warehouse, so a config error st
 dbt reads anything. Lint warnings do not stop it; they are recorded in the asset's metadata.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration.config import validate_config
@@ -27,8 +25,8 @@ def scorecard_config(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     report = validate_config(settings.config_dir)
     if report.errors:
         raise dg.Failure(
-            description="scorecard_config has errors; fix them and re-run (`scorecard validate` lists them):\n"
-            + "\n".join(str(issue) for issue in report.errors)
+            description="scorecard_config has errors; fix them and re-run "
+            "(`scorecard validate` lists them):\n" + "\n".join(str(issue) for issue in report.errors)
         )
     for warning in report.warnings:
         context.log.warning(str(warning))
