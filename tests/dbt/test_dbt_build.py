@@ -1,0 +1,58 @@
+"""The whole project builds on a generated warehouse: every model, data test and unit test passes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.dbt.helpers import DbtProject, describe_failure
+
+pytestmark = pytest.mark.slow
+
+
+def test_dbt_build_runs_every_node_successfully(built_project: DbtProject) -> None:
+    results = built_project.run_results()["results"]
+    statuses = Counter(result["status"] for result in results)
+    assert set(statuses) <= {"success", "pass"}, statuses
+    kinds = Counter(result["unique_id"].split(".")[0] for result in results)
+    # Seeds, models, data tests and unit tests all ran (not an empty selection).
+    assert kinds["model"] >= 50
+    assert kinds["unit_test"] >= 19
+    assert kinds["test"] >= 100
+    assert kinds["seed"] >= 2
+
+
+def test_measure_values_has_every_measure_for_the_cascade_segment(built_project: DbtProject) -> None:
+    measures_with_cascade_rows = {
+        row[0]
+        for row in built_project.query(
+            "select distinct measure_id from scorecard.measure_values where team = 'cs_enterprise'"
+        )
+    }
+    cascade = {
+        "onboarding_completion_rate",
+        "support_csat",
+        "logo_churn_rate",
+        "time_to_first_value_days",
+        "first_contact_resolution_rate",
+        "cs_training_completion_rate",
+        "active_customers",
+        "accounts_per_csm",
+        "arr",
+    }
+    assert cascade <= measures_with_cascade_rows
+    # The cascade's slice has real values, not only spine rows.
+    with_values = built_project.query(
+        """
+        select count(distinct measure_id) from scorecard.measure_values
+        where team = 'cs_enterprise' and period_grain = 'month' and value is not null
+        """
+    )[0][0]
+    assert with_values >= len(cascade)
+
+
+def test_dbt_docs_generate_succeeds(built_project: DbtProject) -> None:
+    result = built_project.dbt("docs", "generate")
+    assert result.returncode == 0, describe_failure(result)
+    assert (built_project.target_dir / "catalog.json").exists()

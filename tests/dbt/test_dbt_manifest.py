@@ -1,0 +1,126 @@
+"""Project rules read from target/manifest.json (dbt-project-evaluator's rules, checked by hand)."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+import pytest
+
+from tests.dbt.helpers import DbtProject
+
+pytestmark = pytest.mark.slow
+
+
+def _models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+
+
+def _measure_models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: node for name, node in _models(manifest).items() if "/measures/" in f"/{node['path']}"}
+
+
+def _configured_measure_ids(project: DbtProject) -> set[str]:
+    with (project.project_dir / "seeds" / "config" / "cfg_measures.csv").open(newline="") as handle:
+        return {row["measure_id"] for row in csv.DictReader(handle)}
+
+
+def test_every_model_and_column_is_described(built_project: DbtProject) -> None:
+    manifest = built_project.manifest()
+    undocumented = []
+    for name, node in _models(manifest).items():
+        if not node["description"].strip():
+            undocumented.append(name)
+        undocumented += [
+            f"{name}.{column}" for column, spec in node["columns"].items() if not spec["description"]
+        ]
+    assert not undocumented, f"describe these in the model's YAML: {undocumented}"
+
+
+def test_every_model_documents_exactly_its_columns(built_project: DbtProject) -> None:
+    """The YAML lists the columns the model really has (no stale or missing entries)."""
+    manifest = built_project.manifest()
+    mismatched = {}
+    for name, node in _models(manifest).items():
+        actual = {
+            row[0]
+            for row in built_project.query(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ?",
+                [node["schema"], node["alias"]],
+            )
+        }
+        documented = set(node["columns"])
+        if actual != documented:
+            mismatched[name] = {"undocumented": actual - documented, "not in model": documented - actual}
+    assert not mismatched, mismatched
+
+
+def test_every_measure_model_is_named_by_its_measure_id(built_project: DbtProject) -> None:
+    for name, node in _measure_models(built_project.manifest()).items():
+        measure_id = node["config"]["meta"].get("measure_id")
+        assert measure_id, f"{name}: add config(meta={{'measure_id': ...}})"
+        assert name == f"msr_{measure_id}", f"{name} computes {measure_id}; name it msr_{measure_id}"
+
+
+def test_each_measure_id_is_produced_by_exactly_one_model(built_project: DbtProject) -> None:
+    ids = [
+        node["config"]["meta"]["measure_id"] for node in _measure_models(built_project.manifest()).values()
+    ]
+    duplicated = sorted({measure_id for measure_id in ids if ids.count(measure_id) > 1})
+    assert not duplicated, f"measure ids computed by more than one model: {duplicated}"
+
+
+def test_configured_measures_and_measure_models_agree(built_project: DbtProject) -> None:
+    modelled = {
+        node["config"]["meta"]["measure_id"] for node in _measure_models(built_project.manifest()).values()
+    }
+    configured = _configured_measure_ids(built_project)
+    assert configured - modelled == set(), "configured measures without a model (add models/measures/...)"
+    assert modelled - configured == set(), (
+        "measure models without a configured measure (add it to measures.yml)"
+    )
+
+
+def test_measure_values_unions_every_measure_model(built_project: DbtProject) -> None:
+    manifest = built_project.manifest()
+    measure_values = manifest["nodes"]["model.balanced_scorecard.measure_values"]
+    measure_model_ids = {node["unique_id"] for node in _measure_models(manifest).values()}
+    upstream = {node for node in measure_values["depends_on"]["nodes"] if node.startswith("model.")}
+    assert upstream == measure_model_ids
+    assert sorted(measure_values["config"]["meta"]["measure_models"]) == sorted(_measure_models(manifest))
+
+
+def test_measure_values_has_an_enforced_contract_and_key_tests(built_project: DbtProject) -> None:
+    manifest = built_project.manifest()
+    node = manifest["nodes"]["model.balanced_scorecard.measure_values"]
+    assert node["config"]["contract"]["enforced"] is True
+    assert all(spec.get("data_type") for spec in node["columns"].values())
+    tests_on_model = [
+        test
+        for test in manifest["nodes"].values()
+        if test["resource_type"] == "test" and node["unique_id"] in test["depends_on"]["nodes"]
+    ]
+    names = {test["test_metadata"]["name"] for test in tests_on_model if test.get("test_metadata")}
+    assert {"unique_combination_of_columns", "not_null", "relationships", "accepted_values"} <= names
+
+
+def test_every_measure_model_has_a_unit_test(built_project: DbtProject) -> None:
+    manifest = built_project.manifest()
+    tested = {unit_test["model"] for unit_test in manifest["unit_tests"].values()}
+    untested = sorted(set(_measure_models(manifest)) - tested)
+    assert not untested, f"add a unit test beside each of {untested}"
+
+
+def test_staging_is_the_only_layer_reading_sources(built_project: DbtProject) -> None:
+    for name, node in _models(built_project.manifest()).items():
+        reads_source = any(parent.startswith("source.") for parent in node["depends_on"]["nodes"])
+        assert reads_source == name.startswith("stg_"), name
+
+
+def test_every_source_points_at_its_dagster_asset(built_project: DbtProject) -> None:
+    for source in built_project.manifest()["sources"].values():
+        system, table = source["source_name"], source["name"]
+        assert source["meta"]["dagster"]["asset_key"] == ["raw", system, table]
+        assert source["schema"] == "raw"
+        assert source["identifier"] == f"{system}__{table}"
