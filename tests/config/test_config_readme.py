@@ -10,11 +10,12 @@ from orchestration.config import format_report, validate_config
 from orchestration.settings import REPO_ROOT
 from tests.config.helpers import TODAY
 
-SECTION = REPO_ROOT / "orchestration" / "config" / "README_SECTION.md"
+README = REPO_ROOT / "README.md"
 
 
 def test_readme_example_validates_without_errors(tmp_path: Path) -> None:
-    block = re.search(r"```yaml\n(.*?)```", SECTION.read_text(encoding="utf-8"), re.DOTALL)
+    section = README.read_text(encoding="utf-8").split("## The scorecard config", 1)[1]
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
     assert block is not None
     files = re.split(r"^# (\w+\.yml)\n", block.group(1), flags=re.MULTILINE)
     assert files[0].strip() == ""
