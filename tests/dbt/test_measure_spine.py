@@ -87,6 +87,7 @@ def test_each_measure_covers_every_segment_of_its_population(built_project: DbtP
     assert dimension_of["cs_headcount"] == "cs_employee"
     assert dimension_of["voluntary_attrition_rate"] == "employee"
     assert dimension_of["support_csat"] == "account"
+    assert dimension_of["accounts_per_csm"] == "cs_employee"
 
 
 def test_missing_data_is_a_null_value_not_a_missing_row(built_project: DbtProject) -> None:

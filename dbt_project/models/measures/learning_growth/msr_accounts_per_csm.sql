@@ -1,8 +1,8 @@
 {{ config(meta={'measure_id': 'accounts_per_csm'}) }}
 
--- Derived: active_customers ÷ cs_headcount for the same period and segment, read from the two
--- governed measures (never recomputed here). CS headcount exists only per team, so region and
--- customer-segment rows have no denominator and a null value.
+-- Derived: active_customers ÷ cs_headcount for the same period and team, read from the two
+-- governed measures (never recomputed here). Sliced by team only (the customer-success teams own
+-- accounts and employ the CSMs); headcount has no region or customer segment.
 with active_customers as (
     select * from {{ ref('msr_active_customers') }}
 ),
@@ -29,4 +29,4 @@ aggregated as (
         and active_customers.customer_segment = cs_headcount.customer_segment
 )
 
-{{ measure_result('accounts_per_csm', 'aggregated', 'account', 'ratio') }}
+{{ measure_result('accounts_per_csm', 'aggregated', 'cs_employee', 'ratio') }}
