@@ -9,7 +9,8 @@ How a file travels, all in set-based DuckDB SQL:
    names (text for CSV, JSONL and databases, native types for Parquet), seen with 1-based row
    numbers through the view ``_ingest_src``.
 3. ``_ingest_checked`` casts every value once to its declared type and labels each row with the
-   first rule it breaks (``null_primary_key``, ``invalid_type``, ``null_required``,
+   first rule it breaks (``null_primary_key``, ``invalid_type``, ``null_required``, then the row
+   rules of sources.yml — ``out_of_range``, ``not_allowed_value``, ``in_future`` — and
    ``duplicate_primary_key``), listing every failing column in a readable detail. A column where
    no value casts at all is a retyped column: the file stops with ``SourceSchemaError``.
 4. In one transaction per file: good rows go to the raw table, labelled rows to ``raw._quarantine``,
@@ -27,7 +28,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -35,16 +36,32 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
+from orchestration.ingestion.registry import (
+    ColumnRules,
+    SourceRegistry,
+    SourceTable,
+    file_period,
+    raw_table_name,
+)
 
 RAW_SCHEMA = "raw"
+# Written by the quality gates (orchestration/quality), read by dbt as a source: created here so it
+# exists, empty, before the first check or dbt run.
+QUALITY_SCHEMA = "quality"
 LOAD_COLUMNS = ("_source_file", "_source_row_number", "_load_id", "_loaded_at")
 
 # Quarantine rules in order of importance: a row is filed under the first one it breaks.
 RULE_NULL_PRIMARY_KEY = "null_primary_key"
 RULE_INVALID_TYPE = "invalid_type"
 RULE_NULL_REQUIRED = "null_required"
+# Row rules declared per column in sources.yml (``rules:``), checked on the cast values.
+RULE_OUT_OF_RANGE = "out_of_range"
+RULE_NOT_ALLOWED_VALUE = "not_allowed_value"
+RULE_IN_FUTURE = "in_future"
 RULE_DUPLICATE_PRIMARY_KEY = "duplicate_primary_key"
+# A file named after its period may hold events up to this long after the period ends: a UTC
+# offset moves a late-evening local time into the next day.
+FUTURE_SLACK = timedelta(days=1)
 
 _SQLITE_BATCH_ROWS = 50_000
 _HASH_CHUNK_BYTES = 1 << 20
@@ -104,6 +121,15 @@ CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._loads (
     rows_loaded BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,
     error VARCHAR
+);
+CREATE SCHEMA IF NOT EXISTS {QUALITY_SCHEMA};
+CREATE TABLE IF NOT EXISTS {QUALITY_SCHEMA}.source_flags (
+    source_table VARCHAR NOT NULL,
+    period_start DATE,
+    check_name VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    flagged_at TIMESTAMP NOT NULL
 );
 """
 
@@ -191,7 +217,12 @@ def new_load_id(suffix: str = "") -> str:
 
 
 def ensure_bookkeeping_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ``raw`` schema, the file ledger, the quarantine and the load log if missing."""
+    """Create the ``raw`` schema, the file ledger, the quarantine and the load log if missing.
+
+    Also ``quality.source_flags`` (source_table 'system.table', period_start — NULL for every
+    period —, check_name, severity 'warning' | 'error', message, flagged_at), which the quality
+    checks fill and the marts read to mark measures untrusted.
+    """
     con.execute(_BOOKKEEPING_DDL)
 
 
@@ -738,10 +769,11 @@ class _TableLoad:
             return f"CASE WHEN {has_offset} THEN {in_utc} ELSE TRY_CAST({value} AS TIMESTAMP) END"
         return f"TRY_CAST({value} AS {_duckdb_type(declared)})"
 
-    def _build_checked(self) -> None:
+    def _build_checked(self, future_bound: tuple[datetime, str] | None) -> None:
         """``_ingest_checked``: typed values plus the rule, column and detail for rows that fail.
 
         Each value is cast once (``typed``); every rule then compares the cast with the source value.
+        ``future_bound`` is the latest instant (UTC) a ``not_in_future`` column may hold, and why.
         """
         spec = self.spec
         values = {column: f"_v_{column}" for column in self.declared}
@@ -773,6 +805,7 @@ class _TableLoad:
         null_required = [f"CASE WHEN {missing(c)} THEN {_literal(c)} END" for c in not_null]
         null_pk_conditions = [f"({missing(c)})" for c in spec.primary_key]
         null_required_conditions = [f"({missing(c)})" for c in not_null]
+        broken_rules, broken_conditions = self._row_rule_checks(future_bound)
 
         def listed(items: list[str], conditions: list[str]) -> str:
             # Lists are built only for rows that fail: building one per row would dominate large loads.
@@ -800,33 +833,126 @@ class _TableLoad:
                     {listed(null_pk, null_pk_conditions)} AS _null_pk,
                     {listed(bad_names, bad_conditions)} AS _bad_type,
                     {listed(bad_details, bad_conditions)} AS _bad_type_detail,
-                    {listed(null_required, null_required_conditions)} AS _null_required
+                    {listed(null_required, null_required_conditions)} AS _null_required,
+                    {self._listed_rules(broken_rules, broken_conditions)} AS _broken_rules
                 FROM typed
             )
             SELECT
-                * EXCLUDE (_null_pk, _null_required),
+                * EXCLUDE (_null_pk, _null_required, _broken_rules),
                 CASE
                     WHEN len(_null_pk) > 0 THEN {_literal(RULE_NULL_PRIMARY_KEY)}
                     WHEN len(_bad_type) > 0 THEN {_literal(RULE_INVALID_TYPE)}
                     WHEN len(_null_required) > 0 THEN {_literal(RULE_NULL_REQUIRED)}
+                    WHEN len(_broken_rules) > 0 THEN _broken_rules[1].rule
                 END AS _rule,
                 CASE
                     WHEN len(_null_pk) > 0 THEN _null_pk[1]
                     WHEN len(_bad_type) > 0 THEN _bad_type[1]
                     WHEN len(_null_required) > 0 THEN _null_required[1]
+                    WHEN len(_broken_rules) > 0 THEN _broken_rules[1].column_name
                 END AS _column_name,
                 CASE WHEN len(_null_pk) > 0 OR len(_bad_type) > 0 OR len(_null_required) > 0
+                        OR len(_broken_rules) > 0
                     THEN concat_ws('; ',
                         CASE WHEN len(_null_pk) > 0
                             THEN 'primary key column(s) empty: ' || array_to_string(_null_pk, ', ') END,
                         CASE WHEN len(_bad_type) > 0 THEN array_to_string(_bad_type_detail, '; ') END,
                         CASE WHEN len(_null_required) > 0
-                            THEN 'required column(s) empty: ' || array_to_string(_null_required, ', ') END)
+                            THEN 'required column(s) empty: ' || array_to_string(_null_required, ', ') END,
+                        CASE WHEN len(_broken_rules) > 0
+                            THEN array_to_string(list_transform(_broken_rules, lambda r: r.detail), '; ') END)
                 END AS _detail
             FROM flagged
             """
         )
         self._flag_duplicates()
+
+    def _row_rule_checks(self, future_bound: tuple[datetime, str] | None) -> tuple[list[str], list[str]]:
+        """SQL for the sources.yml row rules: one struct per broken rule, and its condition.
+
+        Conditions read the cast (``typed``) values, so a value that did not cast, or is empty, breaks
+        no row rule (``invalid_type`` and ``null_required`` cover those).
+        """
+        structs: list[str] = []
+        conditions: list[str] = []
+        for column, rules in self.spec.rules.items():
+            value = _ident(column)
+            # (rule, condition on the typed value, what the detail says after "column='value'")
+            checks: list[tuple[str, str, str]] = []
+            if rules.min is not None:
+                checks.append(
+                    (RULE_OUT_OF_RANGE, f"{value} < {rules.min!r}", f"is below the minimum {rules.min:g}")
+                )
+            if rules.max is not None:
+                checks.append(
+                    (RULE_OUT_OF_RANGE, f"{value} > {rules.max!r}", f"is above the maximum {rules.max:g}")
+                )
+            if rules.allowed_values:
+                allowed = ", ".join(_literal(v) for v in rules.allowed_values)
+                checks.append(
+                    (
+                        RULE_NOT_ALLOWED_VALUE,
+                        f"CAST({value} AS VARCHAR) NOT IN ({allowed})",
+                        "is not one of " + ", ".join(map(repr, rules.allowed_values)),
+                    )
+                )
+            if rules.not_in_future and future_bound is not None:
+                bound, reason = future_bound
+                if self.spec.columns[column] == "timestamptz":
+                    condition = f"{value} > TIMESTAMPTZ {_literal(bound.isoformat())}"
+                else:
+                    naive = bound.astimezone(UTC).replace(tzinfo=None).isoformat()
+                    condition = f"CAST({value} AS TIMESTAMP) > TIMESTAMP {_literal(naive)}"
+                checks.append((RULE_IN_FUTURE, condition, f"is after {reason}"))
+            exempt = self._unless_sql(rules)
+            shown = f"{_literal(column + '=')} || {_quoted(f'CAST({value} AS VARCHAR)')}"
+            for rule, condition, said in checks:
+                guarded = f"({condition}{exempt})"
+                detail = f"{shown} || {_literal(' ' + said)}"
+                conditions.append(guarded)
+                structs.append(
+                    f"CASE WHEN {guarded} THEN {{'rule': {_literal(rule)}, "
+                    f"'column_name': {_literal(column)}, 'detail': {detail}}} END"
+                )
+        return structs, conditions
+
+    def _unless_sql(self, rules: ColumnRules) -> str:
+        """`` AND NOT (...)`` exempting rows whose other columns hold an ``unless`` value."""
+        if not rules.unless:
+            return ""
+        exempt = " OR ".join(
+            f"coalesce(CAST({_ident(other)} AS VARCHAR) IN ({', '.join(_literal(v) for v in values)}), false)"
+            for other, values in rules.unless.items()
+        )
+        return f" AND NOT ({exempt})"
+
+    @staticmethod
+    def _listed_rules(structs: list[str], conditions: list[str]) -> str:
+        # As for the other rules: the list is only built for rows that break one.
+        empty = "CAST([] AS STRUCT(rule VARCHAR, column_name VARCHAR, detail VARCHAR)[])"
+        if not structs:
+            return empty
+        return (
+            f"CASE WHEN {' OR '.join(conditions)} "
+            f"THEN list_filter([{', '.join(structs)}], lambda x: x IS NOT NULL) ELSE {empty} END"
+        )
+
+    def _future_bound(self, source_file: str | None, loaded_at: datetime) -> tuple[datetime, str] | None:
+        """The latest instant a ``not_in_future`` value may hold in this source, with the reason."""
+        if not any(rules.not_in_future for rules in self.spec.rules.values()):
+            return None
+        load_bound = (loaded_at, f"the load time {loaded_at:%Y-%m-%d %H:%M} UTC")
+        period = file_period(source_file) if source_file else None
+        if period is None:
+            return load_bound
+        next_month = date(period.year + period.month // 12, period.month % 12 + 1, 1)
+        period_bound = datetime(next_month.year, next_month.month, next_month.day, tzinfo=UTC) + FUTURE_SLACK
+        if period_bound >= loaded_at:
+            return load_bound
+        return (
+            period_bound,
+            f"the end of the file's period {period:%Y-%m} (plus {FUTURE_SLACK.days} day of time-zone slack)",
+        )
 
     def _flag_duplicates(self) -> None:
         """File every repeat of a primary key within the file under ``duplicate_primary_key``.
@@ -912,9 +1038,11 @@ class _TableLoad:
         """
         con = self.con
         loaded_at = datetime.now(UTC)
+        # Database extracts have no period in their name: only the load time bounds their dates.
+        future_bound = self._future_bound(None if self.spec.is_database else source_file, loaded_at)
         con.execute("BEGIN TRANSACTION")
         try:
-            self._build_checked()
+            self._build_checked(future_bound)
             self._check_retyped(source_file)
             rows_read = con.execute("SELECT count(*) FROM _ingest_read").fetchall()[0][0]
             columns = ", ".join(_ident(c) for c in self.declared)
@@ -1018,11 +1146,15 @@ def _sqlite_batches(cursor: sqlite3.Cursor, schema: pa.Schema) -> Iterator[pa.Re
 
 __all__ = [
     "LOAD_COLUMNS",
+    "QUALITY_SCHEMA",
     "RAW_SCHEMA",
     "RULE_DUPLICATE_PRIMARY_KEY",
     "RULE_INVALID_TYPE",
+    "RULE_IN_FUTURE",
+    "RULE_NOT_ALLOWED_VALUE",
     "RULE_NULL_PRIMARY_KEY",
     "RULE_NULL_REQUIRED",
+    "RULE_OUT_OF_RANGE",
     "FileLoadDetail",
     "IngestionError",
     "SourceReadError",

@@ -12,6 +12,7 @@ import glob
 import os
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,14 @@ _ENV_REF = re.compile(r"\$\{([^}]*)\}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A database table may be schema-qualified for postgres (``public.accounts``).
 _TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
+# The period an export covers, read from its file name: the last ``YYYY-MM`` in it (``2025-05.csv``,
+# ``tickets_2025-05_late.csv``). The same pattern is used in SQL (see ``FILE_PERIOD_SQL_PATTERN``):
+# the greedy ``.*`` makes both pick the last match.
+FILE_PERIOD_PATTERN = r"^.*(\d{4}-(0[1-9]|1[0-2]))"
+_FILE_PERIOD = re.compile(FILE_PERIOD_PATTERN)
+NUMERIC_TYPES: tuple[str, ...] = ("bigint", "double")
+TIME_TYPES: tuple[str, ...] = ("date", "timestamp", "timestamptz")
+_RULE_KEYS = ("min", "max", "allowed_values", "not_in_future")
 
 
 class RegistryError(ValueError):
@@ -49,6 +58,23 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ColumnRules(_Strict):
+    """Row-level rules on one column. A row that breaks one is quarantined with the rule's name.
+
+    ``min`` / ``max`` bound a numeric column (rule ``out_of_range``), ``allowed_values`` lists the
+    values a column may hold (rule ``not_allowed_value``), and ``not_in_future`` rejects a date or
+    time after the load time or, for a file named after its period (``2025-05.csv``), after the end
+    of that period plus one day of time-zone slack (rule ``in_future``). ``unless`` exempts rows
+    whose other columns hold one of the listed values (discount lines may be negative).
+    """
+
+    min: float | None = None
+    max: float | None = None
+    allowed_values: list[str] | None = Field(default=None, min_length=1)
+    not_in_future: bool = False
+    unless: dict[str, list[str]] = Field(default_factory=dict)
+
+
 class SourceTable(_Strict):
     """One table of a source system: where its exports are and what they must contain."""
 
@@ -62,6 +88,7 @@ class SourceTable(_Strict):
     not_null: list[str] = Field(default_factory=list)
     encoding: str = "utf-8"
     delimiter: str = ","
+    rules: dict[str, ColumnRules] = Field(default_factory=dict)
 
     @field_validator("columns")
     @classmethod
@@ -120,6 +147,15 @@ class SourceRegistry(_Strict):
         except KeyError:
             known = ", ".join(f"{s}.{t}" for s, t, _ in self.iter_tables())
             raise KeyError(f"{system}.{table} is not declared in sources.yml (declared: {known})") from None
+
+
+def file_period(source_file: str | Path) -> date | None:
+    """The first day of the month an export covers, from the last ``YYYY-MM`` in its file name."""
+    match = _FILE_PERIOD.match(Path(str(source_file)).name)
+    if not match:
+        return None
+    year, month = match.group(1).split("-")
+    return date(int(year), int(month), 1)
 
 
 def raw_table_name(system: str, table: str) -> str:
@@ -262,6 +298,8 @@ def _table_problems(file: str, where: str, table: dict[str, Any]) -> list[str]:
                     "an event time must be a date, timestamp or timestamptz column"
                 )
 
+    problems += _rules_problems(file, where, table.get("rules"), columns if isinstance(columns, dict) else {})
+
     source_format = table.get("format")
     if source_format in DATABASE_FORMATS:
         name = table.get("table")
@@ -296,6 +334,56 @@ def _table_problems(file: str, where: str, table: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _rules_problems(file: str, where: str, rules: Any, columns: dict[str, Any]) -> list[str]:
+    """Row rules must name declared columns and fit their types (pydantic checks the shape)."""
+    if not isinstance(rules, dict):
+        return []
+    problems: list[str] = []
+    declared = {str(column) for column in columns}
+    types = {str(column): normalise_type(str(kind)) or "" for column, kind in columns.items()}
+    for column, rule in rules.items():
+        here = f"{where}.rules.{column}"
+        if column not in declared:
+            problems.append(
+                f"{file}: {here}: column {column!r} is not in columns — "
+                f"add it to columns or fix the name{_did_you_mean(column, declared)}"
+            )
+            continue
+        if not isinstance(rule, dict):
+            continue
+        kind = types[column]
+        numeric = kind in NUMERIC_TYPES or kind.startswith("decimal")
+        for bound in ("min", "max"):
+            if rule.get(bound) is not None and not numeric:
+                problems.append(
+                    f"{file}: {here}.{bound}: column {column!r} is {columns[column]!r}; min and max apply to "
+                    "numeric columns (bigint, double, decimal) — remove it"
+                )
+        low, high = rule.get("min"), rule.get("max")
+        if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+            problems.append(f"{file}: {here}: min {low} is greater than max {high} — swap them")
+        if rule.get("not_in_future") and kind not in TIME_TYPES:
+            problems.append(
+                f"{file}: {here}.not_in_future: column {column!r} is {columns[column]!r}; "
+                "not_in_future applies to date, timestamp and timestamptz columns — remove it"
+            )
+        unless = rule.get("unless")
+        if isinstance(unless, dict):
+            for other in unless:
+                if other not in declared:
+                    problems.append(
+                        f"{file}: {here}.unless: column {other!r} is not in columns — "
+                        f"fix the name{_did_you_mean(other, declared)}"
+                    )
+        # `is`, not `==`: a bound of 0 is a rule (0 == False in Python).
+        if all(rule.get(key) is None or rule.get(key) is False for key in _RULE_KEYS):
+            problems.append(
+                f"{file}: {here}: declares no rule — give it min, max, allowed_values or not_in_future, "
+                "or remove the entry"
+            )
+    return problems
+
+
 def _did_you_mean(value: Any, candidates: set[str]) -> str:
     close = difflib.get_close_matches(str(value), sorted(candidates), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -308,6 +396,7 @@ def _structure_problems(file: str, error: ValidationError) -> list[str]:
         -1: set(SourceRegistry.model_fields),
         1: set(SourceSystem.model_fields),
         3: set(SourceTable.model_fields),
+        5: set(ColumnRules.model_fields),
     }
     problems = []
     for item in error.errors():
