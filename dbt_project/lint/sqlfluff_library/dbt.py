@@ -43,3 +43,17 @@ def concat(fields: list[str]) -> str:
 
 def generate_series(upper_bound: int) -> str:
     return f"select generated_number from range(1, {upper_bound} + 1) as series (generated_number)"
+
+
+def hash(field: str) -> str:
+    return f"md5(cast({field} as varchar))"
+
+
+def listagg(
+    measure: str,
+    delimiter_text: str = "','",
+    order_by_clause: str | None = None,
+    limit_num: int | None = None,
+) -> str:
+    order = f" {order_by_clause}" if order_by_clause else ""
+    return f"string_agg({measure}, {delimiter_text}{order})"

@@ -1,0 +1,43 @@
+{#
+    Status of a roll-up (objective, perspective, whole scorecard) from its weighted score:
+      untrusted  every measure under it is untrusted;
+      no_data    no measure under it is scored (the weighted score is null);
+      on_track   score ≥ var score_on_track_min (default 95);
+      at_risk    score ≥ var score_at_risk_min (default 85);
+      off_track  otherwise.
+    The vars are checked to be numbers (macro numeric_var), so they cannot inject SQL. Counts by status sit beside every
+    roll-up, so a green average never hides red children.
+#}
+{% macro rollup_status(score, measures_total, measures_untrusted) -%}
+    {%- set on_track_min = numeric_var('score_on_track_min', 95, minimum=0) -%}
+    {%- set at_risk_min = numeric_var('score_at_risk_min', 85, minimum=0) -%}
+    case
+        when {{ measures_total }} > 0 and {{ measures_untrusted }} = {{ measures_total }} then 'untrusted'
+        when {{ score }} is null then 'no_data'
+        when {{ score }} >= {{ on_track_min }} - 1e-9 then 'on_track'
+        when {{ score }} >= {{ at_risk_min }} - 1e-9 then 'at_risk'
+        else 'off_track'
+    end
+{%- endmacro %}
+
+{#
+    Weighted average of measure scores over the scored measures only (score not null); null when
+    none is scored or their weights sum to 0. For use inside a group by.
+#}
+{% macro weighted_score(score, weight) -%}
+    sum(case when {{ score }} is not null then {{ weight }} * {{ score }} end)
+    / nullif(sum(case when {{ score }} is not null then {{ weight }} end), 0)
+{%- endmacro %}
+
+{#
+    The count columns every roll-up carries (for use inside a group by over scorecard rows).
+#}
+{% macro status_counts(status) -%}
+    count(*) as measures_total,
+    sum(case when {{ status }} = 'on_track' then 1 else 0 end) as measures_on_track,
+    sum(case when {{ status }} = 'at_risk' then 1 else 0 end) as measures_at_risk,
+    sum(case when {{ status }} = 'off_track' then 1 else 0 end) as measures_off_track,
+    sum(case when {{ status }} = 'no_data' then 1 else 0 end) as measures_no_data,
+    sum(case when {{ status }} = 'no_target' then 1 else 0 end) as measures_no_target,
+    sum(case when {{ status }} = 'untrusted' then 1 else 0 end) as measures_untrusted
+{%- endmacro %}

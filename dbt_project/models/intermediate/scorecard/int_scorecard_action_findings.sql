@@ -1,0 +1,65 @@
+{#
+    Overdue review actions: one finding per scorecard period × action agreed in a review of that
+    scorecard (cfg_reviews.scorecard_id) that is not done (open or in_progress; cancelled actions
+    are not chased) and whose due date is before the period's end (the end of the scorecard's last
+    month for a period still running). The status is the action's current one: config keeps no
+    history of when an action was done.
+#}
+with actions as (
+    select * from {{ ref('cfg_review_actions') }}
+),
+
+reviews as (
+    select * from {{ ref('cfg_reviews') }}
+),
+
+measures as (
+    select measure_id, objective_id, perspective_id from {{ ref('cfg_measures') }}
+),
+
+objectives as (
+    select objective_id, perspective_id from {{ ref('cfg_objectives') }}
+),
+
+periods as (
+    select * from {{ ref('int_scorecard_periods') }}
+)
+
+select
+    periods.scorecard_id,
+    periods.period_grain,
+    periods.period_start,
+    periods.period_label,
+    'overdue_action' as finding_type,
+    'warning' as severity,
+    actions.action_id as subject,
+    coalesce(objectives.perspective_id, measures.perspective_id) as perspective_id,
+    coalesce(actions.objective_id, measures.objective_id) as objective_id,
+    actions.measure_id,
+    actions.owner,
+    {{ dbt.concat([
+        "'Overdue action from the '",
+        'reviews.period_label',
+        "' review: \"'",
+        'actions.action',
+        "'\" ('",
+        'actions.owner',
+        "') was due '",
+        'cast(cast(actions.due_date as date) as ' ~ dbt.type_string() ~ ')',
+        "' and is still '",
+        "replace(actions.status, '_', ' ')",
+        "', '",
+        'cast(' ~ dbt.datediff('cast(actions.due_date as date)', 'periods.judged_on', 'day') ~ ' as ' ~ dbt.type_string() ~ ')',
+        "' days late.'"
+    ]) }} as message
+from actions
+inner join reviews
+    on actions.review_id = reviews.review_id
+inner join periods
+    on reviews.scorecard_id = periods.scorecard_id
+    and cast(actions.due_date as date) < periods.judged_on
+left join objectives
+    on actions.objective_id = objectives.objective_id
+left join measures
+    on actions.measure_id = measures.measure_id
+where actions.status in ('open', 'in_progress')

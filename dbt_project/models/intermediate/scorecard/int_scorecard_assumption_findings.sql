@@ -1,0 +1,55 @@
+{#
+    Failed assumptions: one finding per scorecard period × strategy-map link a review judged failed
+    (cfg_failed_assumptions), in every period that ends after the reviewed period, on every
+    scorecard whose strategy map shows the link. Owner: the effect objective's owner, who answers
+    for the outcome the assumption promised.
+#}
+with failed_assumptions as (
+    select * from {{ ref('cfg_failed_assumptions') }}
+),
+
+reviews as (
+    select * from {{ ref('cfg_reviews') }}
+),
+
+objectives as (
+    select * from {{ ref('cfg_objectives') }}
+),
+
+map_rows as (
+    select * from {{ ref('strategy_map') }}
+)
+
+select
+    map_rows.scorecard_id,
+    map_rows.period_grain,
+    map_rows.period_start,
+    map_rows.period_label,
+    'failed_assumption' as finding_type,
+    'warning' as severity,
+    {{ dbt.concat(['failed_assumptions.review_id', "':'", 'failed_assumptions.link_id']) }} as subject,
+    map_rows.effect_perspective_id as perspective_id,
+    map_rows.effect_objective_id as objective_id,
+    cast(null as {{ dbt.type_string() }}) as measure_id,
+    effect_objectives.owner,
+    {{ dbt.concat([
+        "'The '",
+        'reviews.period_label',
+        "' review judged the assumption \"'",
+        'map_rows.assumption',
+        "'\" ('",
+        'map_rows.cause_objective_name',
+        "' → '",
+        'map_rows.effect_objective_name',
+        "') failed: '",
+        "coalesce(failed_assumptions.note, 'no note recorded.')"
+    ]) }} as message
+from failed_assumptions
+inner join reviews
+    on failed_assumptions.review_id = reviews.review_id
+inner join map_rows
+    on failed_assumptions.cause_objective_id = map_rows.cause_objective_id
+    and failed_assumptions.effect_objective_id = map_rows.effect_objective_id
+    and map_rows.period_end > cast(reviews.period_end as date)
+inner join objectives as effect_objectives
+    on map_rows.effect_objective_id = effect_objectives.objective_id

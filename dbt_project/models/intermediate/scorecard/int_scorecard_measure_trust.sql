@@ -1,0 +1,74 @@
+{#
+    Measure-periods whose data failed a quality gate: one row per measure × period grain × period
+    with at least one flag (stg_quality__source_flags) on one of the measure's data sources
+    (cfg_measures.data_sources) for a month inside the period, or for all periods. Either severity
+    makes the period untrusted; has_error_flag says whether any flag was an error. Measure-periods
+    not listed here are trusted.
+#}
+with flags as (
+    select
+        source_table,
+        period_start as flag_period_start,
+        check_name,
+        severity,
+        message
+    from {{ ref('stg_quality__source_flags') }}
+),
+
+measures as (
+    select
+        measure_id,
+        -- ',a.b,c.d,' so that a whole 'system.table' name can be matched with like
+        {{ dbt.concat(["','", "replace(data_sources, ' ', '')", "','"]) }} as data_source_list
+    from {{ ref('cfg_measures') }}
+),
+
+periods as (
+    select distinct period_grain, period_start, period_end, period_label
+    from {{ ref('int_fiscal_periods') }}
+),
+
+flagged as (
+    select distinct
+        measures.measure_id,
+        periods.period_grain,
+        periods.period_start,
+        flags.source_table,
+        flags.flag_period_start,
+        flags.check_name,
+        flags.severity,
+        flags.message
+    from measures
+    inner join flags
+        on measures.data_source_list like {{ dbt.concat(["'%,'", 'flags.source_table', "',%'"]) }}
+    inner join periods
+        on flags.flag_period_start is null
+        or (flags.flag_period_start >= periods.period_start and flags.flag_period_start <= periods.period_end)
+),
+
+described as (
+    select
+        measure_id,
+        period_grain,
+        period_start,
+        severity,
+        {{ dbt.concat([
+            'source_table',
+            "' failed '",
+            'check_name',
+            "case when flag_period_start is null then ' (all periods)' else " ~ dbt.concat(["' for '", month_label('flag_period_start')]) ~ " end",
+            "': '",
+            "coalesce(message, 'no message')"
+        ]) }} as note
+    from flagged
+)
+
+select
+    measure_id,
+    period_grain,
+    period_start,
+    count(*) as flag_count,
+    max(case when severity = 'error' then 1 else 0 end) = 1 as has_error_flag,
+    {{ dbt.listagg('note', "'; '", 'order by note') }} as trust_note
+from described
+group by measure_id, period_grain, period_start

@@ -1,0 +1,92 @@
+{#
+    The balance report: one row per scorecard × period grain × period with the four default
+    perspectives side by side (null score and 'no_data' when the scorecard lacks one;
+    perspective_scores carries any custom perspective), the overall score, the balance index and
+    whether the period is imbalanced, with the reasons in words (int_scorecard_imbalances), and
+    how many findings the period has.
+#}
+with balance as (
+    select * from {{ ref('int_scorecard_balance') }}
+),
+
+perspective_rows as (
+    select * from {{ ref('perspective_scores') }}
+),
+
+imbalances as (
+    select * from {{ ref('int_scorecard_imbalances') }}
+),
+
+findings as (
+    select * from {{ ref('balance_findings') }}
+),
+
+side_by_side as (
+    select
+        scorecard_id,
+        period_grain,
+        period_start,
+        {%- for perspective in ['financial', 'customer', 'internal_process', 'learning_growth'] %}
+            max(case when perspective_id = '{{ perspective }}' then score end) as {{ perspective }}_score,
+            max(case when perspective_id = '{{ perspective }}' then status end) as {{ perspective }}_status
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from perspective_rows
+    group by scorecard_id, period_grain, period_start
+),
+
+reasons as (
+    select
+        scorecard_id,
+        period_grain,
+        period_start,
+        {{ dbt.listagg('message', "' '", 'order by severity, message') }} as imbalance_reason
+    from imbalances
+    group by scorecard_id, period_grain, period_start
+),
+
+finding_counts as (
+    select
+        scorecard_id,
+        period_grain,
+        period_start,
+        count(*) as findings_total,
+        sum(case when severity = 'critical' then 1 else 0 end) as findings_critical
+    from findings
+    group by scorecard_id, period_grain, period_start
+)
+
+select
+    cast(balance.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
+    cast(balance.scorecard_name as {{ dbt.type_string() }}) as scorecard_name,
+    cast(balance.period_grain as {{ dbt.type_string() }}) as period_grain,
+    cast(balance.period_start as date) as period_start,
+    cast(balance.period_end as date) as period_end,
+    cast(balance.period_label as {{ dbt.type_string() }}) as period_label,
+    {%- for perspective in ['financial', 'customer', 'internal_process', 'learning_growth'] %}
+        cast(side_by_side.{{ perspective }}_score as {{ type_double() }}) as {{ perspective }}_score,
+        cast(coalesce(side_by_side.{{ perspective }}_status, 'no_data') as {{ dbt.type_string() }})
+            as {{ perspective }}_status,
+    {%- endfor %}
+    cast(balance.overall_score as {{ type_double() }}) as overall_score,
+    cast(balance.overall_status as {{ dbt.type_string() }}) as overall_status,
+    cast(balance.balance_index as {{ type_double() }}) as balance_index,
+    cast(reasons.imbalance_reason is not null as {{ dbt.type_boolean() }}) as is_imbalanced,
+    cast(reasons.imbalance_reason as {{ dbt.type_string() }}) as imbalance_reason,
+    cast(balance.measures_total as integer) as measures_total,
+    cast(balance.measures_off_track as integer) as measures_off_track,
+    cast(coalesce(finding_counts.findings_total, 0) as integer) as findings_total,
+    cast(coalesce(finding_counts.findings_critical, 0) as integer) as findings_critical
+from balance
+left join side_by_side
+    on balance.scorecard_id = side_by_side.scorecard_id
+    and balance.period_grain = side_by_side.period_grain
+    and balance.period_start = side_by_side.period_start
+left join reasons
+    on balance.scorecard_id = reasons.scorecard_id
+    and balance.period_grain = reasons.period_grain
+    and balance.period_start = reasons.period_start
+left join finding_counts
+    on balance.scorecard_id = finding_counts.scorecard_id
+    and balance.period_grain = finding_counts.period_grain
+    and balance.period_start = finding_counts.period_start

@@ -1,0 +1,89 @@
+{#
+    Perspective roll-up: one row per scorecard × period grain × period × perspective. The score is
+    the weighted average of the perspective's measure scores directly (not of its objective
+    scores), so a measure's weight means the same at every level and an objective with many
+    measures is not diluted to one vote. Counts by measure status and by objective show what the
+    average hides.
+#}
+with scorecard_rows as (
+    select * from {{ ref('scorecard') }}
+),
+
+objective_rows as (
+    select * from {{ ref('objective_scores') }}
+),
+
+perspectives as (
+    select * from {{ ref('cfg_perspectives') }}
+),
+
+rolled_up as (
+    select
+        scorecard_id,
+        scorecard_name,
+        period_grain,
+        period_start,
+        period_end,
+        period_label,
+        perspective_id,
+        {{ weighted_score('score', 'weight') }} as score,
+        {{ status_counts('status') }}
+    from scorecard_rows
+    group by
+        scorecard_id,
+        scorecard_name,
+        period_grain,
+        period_start,
+        period_end,
+        period_label,
+        perspective_id
+),
+
+objective_counts as (
+    select
+        scorecard_id,
+        period_grain,
+        period_start,
+        perspective_id,
+        count(*) as objectives_total,
+        sum(case when status = 'off_track' then 1 else 0 end) as objectives_off_track
+    from objective_rows
+    group by scorecard_id, period_grain, period_start, perspective_id
+),
+
+statused as (
+    select
+        rolled_up.*,
+        {{ rollup_status('rolled_up.score', 'rolled_up.measures_total', 'rolled_up.measures_untrusted') }} as status
+    from rolled_up
+)
+
+select
+    cast(rolled_up.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
+    cast(rolled_up.scorecard_name as {{ dbt.type_string() }}) as scorecard_name,
+    cast(rolled_up.period_grain as {{ dbt.type_string() }}) as period_grain,
+    cast(rolled_up.period_start as date) as period_start,
+    cast(rolled_up.period_end as date) as period_end,
+    cast(rolled_up.period_label as {{ dbt.type_string() }}) as period_label,
+    cast(rolled_up.perspective_id as {{ dbt.type_string() }}) as perspective_id,
+    cast(perspectives.perspective_name as {{ dbt.type_string() }}) as perspective_name,
+    cast(perspectives.display_order as integer) as display_order,
+    cast(rolled_up.score as {{ type_double() }}) as score,
+    cast(rolled_up.status as {{ dbt.type_string() }}) as status,
+    cast(rolled_up.measures_total as integer) as measures_total,
+    cast(rolled_up.measures_on_track as integer) as measures_on_track,
+    cast(rolled_up.measures_at_risk as integer) as measures_at_risk,
+    cast(rolled_up.measures_off_track as integer) as measures_off_track,
+    cast(rolled_up.measures_no_data as integer) as measures_no_data,
+    cast(rolled_up.measures_no_target as integer) as measures_no_target,
+    cast(rolled_up.measures_untrusted as integer) as measures_untrusted,
+    cast(objective_counts.objectives_total as integer) as objectives_total,
+    cast(objective_counts.objectives_off_track as integer) as objectives_off_track
+from statused as rolled_up
+inner join perspectives
+    on rolled_up.perspective_id = perspectives.perspective_id
+inner join objective_counts
+    on rolled_up.scorecard_id = objective_counts.scorecard_id
+    and rolled_up.period_grain = objective_counts.period_grain
+    and rolled_up.period_start = objective_counts.period_start
+    and rolled_up.perspective_id = objective_counts.perspective_id
