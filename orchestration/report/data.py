@@ -1,0 +1,334 @@
+"""Reading one scorecard period from the published marts, read-only.
+
+Everything here is selection: which rows of the warehouse's tables belong to the report. No status,
+score, target or finding is derived; the report shows what the warehouse published.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration.report.formatting import SEVERITY_ORDER
+
+# The published marts the report reads (issue 5's contract).
+REQUIRED_TABLES: tuple[str, ...] = (
+    "scorecard",
+    "objective_scores",
+    "perspective_scores",
+    "balance_report",
+    "balance_findings",
+    "strategy_map",
+    "review_actions",
+)
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Trend charts show this many months ending with the report's month.
+TREND_MONTHS = 12
+
+Row = dict[str, Any]
+
+
+class ReportError(Exception):
+    """A report cannot be produced from this file for this request; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """One measure as the report shows it: its row for the period plus its recent history.
+
+    ``row`` is the ``scorecard`` row for the report's month, or, for a measure reported only at a
+    coarser grain (quarterly, yearly), its latest such period that closed by the month's end; ``as_of``
+    then names that period.
+    """
+
+    row: Row
+    history: list[Row]
+    as_of: str | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        # Templates read measure columns directly (measure.status, measure.actual).
+        if name == "row":  # not yet set (copy, unpickling): no recursion
+            raise AttributeError(name)
+        try:
+            return self.row[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything one period's report shows, as published by the warehouse."""
+
+    db_path: Path
+    scorecard_id: str
+    period: str
+    balance: Row
+    perspectives: list[Row]
+    objectives: list[Row]
+    measures: list[MeasureView]
+    findings: list[Row]
+    links: list[Row]
+    actions: list[Row]
+    latest_period: str
+    config_version: str | None = None
+
+    @property
+    def is_latest_period(self) -> bool:
+        return self.period == self.latest_period
+
+
+def parse_period(period: str) -> date:
+    """'2026-09' → date(2026, 9, 1); anything else is a ReportError that shows the expected form."""
+    match = _PERIOD.match(period or "")
+    if not match:
+        raise ReportError(f"period {period!r} is not a month; write it as YYYY-MM, e.g. 2026-09")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _check_schema_name(schema: str) -> str:
+    if not _IDENTIFIER.match(schema):
+        raise ReportError(f"schema {schema!r} is not a plain SQL identifier (letters, digits, underscore)")
+    return schema
+
+
+@contextmanager
+def open_marts(db_path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to ``db_path`` after checking that every mart the report reads is there."""
+    _check_schema_name(schema)
+    path = Path(db_path)
+    if not path.is_file():
+        raise ReportError(
+            f"{path}: no such DuckDB file. Build the warehouse with `scorecard run`, or pass the "
+            "working warehouse (warehouse.duckdb) or the published file (published/bsc_published.duckdb)."
+        )
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise ReportError(f"{path}: cannot open it read-only as a DuckDB file ({exc})") from exc
+    try:
+        present = {
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = ?", [schema]
+            ).fetchall()
+        }
+        missing = [name for name in REQUIRED_TABLES if name not in present]
+        if missing:
+            raise ReportError(
+                f"{path}: schema {schema!r} lacks the published tables {', '.join(missing)}. "
+                "Run `scorecard run` to build the scorecard marts, or point at a file that has them."
+            )
+        yield con
+    finally:
+        con.close()
+
+
+def fetch_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any] | None = None
+) -> list[Row]:
+    """Rows of a query as dicts keyed by column name."""
+    cursor = con.execute(sql, params or [])
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def _month_label(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def latest_month(con: duckdb.DuckDBPyConnection, schema: str, db_path: Path) -> date:
+    """The latest month in ``balance_report`` (any scorecard)."""
+    (latest,) = con.execute(
+        f"select max(period_start) from {schema}.balance_report where period_grain = 'month'"
+    ).fetchone()
+    if latest is None:
+        raise ReportError(
+            f"{db_path}: {schema}.balance_report has no monthly rows yet; run `scorecard run` after "
+            "loading source data (or `scorecard demo` for the demo company)."
+        )
+    return latest
+
+
+def _balance_row(
+    con: duckdb.DuckDBPyConnection, schema: str, db_path: Path, scorecard_id: str, period_start: date
+) -> Row:
+    rows = fetch_rows(
+        con,
+        f"""
+        select * from {schema}.balance_report
+        where scorecard_id = ? and period_grain = 'month' and period_start = ?
+        """,
+        [scorecard_id, period_start],
+    )
+    if rows:
+        return rows[0]
+    scorecards = [
+        row["scorecard_id"]
+        for row in fetch_rows(
+            con, f"select distinct scorecard_id from {schema}.balance_report order by scorecard_id"
+        )
+    ]
+    if scorecard_id not in scorecards:
+        raise ReportError(
+            f"scorecard {scorecard_id!r} is not in {db_path} ({schema}.balance_report); "
+            f"scorecards there: {', '.join(scorecards) or 'none'}"
+        )
+    months = [
+        _month_label(row["period_start"])
+        for row in fetch_rows(
+            con,
+            f"""
+            select period_start from {schema}.balance_report
+            where scorecard_id = ? and period_grain = 'month' order by period_start
+            """,
+            [scorecard_id],
+        )
+    ]
+    raise ReportError(
+        f"period {_month_label(period_start)!r} has no balance report for scorecard {scorecard_id!r} in "
+        f"{db_path}; months there: {', '.join(months) or 'none'}"
+    )
+
+
+def _measures(
+    con: duckdb.DuckDBPyConnection, schema: str, scorecard_id: str, period_start: date, period_end: date
+) -> list[MeasureView]:
+    # A measure's row for the month; a measure without one (reported quarterly or yearly) shows its
+    # latest period of another grain that closed by the month's end, quarters before years.
+    shown = f"""
+        with candidates as (
+            select
+                *,
+                row_number() over (
+                    partition by measure_id
+                    order by case when period_grain = 'month' then 0 else 1 end, period_end desc,
+                        case period_grain when 'quarter' then 0 else 1 end
+                ) as pick
+            from {schema}.scorecard
+            where scorecard_id = $scorecard_id
+              and (
+                (period_grain = 'month' and period_start = $period_start)
+                or (period_grain <> 'month' and period_end <= $period_end)
+              )
+        ),
+        shown as (select * exclude (pick) from candidates where pick = 1)
+    """
+    params = {"scorecard_id": scorecard_id, "period_start": period_start, "period_end": period_end}
+    current = fetch_rows(con, shown + "select * from shown order by measure_name", params)
+    history = fetch_rows(
+        con,
+        shown
+        + f"""
+        select s.measure_id, s.period_grain, s.period_start, s.period_end, s.period_label,
+               s.actual, s.target, s.status
+        from {schema}.scorecard s
+        join shown on s.measure_id = shown.measure_id and s.period_grain = shown.period_grain
+        where s.scorecard_id = $scorecard_id
+          and s.period_end > cast($period_end as date) - interval {TREND_MONTHS} month
+          and s.period_end <= $period_end
+        order by s.measure_id, s.period_start
+        """,
+        params,
+    )
+    by_measure: dict[str, list[Row]] = {}
+    for row in history:
+        by_measure.setdefault(row["measure_id"], []).append(row)
+    return [
+        MeasureView(
+            row=row,
+            history=by_measure.get(row["measure_id"], []),
+            as_of=None if row["period_grain"] == "month" else row["period_label"],
+        )
+        for row in current
+    ]
+
+
+def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: str) -> ReportData:
+    """Read everything one scorecard-month's report shows; ReportError names what is missing."""
+    period_start = parse_period(period)
+    with open_marts(db_path, schema) as con:
+        latest = latest_month(con, schema, db_path)
+        balance = _balance_row(con, schema, db_path, scorecard_id, period_start)
+        period_end = balance["period_end"]
+        keys = [scorecard_id, period_start]
+        perspectives = fetch_rows(
+            con,
+            f"""
+            select * from {schema}.perspective_scores
+            where scorecard_id = ? and period_grain = 'month' and period_start = ?
+            order by display_order, perspective_name
+            """,
+            keys,
+        )
+        order = {row["perspective_id"]: index for index, row in enumerate(perspectives)}
+        objectives = fetch_rows(
+            con,
+            f"""
+            select * from {schema}.objective_scores
+            where scorecard_id = ? and period_grain = 'month' and period_start = ?
+            order by objective_name
+            """,
+            keys,
+        )
+        objectives.sort(key=lambda row: order.get(row["perspective_id"], len(order)))
+        measures = _measures(con, schema, scorecard_id, period_start, period_end)
+        measures.sort(key=lambda view: order.get(view.row["perspective_id"], len(order)))
+        severity_rank = " ".join(f"when '{name}' then {rank}" for rank, name in enumerate(SEVERITY_ORDER))
+        findings = fetch_rows(
+            con,
+            f"""
+            select * from {schema}.balance_findings
+            where scorecard_id = ? and period_grain = 'month' and period_start = ?
+            order by case severity {severity_rank} else 9 end, finding_type, message
+            """,
+            keys,
+        )
+        links = fetch_rows(
+            con,
+            f"""
+            select * from {schema}.strategy_map
+            where scorecard_id = ? and period_grain = 'month' and period_start = ?
+            order by cause_objective_name, effect_objective_name
+            """,
+            keys,
+        )
+        # Actions decided in reviews up to this period that are not done; the warehouse's
+        # is_overdue/days_overdue are as of its last month.
+        actions = fetch_rows(
+            con,
+            f"""
+            select * from {schema}.review_actions
+            where review_date <= ? and status <> 'done'
+            order by is_overdue desc, due_date, action_id
+            """,
+            [period_end],
+        )
+    config_versions = {view.row.get("config_version") for view in measures} - {None}
+    return ReportData(
+        db_path=Path(db_path),
+        scorecard_id=scorecard_id,
+        period=period,
+        balance=balance,
+        perspectives=perspectives,
+        objectives=objectives,
+        measures=measures,
+        findings=findings,
+        links=links,
+        actions=actions,
+        latest_period=_month_label(latest),
+        config_version=", ".join(sorted(config_versions)) or None,
+    )
+
+
+def latest_closed_period(db_path: Path, *, schema: str = "scorecard") -> str:
+    """The latest month ('YYYY-MM') in ``balance_report``: the period a report shows by default."""
+    with open_marts(Path(db_path), schema) as con:
+        return _month_label(latest_month(con, schema, Path(db_path)))

@@ -1,0 +1,166 @@
+"""How values, statuses and findings look to a reader: number formats per unit, status labels and colours.
+
+Formatting only: every value shown was computed by the warehouse. A status is shown with a colour
+*and* a symbol and a text label, so the report reads the same without colour (colour-blind readers,
+black-and-white print).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+# Typographic signs, spelled as escapes so they are not mistaken for ASCII look-alikes in the source.
+MINUS = "\u2212"
+EN_DASH = "\u2013"
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How one status looks: text label, a symbol that survives greyscale, and its colours."""
+
+    label: str
+    symbol: str
+    fill: str  # light background for nodes, cards and badges
+    stroke: str  # strong colour for borders, lines and chart points
+    text: str  # readable text colour on ``fill``
+    rich: str  # style name for rich in the terminal
+
+
+# Hues chosen to stay apart for the common colour-vision deficiencies (blue/orange/red-purple rather
+# than red/green alone); the symbols carry the meaning where colour cannot.
+STATUS_STYLES: dict[str, StatusStyle] = {
+    "on_track": StatusStyle("On track", "✓", "#d7ecd9", "#1b7a3d", "#0f4d25", "bold green"),
+    "at_risk": StatusStyle("At risk", "!", "#ffe7b8", "#c77700", "#6b3f00", "bold dark_orange"),
+    "off_track": StatusStyle("Off track", "✕", "#f9d0d0", "#c62828", "#7f1010", "bold red"),
+    "no_data": StatusStyle("No data", EN_DASH, "#ececec", "#7a7a7a", "#333333", "dim"),
+    "no_target": StatusStyle("No target", "○", "#e3edf7", "#4a6f94", "#1f3b57", "steel_blue"),
+    "untrusted": StatusStyle("Untrusted data", "?", "#eadcf3", "#7b3fa0", "#4a1d66", "bold magenta"),
+}
+STATUS_ORDER: tuple[str, ...] = tuple(STATUS_STYLES)
+_UNKNOWN_STATUS = StatusStyle("Unknown", "·", "#ffffff", "#999999", "#333333", "")
+
+SEVERITY_ORDER: tuple[str, ...] = ("critical", "warning", "info")
+SEVERITY_LABELS: dict[str, str] = {"critical": "Critical", "warning": "Warning", "info": "Info"}
+SEVERITY_RICH: dict[str, str] = {"critical": "bold red", "warning": "dark_orange", "info": "dim"}
+
+FINDING_TYPE_LABELS: dict[str, str] = {
+    "imbalance": "Imbalance",
+    "early_warning": "Early warning",
+    "off_track_measure": "Off-track measure",
+    "missing_data": "Missing data",
+    "missing_target": "Missing target",
+    "untrusted_data": "Untrusted data",
+    "overdue_action": "Overdue action",
+    "failed_assumption": "Failed assumption",
+}
+
+DIRECTION_LABELS: dict[str, str] = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+}
+
+TREND_LABELS: dict[str, str] = {
+    "improving": "↗ improving",
+    "declining": "↘ declining",
+    "flat": "→ flat",
+    "unknown": "trend unknown",
+}
+
+UNIT_LABELS: dict[str, str] = {
+    "usd": "US dollars",
+    "percent": "percent",
+    "count": "count",
+    "days": "days",
+    "hours": "hours",
+    "score": "score (points)",
+}
+
+
+def status_style(status: str | None) -> StatusStyle:
+    """The style of a status; an unexpected value still renders (as "Unknown") instead of failing."""
+    return STATUS_STYLES.get(status or "", _UNKNOWN_STATUS)
+
+
+def status_label(status: str | None) -> str:
+    """'On track', 'Off track', … for a status value."""
+    return status_style(status).label if status in STATUS_STYLES else str(status or "Unknown")
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _compact(value: float) -> str:
+    """12 400 000 → '12.4M', 845 000 → '845K', 950 → '950'."""
+    magnitude = abs(value)
+    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if magnitude >= threshold:
+            scaled = value / threshold
+            digits = 1 if abs(scaled) < 100 else 0
+            return f"{scaled:,.{digits}f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def _number(value: float, decimals: int) -> str:
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.{decimals}f}"
+
+
+def format_value(value: object, unit: str | None) -> str:
+    """A measure value in its unit, as a reader expects: '$12.4M', '87.3%', '7.2 days', '1,234'.
+
+    Percent measures are stored as fractions (0.873), so they are shown multiplied by 100.
+    """
+    if _is_missing(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    match unit:
+        case "usd":
+            return (MINUS + "$" if number < 0 else "$") + _compact(abs(number))
+        case "percent":
+            return f"{number * 100:.1f}%"
+        case "days":
+            return f"{number:,.1f} days"
+        case "hours":
+            return f"{number:,.1f} h"
+        case "score":
+            return f"{number:,.1f}"
+        case "count":
+            return _number(number, 1)
+        case _:
+            return _number(number, 2) + (f" {unit}" if unit else "")
+
+
+def format_change(value: object, unit: str | None) -> str:
+    """A signed difference in the measure's unit; percent differences are percentage points."""
+    if _is_missing(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    sign = "+" if number > 0 else (MINUS if number < 0 else "±")
+    magnitude = abs(number)
+    if unit == "percent":
+        return f"{sign}{magnitude * 100:.1f} pp"
+    return sign + format_value(magnitude, unit)
+
+
+def format_score(value: object) -> str:
+    """A 0-100 score as a whole number; '—' when there is none."""
+    return "—" if _is_missing(value) else f"{float(value):.0f}"  # type: ignore[arg-type]
+
+
+def format_ratio(value: object) -> str:
+    """Attainment (actual vs target, direction-adjusted) as a percentage of target."""
+    return "—" if _is_missing(value) else f"{float(value) * 100:.0f}% of target"  # type: ignore[arg-type]
+
+
+def format_date(value: date | None) -> str:
+    """'30 Sep 2026'."""
+    return "—" if value is None else f"{value.day} {value:%b %Y}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 measure', '3 measures'."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

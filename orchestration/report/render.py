@@ -1,0 +1,216 @@
+"""The period report: one scorecard-month as a self-contained HTML page and as Markdown.
+
+The page leads with what needs a decision (off-track measures with owners, early warnings, failed
+assumptions, overdue actions), then shows the perspectives side by side, the strategy map coloured by
+status, every measure with a trend chart against its target, the findings, open actions and a
+glossary. Everything shown comes from the published marts; this module only arranges it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from orchestration.config.mermaid import STATUS_STYLES as MERMAID_STATUS_STYLES
+from orchestration.config.mermaid import mermaid_id, mermaid_label
+from orchestration.report import formatting
+from orchestration.report.charts import render_strategy_map, render_trend_chart, status_bar
+from orchestration.report.data import MeasureView, ReportData, load_report_data
+
+_COUNT_COLUMNS: dict[str, str] = {
+    "on_track": "measures_on_track",
+    "at_risk": "measures_at_risk",
+    "off_track": "measures_off_track",
+    "no_data": "measures_no_data",
+    "no_target": "measures_no_target",
+    "untrusted": "measures_untrusted",
+}
+# The finding types the headline shows (each with an owner); the rest are in the findings section.
+_HEADLINE_FINDINGS = ("early_warning", "failed_assumption", "overdue_action")
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The files one report wrote."""
+
+    html: Path
+    markdown: Path
+
+
+def _markdown_cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, line breaks folded."""
+    text = " ".join(str("" if value is None else value).split())
+    return text.replace("|", "\\|")
+
+
+def _environment(*, html: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("orchestration.report", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False)
+        if html
+        else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        value=formatting.format_value,
+        change=formatting.format_change,
+        score=formatting.format_score,
+        ratio=formatting.format_ratio,
+        day=formatting.format_date,
+        status_label=formatting.status_label,
+        md=_markdown_cell,
+    )
+    env.globals.update(
+        status_style=formatting.status_style,
+        status_order=formatting.STATUS_ORDER,
+        statuses=formatting.STATUS_STYLES,
+        severity_labels=formatting.SEVERITY_LABELS,
+        finding_labels=formatting.FINDING_TYPE_LABELS,
+        direction_labels=formatting.DIRECTION_LABELS,
+        trend_labels=formatting.TREND_LABELS,
+        unit_labels=formatting.UNIT_LABELS,
+        plural=formatting.plural,
+    )
+    return env
+
+
+def _counts(row: dict[str, Any]) -> dict[str, int]:
+    return {status: int(row.get(column) or 0) for status, column in _COUNT_COLUMNS.items()}
+
+
+def strategy_map_mermaid(data: ReportData) -> str:
+    """Mermaid text of the period's strategy map, from the ``strategy_map`` and ``objective_scores`` rows.
+
+    Same conventions as ``orchestration.config.mermaid`` (bottom-to-top, one subgraph per perspective,
+    a class per status), built from the published tables so the report never re-reads config files.
+    """
+    lines = ["flowchart BT"]
+    for perspective in reversed(data.perspectives):
+        members = [row for row in data.objectives if row["perspective_id"] == perspective["perspective_id"]]
+        if not members:
+            continue
+        lines.append(
+            f"    subgraph {mermaid_id('p', perspective['perspective_id'])}"
+            f"[{mermaid_label(perspective['perspective_name'])}]"
+        )
+        lines.append("        direction LR")
+        for row in members:
+            label = f"{row['objective_name']} ({formatting.status_label(row['status'])})"
+            lines.append(f"        {mermaid_id('o', row['objective_id'])}[{mermaid_label(label)}]")
+        lines.append("    end")
+    for link in data.links:
+        months = int(link.get("lag_months") or 0)
+        label = f"{months} month" if months == 1 else f"{months} months"
+        if link.get("assumption_failed"):
+            label += ", assumption failed"
+        arrow = "-.->" if link.get("assumption_failed") else "-->"
+        lines.append(
+            f"    {mermaid_id('o', link['cause_objective_id'])} {arrow}|{mermaid_label(label)}| "
+            f"{mermaid_id('o', link['effect_objective_id'])}"
+        )
+    used = [
+        status for status in MERMAID_STATUS_STYLES if any(row["status"] == status for row in data.objectives)
+    ]
+    for status in used:
+        lines.append(f"    classDef {status.value} {MERMAID_STATUS_STYLES[status]}")
+    for status in used:
+        members = [mermaid_id("o", row["objective_id"]) for row in data.objectives if row["status"] == status]
+        lines.append(f"    class {','.join(members)} {status.value}")
+    return "\n".join(lines) + "\n"
+
+
+def _measure_groups(data: ReportData, charts: dict[str, Any]) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
+    for perspective in data.perspectives:
+        members = [
+            view for view in data.measures if view.row["perspective_id"] == perspective["perspective_id"]
+        ]
+        if members:
+            groups.append({"perspective": perspective, "measures": members})
+    known = {row["perspective_id"] for row in data.perspectives}
+    orphans = [view for view in data.measures if view.row["perspective_id"] not in known]
+    if orphans:
+        first = orphans[0].row
+        groups.append(
+            {
+                "perspective": {
+                    "perspective_id": first["perspective_id"],
+                    "perspective_name": first["perspective_name"],
+                },
+                "measures": orphans,
+            }
+        )
+    for group in groups:
+        group["charts"] = {
+            view.row["measure_id"]: charts[view.row["measure_id"]] for view in group["measures"]
+        }
+    return groups
+
+
+def _context(data: ReportData, *, with_charts: bool) -> dict[str, Any]:
+    perspectives = [
+        {**row, "counts": _counts(row), "bar": status_bar(_counts(row)) if with_charts else ""}
+        for row in data.perspectives
+    ]
+    charts: dict[str, Any] = {}
+    for index, view in enumerate(data.measures):
+        title = f"{view.row['measure_name']}: actual against target, last 12 months"
+        charts[view.row["measure_id"]] = (
+            render_trend_chart(view.history, view.row["unit"], title=title, chart_id=f"trend{index}")
+            if with_charts
+            else ""
+        )
+    headline = {
+        kind: [row for row in data.findings if row["finding_type"] == kind] for kind in _HEADLINE_FINDINGS
+    }
+    off_track: list[MeasureView] = [view for view in data.measures if view.row["status"] == "off_track"]
+    return {
+        "data": data,
+        "balance": data.balance,
+        "perspectives": perspectives,
+        "objectives": data.objectives,
+        "off_track": off_track,
+        "headline": headline,
+        "nothing_to_decide": not off_track and not any(headline.values()),
+        "groups": _measure_groups(data, charts),
+        "strategy_map": render_strategy_map(data.perspectives, data.objectives, data.links)
+        if with_charts
+        else "",
+        "mermaid": strategy_map_mermaid(data),
+        "findings": data.findings,
+        "actions": data.actions,
+        "glossary": sorted(data.measures, key=lambda view: str(view.row["measure_name"]).lower()),
+        "source_name": data.db_path.name,
+    }
+
+
+def _file_stem(scorecard_id: str, period: str) -> str:
+    return "scorecard_" + re.sub(r"[^A-Za-z0-9_-]", "_", scorecard_id) + f"_{period}"
+
+
+def render_report(
+    db_path: Path, *, period: str, scorecard_id: str = "corporate", out_dir: Path, schema: str = "scorecard"
+) -> ReportFiles:
+    """Write one scorecard-month's report as HTML and Markdown into ``out_dir``; return the two paths.
+
+    ``period`` is a month, ``YYYY-MM``. ``db_path`` is the working warehouse or the published file; it
+    is opened read-only. An unknown period or scorecard raises ``ReportError`` listing what exists.
+    """
+    data = load_report_data(Path(db_path), period=period, scorecard_id=scorecard_id, schema=schema)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = _file_stem(scorecard_id, period)
+    html_path = out_dir / f"{stem}.html"
+    markdown_path = out_dir / f"{stem}.md"
+    html = _environment(html=True).get_template("report.html.j2").render(_context(data, with_charts=True))
+    markdown = _environment(html=False).get_template("report.md.j2").render(_context(data, with_charts=False))
+    html_path.write_text(html, encoding="utf-8")
+    markdown_path.write_text(markdown, encoding="utf-8")
+    return ReportFiles(html=html_path, markdown=markdown_path)

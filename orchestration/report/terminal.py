@@ -1,0 +1,102 @@
+"""The balance summary in the terminal: perspectives, overall score, balance and the top findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from orchestration.report import formatting
+from orchestration.report.data import latest_closed_period, load_report_data
+
+
+def _status_text(status: str | None) -> Text:
+    style = formatting.status_style(status)
+    return Text(f"{style.symbol} {formatting.status_label(status)}", style=style.rich)
+
+
+def print_balance_summary(
+    console: Console,
+    db_path: Path,
+    *,
+    period: str | None = None,
+    scorecard_id: str = "corporate",
+    schema: str = "scorecard",
+    top_findings: int = 5,
+) -> None:
+    """Print one scorecard-month's balance: a table of perspectives, the balance line, the top findings.
+
+    ``period`` ('YYYY-MM') defaults to the latest closed month in ``balance_report``. Raises
+    ``ReportError`` for an unknown period or scorecard, listing what exists.
+    """
+    period = period or latest_closed_period(db_path, schema=schema)
+    data = load_report_data(Path(db_path), period=period, scorecard_id=scorecard_id, schema=schema)
+    balance = data.balance
+
+    table = Table(title=f"{balance['scorecard_name']} — {balance['period_label']}", title_style="bold")
+    table.add_column("Perspective")
+    table.add_column("Score", justify="right")
+    table.add_column("Status")
+    for status in ("on_track", "at_risk", "off_track"):
+        style = formatting.STATUS_STYLES[status]
+        table.add_column(f"{style.symbol} {style.label}", justify="right")
+    table.add_column("Other", justify="right")
+    for row in data.perspectives:
+        other = sum(int(row.get(f"measures_{name}") or 0) for name in ("no_data", "no_target", "untrusted"))
+        table.add_row(
+            str(row["perspective_name"]),
+            formatting.format_score(row["score"]),
+            _status_text(row["status"]),
+            str(row.get("measures_on_track") or 0),
+            str(row.get("measures_at_risk") or 0),
+            str(row.get("measures_off_track") or 0),
+            str(other),
+        )
+    table.add_section()
+    table.add_row(
+        Text("Overall", style="bold"),
+        Text(formatting.format_score(balance["overall_score"]), style="bold"),
+        _status_text(balance["overall_status"]),
+        "",
+        "",
+        str(balance.get("measures_off_track") or 0),
+        "",
+    )
+    console.print(table)
+
+    balance_line = Text(f"Balance index {formatting.format_score(balance['balance_index'])} / 100: ")
+    if balance["is_imbalanced"]:
+        balance_line.append("imbalanced", style="bold red")
+        if balance.get("imbalance_reason"):
+            balance_line.append(f" — {balance['imbalance_reason']}")
+    else:
+        balance_line.append("balanced", style="green")
+    console.print(balance_line)
+
+    findings = data.findings  # already ordered by severity
+    if not findings:
+        console.print("No findings this month.")
+        return
+    shown = findings[: max(top_findings, 0)]
+    if shown:
+        table = Table(
+            title=f"Top findings ({len(shown)} of {len(findings)})", title_style="bold", show_lines=False
+        )
+        table.add_column("Severity")
+        table.add_column("Finding", ratio=1)
+        table.add_column("Owner")
+        for row in shown:
+            severity = row["severity"]
+            table.add_row(
+                Text(
+                    formatting.SEVERITY_LABELS.get(severity, severity),
+                    style=formatting.SEVERITY_RICH.get(severity, ""),
+                ),
+                Text(str(row["message"])),
+                Text(str(row.get("owner") or "")),
+            )
+        console.print(table)
+    if len(findings) > len(shown):
+        console.print(f"{len(findings) - len(shown)} more findings in the period report.")
