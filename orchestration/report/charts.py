@@ -24,8 +24,8 @@ _SVG_ID = re.compile(r'\bid="([^"]+)"')
 
 # Vega-Lite number formats (d3-format) per measure unit; percent measures are fractions.
 _AXIS_FORMATS: dict[str, str] = {
-    "usd": "$.3s",
-    "percent": ".0%",
+    "usd": "$.3~s",
+    "percent": ".1~%",
     "count": "~s",
     "days": ".1f",
     "hours": ".1f",
@@ -170,41 +170,89 @@ class _Node:
     width: float
 
 
+def _band_layout(count: int) -> tuple[float, float]:
+    """Node width and the left edge of the first node for a band of ``count`` objectives, centred."""
+    plot_width = _MAP_WIDTH - _LABEL_WIDTH - 20
+    width = min(_NODE_MAX_WIDTH, (plot_width - _NODE_GAP * (count - 1)) / count)
+    total = width * count + _NODE_GAP * (count - 1)
+    return width, _LABEL_WIDTH + (plot_width - total) / 2
+
+
+def _centre_x(count: int, position: int) -> float:
+    width, left = _band_layout(count)
+    return left + position * (width + _NODE_GAP) + width / 2
+
+
+# Bands with more objectives than this are ordered by the barycentre heuristic alone.
+_MAX_PERMUTED_BAND = 6
+
+
+def _mean_linked_x(
+    objective_id: str,
+    band_index: int,
+    pairs: Sequence[tuple[str, str]],
+    band_of: dict[str, int],
+    placed: dict[str, float],
+) -> float:
+    """The mean x of the objectives in other bands that ``objective_id`` is linked to (its own if none)."""
+    others = [
+        effect if cause == objective_id else cause
+        for cause, effect in pairs
+        if objective_id in (cause, effect)
+    ]
+    linked = [placed[other] for other in others if band_of.get(other) != band_index and other in placed]
+    return sum(linked) / len(linked) if linked else placed[objective_id]
+
+
 def _order_band_members(
     bands: list[list[dict[str, Any]]], links: Sequence[dict[str, Any]]
 ) -> list[list[dict[str, Any]]]:
-    """Order each band's objectives by the mean position of their linked neighbours (fewer crossings).
+    """Order each band's objectives so arrows are short and a band's linked objectives sit side by side.
 
-    Sweeps up from the bottom band, down from the top and up again: enough for scorecard-sized maps.
+    ``bands`` bottom first. Each band in turn (sweeping up, down and up again) takes the order that
+    minimises the horizontal length of its links to other bands, with a penalty for links inside the
+    band between objectives that are not neighbours (their arrow would have to pass others). Bands of
+    up to six objectives try every order; larger ones sort by the mean position of their links.
     """
-    neighbours: dict[str, set[str]] = {}
-    for link in links:
-        cause, effect = link["cause_objective_id"], link["effect_objective_id"]
-        neighbours.setdefault(cause, set()).add(effect)
-        neighbours.setdefault(effect, set()).add(cause)
+    pairs = [(link["cause_objective_id"], link["effect_objective_id"]) for link in links]
     ordered = [list(band) for band in bands]
+    band_of = {row["objective_id"]: index for index, band in enumerate(ordered) for row in band}
 
-    def positions() -> dict[str, float]:
+    def x_positions() -> dict[str, float]:
         return {
-            row["objective_id"]: (index + 0.5) / len(band)
+            row["objective_id"]: _centre_x(len(band), position)
             for band in ordered
-            for index, row in enumerate(band)
+            for position, row in enumerate(band)
         }
 
+    def cost(candidate: Sequence[dict[str, Any]], band_index: int, placed: dict[str, float]) -> float:
+        own = {row["objective_id"]: position for position, row in enumerate(candidate)}
+        total = 0.0
+        for cause, effect in pairs:
+            if cause in own and effect in own:
+                total += 400.0 * (abs(own[cause] - own[effect]) - 1)
+            elif cause in own or effect in own:
+                here, there = (cause, effect) if cause in own else (effect, cause)
+                if there in placed:
+                    distance = abs(_centre_x(len(candidate), own[here]) - placed[there])
+                    total += distance / max(1, abs(band_of[there] - band_index))
+        return total
+
     upward = list(range(1, len(ordered)))
-    sweep = upward + list(range(len(ordered) - 2, -1, -1)) + upward
+    sweep = [0, *upward, *range(len(ordered) - 2, -1, -1), *upward]
     for band_index in sweep:
-        placed = positions()
         band = ordered[band_index]
-        own = {row["objective_id"] for row in band}
-
-        def key(row: dict[str, Any], placed: dict[str, float] = placed, own: set[str] = own) -> float:
-            linked = [
-                placed[n] for n in neighbours.get(row["objective_id"], ()) if n in placed and n not in own
-            ]
-            return sum(linked) / len(linked) if linked else placed[row["objective_id"]]
-
-        ordered[band_index] = sorted(band, key=key)
+        if len(band) < 2:
+            continue
+        placed = x_positions()
+        if len(band) <= _MAX_PERMUTED_BAND:
+            ordered[band_index] = list(
+                min(itertools.permutations(band), key=lambda order: cost(order, band_index, placed))
+            )
+        else:
+            ordered[band_index] = sorted(
+                band, key=lambda row: _mean_linked_x(row["objective_id"], band_index, pairs, band_of, placed)
+            )
     return ordered
 
 
@@ -344,7 +392,6 @@ def render_strategy_map(
 
     legend_height = 44
     height = _BAND_HEIGHT * len(band_ids) + legend_height
-    plot_width = _MAP_WIDTH - _LABEL_WIDTH - 20
     nodes: dict[str, _Node] = {}
     slot: dict[str, tuple[int, int]] = {}  # objective id → (band, position), to spot neighbours
     band_spans: dict[int, list[tuple[float, float]]] = {}  # band → its nodes' (left, right)
@@ -364,9 +411,7 @@ def render_strategy_map(
         )
         if not members:
             continue
-        width = min(_NODE_MAX_WIDTH, (plot_width - _NODE_GAP * (len(members) - 1)) / len(members))
-        total = width * len(members) + _NODE_GAP * (len(members) - 1)
-        left = _LABEL_WIDTH + (plot_width - total) / 2
+        width, left = _band_layout(len(members))
         for position, row in enumerate(members):
             slot[row["objective_id"]] = (index, position)
             band_spans.setdefault(index, []).append(

@@ -206,13 +206,13 @@ from statused
 """
 
 _COUNTS = """
-    count(*) as measures_total,
-    count(*) filter (where status = 'on_track') as measures_on_track,
-    count(*) filter (where status = 'at_risk') as measures_at_risk,
-    count(*) filter (where status = 'off_track') as measures_off_track,
-    count(*) filter (where status = 'no_data') as measures_no_data,
-    count(*) filter (where status = 'no_target') as measures_no_target,
-    count(*) filter (where status = 'untrusted') as measures_untrusted
+    cast(count(*) as integer) as measures_total,
+    cast(count(*) filter (where status = 'on_track') as integer) as measures_on_track,
+    cast(count(*) filter (where status = 'at_risk') as integer) as measures_at_risk,
+    cast(count(*) filter (where status = 'off_track') as integer) as measures_off_track,
+    cast(count(*) filter (where status = 'no_data') as integer) as measures_no_data,
+    cast(count(*) filter (where status = 'no_target') as integer) as measures_no_target,
+    cast(count(*) filter (where status = 'untrusted') as integer) as measures_untrusted
 """
 
 
@@ -430,12 +430,13 @@ with links as (
 select
     c.scorecard_id, c.period_grain, c.period_start, c.period_end, c.period_label,
     l.cause_objective_id, c.objective_name as cause_objective_name,
+    c.perspective_id as cause_perspective_id, c.status as cause_status, c.score as cause_score,
     l.effect_objective_id, e.objective_name as effect_objective_name,
-    c.perspective_id as cause_perspective_id, e.perspective_id as effect_perspective_id,
-    c.status as cause_status, c.score as cause_score, e.status as effect_status, e.score as effect_score,
+    e.perspective_id as effect_perspective_id, e.status as effect_status, e.score as effect_score,
     l.lag_months, l.assumption,
     l.cause_objective_id = 'deliver_value_fast' and c.period_start >= date '2026-05-01' as assumption_failed,
-    case when c.period_start >= date '2026-02-01' then l.correlation end as evidence_correlation
+    cast(case when c.period_start >= date '2026-02-01' then l.correlation end as double)
+        as evidence_correlation
 from links l
 join scorecard.objective_scores c on c.objective_id = l.cause_objective_id
 join scorecard.objective_scores e

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from orchestration.report import ReportError, latest_closed_period, render_report
 from orchestration.report.data import REQUIRED_TABLES, load_report_data
+from orchestration.settings import REPO_ROOT
 from tests.report.helpers import CASCADE_FIRST_PERIOD, FIRST_PERIOD, LATEST_PERIOD
 
 
@@ -172,3 +174,25 @@ def test_rendering_never_writes_to_the_database(marts_copy: Path, tmp_path: Path
     latest_closed_period(marts_copy)
     assert hashlib.sha256(marts_copy.read_bytes()).hexdigest() == before
     assert not marts_copy.with_name(marts_copy.name + ".wal").exists()
+
+
+def test_the_fixture_has_the_columns_of_the_dbt_marts(marts_db: Path) -> None:
+    # The crafted marts stand in for dbt's: if a mart's contract changes, this says where.
+    marts_dir = REPO_ROOT / "dbt_project" / "models" / "marts" / "scorecard"
+    con = duckdb.connect(str(marts_db), read_only=True)
+    try:
+        for table in REQUIRED_TABLES:
+            properties = yaml.safe_load((marts_dir / f"{table}.yml").read_text())
+            (model,) = [model for model in properties["models"] if model["name"] == table]
+            contract = [column["name"] for column in model["columns"]]
+            fixture = [
+                name
+                for (name,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = 'scorecard' and table_name = ? order by ordinal_position",
+                    [table],
+                ).fetchall()
+            ]
+            assert fixture == contract, table
+    finally:
+        con.close()
