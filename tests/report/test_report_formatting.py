@@ -111,7 +111,7 @@ def test_the_trend_spec_plots_actual_against_target_by_status() -> None:
     assert [row["status"] for row in spec["data"]["values"]] == ["At risk", "Off track", "No data"]
     target_layer, actual_layer, points = spec["layer"]
     assert target_layer["encoding"]["y"]["field"] == "target"
-    assert target_layer["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert target_layer["encoding"]["y"]["axis"]["format"] == ".1~%"
     assert actual_layer["encoding"]["y"]["field"] == "actual"
     assert points["encoding"]["color"]["scale"]["range"] == [style.stroke for style in STATUS_STYLES.values()]
 
