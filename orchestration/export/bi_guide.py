@@ -1,0 +1,230 @@
+"""The BI guide (docs/bi-guide.md): every published table and column, generated from the dbt manifest.
+
+The published tables are the dbt models and snapshots materialised in schema ``scorecard`` (the same
+rule the publish step uses), so their names, grain, keys, types and meanings come from the dbt YAML
+the warehouse enforces, never from a second hand-kept list. The prose around them (connecting, the
+stability promise, the publication log the publish step adds) is the template
+``templates/bi-guide.md.j2``. A test regenerates the guide and fails when the committed file differs;
+regenerate it with::
+
+    python -m orchestration.export bi-guide            # parses dbt when the manifest is stale
+
+``documented_columns`` reads the guide back (table → columns) for the tests that check the published
+file and the Evidence sources against it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+PUBLISHED_SCHEMA = "scorecard"
+TEMPLATE_NAME = "bi-guide.md.j2"
+_TEMPLATES = Path(__file__).parent / "templates"
+# Readers start with the report and drill down; anything new follows in name order.
+READING_ORDER = (
+    "balance_report",
+    "balance_findings",
+    "perspective_scores",
+    "objective_scores",
+    "scorecard",
+    "strategy_map",
+    "review_actions",
+    "measure_values",
+    "measure_value_history",
+    "restatements",
+)
+# Columns dbt adds to every snapshot; the snapshot YAML documents them but declares no type.
+_SNAPSHOT_META_TYPES = {
+    "dbt_scd_id": "varchar",
+    "dbt_updated_at": "timestamp",
+    "dbt_valid_from": "timestamp",
+    "dbt_valid_to": "timestamp",
+}
+_SECTION = re.compile(r"^### `" + PUBLISHED_SCHEMA + r"\.([A-Za-z0-9_]+)`\s*$")
+_COLUMN_ROW = re.compile(r"^\| `([A-Za-z0-9_]+)` \|")
+
+
+@dataclass(frozen=True)
+class GuideColumn:
+    """One documented column: name, SQL type as published and its meaning in one line."""
+
+    name: str
+    data_type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class GuideTable:
+    """One published table as the guide presents it."""
+
+    name: str
+    resource_type: str
+    description: str
+    key: tuple[str, ...]
+    contract_enforced: bool
+    materialized: str
+    columns: tuple[GuideColumn, ...]
+
+
+def published_tables(manifest: Mapping[str, Any], schema: str = PUBLISHED_SCHEMA) -> list[GuideTable]:
+    """The enabled dbt models and snapshots materialised in ``schema``, in reading order."""
+    nodes = manifest["nodes"]
+    keys = _tested_keys(nodes)
+    known_types = _contract_types(nodes, schema)
+    tables = []
+    for unique_id, node in nodes.items():
+        config = node.get("config", {})
+        if (
+            node["resource_type"] not in ("model", "snapshot")
+            or node.get("schema") != schema
+            or not config.get("enabled", True)
+            or config.get("materialized") == "ephemeral"
+        ):
+            continue
+        columns = tuple(
+            GuideColumn(
+                name=column["name"],
+                data_type=column.get("data_type")
+                or _SNAPSHOT_META_TYPES.get(column["name"])
+                or known_types.get(column["name"], "—"),
+                description=_one_line(column.get("description", "")),
+            )
+            for column in node.get("columns", {}).values()
+        )
+        tables.append(
+            GuideTable(
+                name=node.get("alias") or node["name"],
+                resource_type=node["resource_type"],
+                description=_one_line(node.get("description", "")),
+                key=keys.get(unique_id, ()),
+                contract_enforced=bool((config.get("contract") or {}).get("enforced")),
+                materialized=config.get("materialized", ""),
+                columns=columns,
+            )
+        )
+    return sorted(tables, key=_reading_position)
+
+
+def render_bi_guide(manifest: Mapping[str, Any]) -> str:
+    """The complete text of docs/bi-guide.md for this manifest."""
+    environment = Environment(
+        loader=FileSystemLoader(_TEMPLATES),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown, not HTML; cells are escaped by the `cell` filter.
+    )
+    environment.filters["cell"] = _cell
+    template = environment.get_template(TEMPLATE_NAME)
+    return template.render(tables=published_tables(manifest), schema=PUBLISHED_SCHEMA)
+
+
+def documented_columns(guide_text: str) -> dict[str, list[str]]:
+    """Table → column names, in order, as the guide documents them (``### `scorecard.x` `` sections)."""
+    tables: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in guide_text.splitlines():
+        section = _SECTION.match(line)
+        if section:
+            current = tables.setdefault(section.group(1), [])
+            continue
+        if line.startswith("## "):
+            current = None
+            continue
+        row = _COLUMN_ROW.match(line)
+        if row and current is not None:
+            current.append(row.group(1))
+    return tables
+
+
+def _tested_keys(nodes: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Model id → key columns from its multi-column uniqueness test, else a ``unique`` column test."""
+    combined: dict[str, tuple[str, ...]] = {}
+    single: dict[str, tuple[str, ...]] = {}
+    for node in nodes.values():
+        metadata = node.get("test_metadata") or {}
+        attached = node.get("attached_node")
+        if node["resource_type"] != "test" or not attached:
+            continue
+        kwargs = metadata.get("kwargs", {})
+        if metadata.get("name") == "unique_combination_of_columns":
+            combined.setdefault(attached, tuple(kwargs.get("combination_of_columns", ())))
+        elif metadata.get("name") == "unique" and kwargs.get("column_name"):
+            single.setdefault(attached, (kwargs["column_name"],))
+    return {**single, **combined}
+
+
+def _contract_types(nodes: Mapping[str, Any], schema: str) -> dict[str, str]:
+    """Column name → declared type across the schema's contract models.
+
+    A snapshot copies its columns from a contract model, so an undeclared snapshot column takes
+    the type its source declares.
+    """
+    types: dict[str, str] = {}
+    for node in nodes.values():
+        if node["resource_type"] == "model" and node.get("schema") == schema:
+            for column in node.get("columns", {}).values():
+                if column.get("data_type"):
+                    types.setdefault(column["name"], column["data_type"])
+    return types
+
+
+def _reading_position(table: GuideTable) -> tuple[int, str]:
+    try:
+        return READING_ORDER.index(table.name), table.name
+    except ValueError:
+        return len(READING_ORDER), table.name
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _cell(text: str) -> str:
+    """Text safe inside one Markdown table cell."""
+    return _one_line(text).replace("|", "\\|") or "—"
+
+
+def _load_manifest(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise SystemExit(
+            f"No dbt manifest at {path}: run `dbt parse` in dbt_project/ (or `scorecard validate`), "
+            "or pass --manifest."
+        )
+    return json.loads(path.read_text())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write (or with ``--check`` compare) docs/bi-guide.md from the dbt manifest."""
+    from orchestration.settings import REPO_ROOT, get_settings
+
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration.export bi-guide", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--manifest", type=Path, help="dbt manifest.json; default: parse the dbt project")
+    parser.add_argument("--output", type=Path, default=REPO_ROOT / "docs" / "bi-guide.md")
+    parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
+    args = parser.parse_args(argv)
+    if args.manifest is None:
+        # Parsing needs the config compiled into seeds; the transform module knows how.
+        from orchestration.transform.project import prepare_dbt_project
+
+        args.manifest = prepare_dbt_project(get_settings()).manifest_path
+    text = render_bi_guide(_load_manifest(args.manifest))
+    if args.check:
+        current = args.output.read_text() if args.output.is_file() else ""
+        if current != text:
+            print(f"{args.output} is out of date: run `python -m orchestration.export bi-guide`.")
+            return 1
+        return 0
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    print(f"Wrote {args.output}")
+    return 0
