@@ -112,15 +112,38 @@ def validate(
 
 
 @app.command()
-def run() -> None:
-    """Run the main job in process: validate config, ingest every source, build and test the warehouse."""
+def run(
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="Refresh this month (YYYY-MM) and the restatement window before it; "
+            "default: the last closed month.",
+        ),
+    ] = None,
+    all_history: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Refresh every month of history in one run, rebuilding incremental models."
+        ),
+    ] = False,
+) -> None:
+    """Run the main job in process: validate config, ingest, build and test the warehouse, publish it.
+
+    A month outside the scorecard or an unreadable $SCORECARD_FIRST_MONTH exits with 2 and says why.
+    """
+    from orchestration.config import ConfigError
     from orchestration.runner import run_main_job
 
     settings = get_settings()
     ensure_dagster_home(settings)
-    outcome = run_main_job(settings, console=console)
+    try:
+        outcome = run_main_job(settings, period=period, all_history=all_history, console=console)
+    except (ValueError, ConfigError) as error:
+        err_console.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(2) from error
     if not outcome.success:
-        err_console.print(f"[red]The run failed.[/red] {outcome.failure_message}")
+        err_console.print(f"[red]The run failed.[/red]\n{outcome.failure_message}", highlight=False)
         raise typer.Exit(1)
 
 

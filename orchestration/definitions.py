@@ -6,7 +6,14 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.ingestion import build_ingestion_assets, load_registry
-from orchestration.schedules import scorecard_job
+from orchestration.publish.assets import build_publish_asset
+from orchestration.quality.checks import build_quality_checks
+from orchestration.schedules import (
+    build_landing_sensor,
+    monthly_partitions,
+    scorecard_job,
+    scorecard_schedule,
+)
 from orchestration.settings import Settings, get_settings
 from orchestration.transform.assets import build_dbt_assets
 from orchestration.transform.config_seeds import scorecard_config
@@ -18,13 +25,20 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """Everything Dagster runs, for the locations in ``settings`` (the environment by default)."""
     settings = settings or get_settings()
     dbt_project = prepare_dbt_project(settings)
+    registry = load_registry(settings.sources_path)
+    partitions = monthly_partitions()
+    dbt_assets = build_dbt_assets(dbt_project, partitions)
     return dg.Definitions(
         assets=[
             scorecard_config,
-            *build_ingestion_assets(load_registry(settings.sources_path)),
-            build_dbt_assets(dbt_project),
+            *build_ingestion_assets(registry),
+            dbt_assets,
+            build_publish_asset(dbt_assets, dbt_project, partitions),
         ],
+        asset_checks=[*build_quality_checks(registry)],
         jobs=[scorecard_job],
+        schedules=[scorecard_schedule],
+        sensors=[build_landing_sensor(registry, settings.landing_dir, partitions)],
         resources={
             "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
             "dbt": DbtCliResource(

@@ -1,53 +1,163 @@
-"""Runs the main Dagster job in this process and summarises what it did.
+"""Runs the main Dagster job in this process, shows its progress, and summarises what it did.
 
 The CLI and the tests use this one route, so ``scorecard run`` and the scheduled runs in the UI
-execute the same job definition.
+execute the same job definition. What a run covers is chosen like a partition in the UI:
+
+- one month (``period='2025-05'``): that month and the restatement window of months before it;
+- everything (``all_history=True``): every partition as one run, incremental models rebuilt;
+- neither: the last closed month, which is what the monthly schedule runs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.schedules import MAIN_JOB_NAME
+from orchestration.schedules import (
+    HISTORY_END_ENV,
+    HISTORY_START_ENV,
+    MAIN_JOB_NAME,
+    PARTITION_FORMAT,
+    parse_month,
+)
 from orchestration.settings import Settings
+
+DBT_OP_NAME = "scorecard_dbt_models"
+# Dagster's message for a step left out because something upstream failed.
+_NOT_EXECUTED = re.compile(r"Dependencies for step (\S+) (?:failed|were not executed)")
+PUBLISH_STEP = "published__scorecard"
+
+
+class RunScopeError(ValueError):
+    """The months asked for are not partitions of the job; the message says which months exist."""
+
+
+@dataclass(frozen=True)
+class RunScope:
+    """Which partitions a run covers and whether incremental models are rebuilt."""
+
+    first_key: str
+    last_key: str
+    full_refresh: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.full_refresh:
+            return f"all history {self.first_key}…{self.last_key} (full refresh)"
+        if self.first_key == self.last_key:
+            return f"{self.last_key} and its restatement window"
+        return f"{self.first_key}…{self.last_key} and the restatement window before it"
 
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """What a run did: success, the first failure in words, and per-asset materialisation metadata."""
+    """What a run did: success, the failure in plain words, and per-asset materialisation metadata."""
 
     success: bool
     run_id: str
     failure_message: str = ""
     materialized: dict[str, dict[str, object]] = field(default_factory=dict)
+    scope: RunScope | None = None
+    published: bool = False
 
 
 def _metadata_value(value: dg.MetadataValue) -> object:
     return getattr(value, "value", value)
 
 
+def resolve_scope(
+    partitions: dg.PartitionsDefinition, *, period: str | None = None, all_history: bool = False
+) -> RunScope:
+    """The partitions a ``scorecard run`` covers; ``RunScopeError`` for a month outside them."""
+    keys = partitions.get_partition_keys()
+    if not keys:
+        raise RunScopeError(
+            "The job has no monthly partitions yet: no month has closed since the first month."
+        )
+    if all_history and period:
+        raise RunScopeError("Choose either --period YYYY-MM or --all, not both.")
+    if all_history:
+        return RunScope(keys[0], keys[-1], full_refresh=True)
+    if period is None:
+        return RunScope(keys[-1], keys[-1])
+    try:
+        key = parse_month(period, "--period").strftime(PARTITION_FORMAT)
+    except ValueError as error:
+        raise RunScopeError(str(error)) from error
+    if key not in keys:
+        raise RunScopeError(
+            f"--period {key} is outside the scorecard's months {keys[0]}…{keys[-1]}. The first month is "
+            f"${HISTORY_START_ENV} (default: 36 months back), the last is ${HISTORY_END_ENV} (default: "
+            "the last closed month). Pick a month in that range or set the variables."
+        )
+    return RunScope(key, key)
+
+
 def run_main_job(
-    settings: Settings, *, console: Console | None = None, instance: dg.DagsterInstance | None = None
+    settings: Settings,
+    *,
+    period: str | None = None,
+    all_history: bool = False,
+    console: Console | None = None,
+    instance: dg.DagsterInstance | None = None,
 ) -> RunOutcome:
-    """Execute ``scorecard_job`` in process against ``settings`` and print a summary to ``console``."""
+    """Execute ``scorecard_job`` in process for ``period`` (or all history, or the last closed month).
+
+    Progress is printed to ``console`` as steps finish; the returned outcome says whether the run
+    succeeded and, if not, what failed in plain words. ``RunScopeError`` when ``period`` is not a
+    month of the scorecard.
+    """
     from orchestration.definitions import build_definitions
 
     console = console or Console(quiet=True)
     with console.status("Loading definitions (validating config, parsing dbt)…"):
         defs = build_definitions(settings)
     job = defs.resolve_job_def(MAIN_JOB_NAME)
+    scope = resolve_scope(job.partitions_def, period=period, all_history=all_history)
     instance = instance or dg.DagsterInstance.get()
-    with console.status(f"Running {MAIN_JOB_NAME}: config → ingestion → dbt build…"):
-        # Step logs stay in the run's event log (visible in `scorecard dev`); the terminal gets the
-        # summary below and any warnings.
+    run_id = str(uuid.uuid4())
+    progress = _Progress(console)
+    instance.add_event_listener(run_id, progress.handle)
+    console.print(f"Refreshing {scope.label}.")
+    # Warnings and errors reach the terminal through the progress listener, in plain words; Dagster's
+    # own console logger would repeat them with stack traces.
+    run_config: dict[str, Any] = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    if scope.full_refresh:
+        run_config["ops"] = {DBT_OP_NAME: {"config": {"full_refresh": True}}}
+    tags = {"scorecard/trigger": "cli"}
+    partition_key = None
+    if scope.first_key == scope.last_key:
+        partition_key = scope.last_key
+    else:
+        tags |= {
+            ASSET_PARTITION_RANGE_START_TAG: scope.first_key,
+            ASSET_PARTITION_RANGE_END_TAG: scope.last_key,
+        }
+    log_path = settings.warehouse_dir / "logs" / f"run-{run_id}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with progress, log_path.open("w") as log, _terminal_pinned(console), contextlib.redirect_stdout(log):
+        # What steps print (dbt's own log lines, mostly) goes to the run's log file; Dagster's event
+        # log keeps the structured events (visible in `scorecard dev`). The terminal gets a line per
+        # finished step and the summary below.
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config=run_config,
+            partition_key=partition_key,
+            tags=tags,
+            run_id=run_id,
         )
 
     materialized = {
@@ -56,18 +166,134 @@ def run_main_job(
         }
         for event in result.get_asset_materialization_events()
     }
-    failure = ""
-    if not result.success:
-        failures = [event for event in result.all_events if event.is_step_failure]
-        failure = (
-            "\n".join(
-                f"{event.step_key}: {event.step_failure_data.error.message.strip()}" for event in failures
-            )
-            or "see the run in `scorecard dev`"
-        )
-    outcome = RunOutcome(result.success, result.run_id, failure, materialized)
+    published = "published/scorecard" in materialized
+    failure = "" if result.success else _describe_failure(result, progress, published, log_path)
+    outcome = RunOutcome(result.success, result.run_id, failure, materialized, scope, published)
     _print_ingestion_summary(console, outcome)
     return outcome
+
+
+@contextlib.contextmanager
+def _terminal_pinned(console: Console) -> Iterator[None]:
+    """Keep ``console`` writing to the terminal while the run's stdout goes to a log file.
+
+    A console created without a file follows ``sys.stdout`` at each write; pinning it to the stream it
+    resolves to now (the terminal, or a test's capture) keeps progress visible during the redirect.
+    """
+    saved = console.__dict__.get("_file")
+    console.file = console.file
+    try:
+        yield
+    finally:
+        console.file = saved
+
+
+def _describe_failure(
+    result: dg.ExecuteInProcessResult, progress: _Progress, published: bool, log_path: Path
+) -> str:
+    """The failed steps and checks in plain words, and what that means for readers."""
+    lines = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            lines.append(f"{_step_title(event.step_key)} failed: {_failure_text(event.step_failure_data)}")
+    lines += [f"check failed: {text}" for text in progress.failed_checks]
+    if not lines:
+        lines.append("see the run in `scorecard dev`")
+    if progress.skipped:
+        lines.append("Not run, because something upstream failed: " + ", ".join(progress.skipped) + ".")
+    if not published:
+        lines.append("Nothing was published: bsc_published.duckdb still holds the last good scorecard.")
+    lines.append(f"Full output of the run's steps (dbt included): {log_path}")
+    return "\n".join(lines)
+
+
+def _failure_text(failure: Any) -> str:
+    """A step failure in the words of whoever raised it: a ``dg.Failure``'s description, else the cause."""
+    user = getattr(failure, "user_failure_data", None)
+    if user is not None and user.description:
+        return user.description.strip()
+    error = failure.error
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    # "dagster_dbt.errors.DagsterDbtCliRuntimeError: ..." → "DagsterDbtCliRuntimeError: ..."
+    head, sep, rest = error.message.strip().partition(": ")
+    return f"{head.rsplit('.', 1)[-1]}{sep}{rest}" if sep and " " not in head else error.message.strip()
+
+
+def _step_title(step_key: str | None) -> str:
+    if not step_key:
+        return "the run"
+    if step_key == DBT_OP_NAME:
+        return "dbt build"
+    if step_key == PUBLISH_STEP:
+        return "publish"
+    return step_key.replace("__", "/")
+
+
+class _Progress:
+    """Prints a line per finished step and keeps a live status line, from the run's event stream."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.failed_checks: list[str] = []
+        self.skipped: list[str] = []
+        self._status = console.status("Starting the run…")
+        self._started: dict[str, float] = {}
+        self._materialized: dict[str, int] = {}
+        self._checks: dict[str, int] = {}
+
+    def __enter__(self) -> _Progress:
+        self._status.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._status.stop()
+
+    def handle(self, entry: Any) -> None:
+        """Event listener registered on the instance for this run (called in the run's thread)."""
+        event = getattr(entry, "dagster_event", None)
+        if event is None:
+            if entry.level >= logging.WARNING and entry.user_message:
+                self.console.print(
+                    f"  [yellow]![/yellow] {entry.user_message.splitlines()[0]}", highlight=False
+                )
+            return
+        step = event.step_key or ""
+        kind = event.event_type
+        if kind == dg.DagsterEventType.STEP_START:
+            self._started[step] = time.monotonic()
+            self._status.update(f"{_step_title(step)}…")
+        elif kind == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            self._materialized[step] = self._materialized.get(step, 0) + 1
+            self._status.update(self._detail(step, event.asset_key.to_user_string()))
+        elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.asset_check_evaluation_data
+            self._checks[step] = self._checks.get(step, 0) + 1
+            if not evaluation.passed:
+                severity = getattr(evaluation.severity, "value", evaluation.severity)
+                text = f"{evaluation.asset_key.to_user_string()} {evaluation.check_name} ({severity})"
+                self.failed_checks.append(text)
+                self.console.print(f"  [yellow]check failed[/yellow] {text}", highlight=False)
+        elif kind == dg.DagsterEventType.STEP_SUCCESS:
+            self.console.print(f"  [green]✓[/green] {self._summary(step)}", highlight=False)
+        elif kind == dg.DagsterEventType.STEP_FAILURE:
+            self.console.print(f"  [red]✗[/red] {self._summary(step)}", highlight=False)
+
+    def _detail(self, step: str, asset: str) -> str:
+        built = self._materialized.get(step, 0)
+        return f"{_step_title(step)}: {built} asset(s) done, last {asset}"
+
+    def _summary(self, step: str) -> str:
+        seconds = time.monotonic() - self._started.get(step, time.monotonic())
+        parts = []
+        if self._materialized.get(step):
+            parts.append(f"{self._materialized[step]} asset(s)")
+        if self._checks.get(step):
+            parts.append(f"{self._checks[step]} check(s)")
+        counts = f" ({', '.join(parts)})" if parts else ""
+        return f"{_step_title(step)}{counts} in {seconds:.1f} s"
 
 
 def _print_ingestion_summary(console: Console, outcome: RunOutcome) -> None:
@@ -87,3 +313,9 @@ def _print_ingestion_summary(console: Console, outcome: RunOutcome) -> None:
     console.print(
         f"{len(rows)} source tables ingested, {models} warehouse assets materialised (run {outcome.run_id})."
     )
+    publish: Mapping[str, object] = outcome.materialized.get("published/scorecard", {})
+    if publish:
+        console.print(
+            f"Published {publish.get('path')} ({publish.get('storage_version')}, "
+            f"{publish.get('dagster/row_count', 0):,} rows) at {publish.get('published_at')}."
+        )

@@ -7,11 +7,16 @@ its top folder under ``models/``. Sources resolve to the ingestion assets throug
 ``scorecard_config`` asset.
 """
 
+import json
 import os
+import warnings
 from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import yaml
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -20,8 +25,19 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration.config.periods import add_months
+from orchestration.publish.wap import RunWindow, first_row, register_run, sync_publication_log
+from orchestration.schedules import PARTITION_FORMAT, history_end_month, parse_month
+from orchestration.settings import get_settings
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
 from orchestration.warehouse import WarehouseResource
+
+# dbt vars the orchestration sets on every build (see dbt_project.yml and the snapshot).
+VAR_FIRST_MONTH = "scorecard_first_month"
+VAR_LAST_MONTH = "scorecard_last_month"
+VAR_WINDOW = "restatement_window_months"
+VAR_RUN_ID = "scorecard_run_id"
+VAR_RUN_SEQ = "scorecard_run_seq"
 
 
 class ScorecardDbtTranslator(DagsterDbtTranslator):
@@ -46,16 +62,150 @@ class ScorecardDbtTranslator(DagsterDbtTranslator):
         return spec
 
 
-def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
-    """The whole dbt project as one multi-asset: one ``dbt build`` per run, tests as asset checks."""
-    translator = ScorecardDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+class DbtBuildConfig(dg.Config):
+    """Run config of the dbt step."""
 
-    @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=translator)
-    def scorecard_dbt_models(
-        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
-    ):
-        # profiles.yml reads the warehouse file from this variable; the resource is its one source.
-        os.environ["SCORECARD_WAREHOUSE_PATH"] = warehouse.path
-        yield from dbt.cli(["build"], context=context).stream()
+    full_refresh: bool = False
+    """Rebuild incremental models from scratch (``scorecard run --all``); snapshots keep their history."""
+
+
+def default_restatement_window(project_dir: Path) -> int:
+    """``restatement_window_months`` as dbt_project.yml sets it: months restated behind each period."""
+    document = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
+    value = (document.get("vars") or {}).get(VAR_WINDOW, 3)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(
+            f"{project_dir / 'dbt_project.yml'}: vars.{VAR_WINDOW} is {value!r}; "
+            "set it to a whole number of months (0 or more)."
+        )
+    return value
+
+
+def _months_between(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
+def dbt_window(
+    *,
+    history_start: date,
+    range_start: date,
+    range_end: date,
+    restatement_window: int,
+    latest_built_month: date | None,
+    full_refresh: bool = False,
+) -> RunWindow:
+    """The months dbt builds for a partition range, as vars: the window always reaches today's scorecard.
+
+    ``range_start`` … ``range_end`` are the partitions asked for. The scorecard's last month is the
+    range end or, when later months are already built, the latest built month: recomputing an old
+    month must never cut the quarter or fiscal year containing it at that month (they would be
+    published as partial periods). Every period ending on or after ``range_start - restatement
+    window`` is recomputed, so a single month M restates M and the N months before it, exactly what the
+    monthly schedule asks for. A full refresh recomputes everything from ``history_start``.
+    """
+    last = max(range_end, latest_built_month) if latest_built_month else range_end
+    if full_refresh:
+        window = _months_between(history_start, last)
+    else:
+        window = _months_between(range_start, last) + restatement_window
+    return RunWindow(
+        first_month=history_start,
+        last_month=last,
+        restatement_window_months=window,
+        full_refresh=full_refresh,
+    )
+
+
+def dbt_vars(window: RunWindow, run_id: str, run_seq: int) -> dict[str, Any]:
+    """The ``--vars`` of a build for ``window``, stamped with the run that computes the values."""
+    return {
+        VAR_FIRST_MONTH: window.first_month.strftime(PARTITION_FORMAT) if window.first_month else None,
+        VAR_LAST_MONTH: window.last_month.strftime(PARTITION_FORMAT) if window.last_month else None,
+        VAR_WINDOW: window.restatement_window_months,
+        VAR_RUN_ID: run_id,
+        VAR_RUN_SEQ: run_seq,
+    }
+
+
+def _latest_built_month(warehouse: WarehouseResource) -> date | None:
+    """The last month already in scorecard.measure_values, or None before the first build."""
+    with warehouse.connect() as con:
+        exists = first_row(
+            con,
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'scorecard' AND table_name = 'measure_values'",
+        )[0]
+        if not exists:
+            return None
+        row = first_row(
+            con, "SELECT max(period_start) FROM scorecard.measure_values WHERE period_grain = 'month'"
+        )
+    return row[0] if row and row[0] else None
+
+
+def build_dbt_assets(
+    project: DbtProject, partitions_def: dg.PartitionsDefinition | None = None
+) -> dg.AssetsDefinition:
+    """The whole dbt project as one multi-asset: one ``dbt build`` per run, tests as asset checks.
+
+    Partitioned by month when ``partitions_def`` is given; a backfill of many months is one run (one
+    dbt invocation over the whole range), not one run per month.
+    """
+    translator = ScorecardDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+    restatement_window = default_restatement_window(Path(project.project_dir))
+
+    # backfill_policy is marked beta in Dagster 1.13; a one-run backfill is what a range needs here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+
+        @dbt_assets(
+            manifest=project.manifest_path,
+            project=project,
+            dagster_dbt_translator=translator,
+            partitions_def=partitions_def,
+            backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+        )
+        def scorecard_dbt_models(
+            context: dg.AssetExecutionContext,
+            config: DbtBuildConfig,
+            dbt: DbtCliResource,
+            warehouse: WarehouseResource,
+        ):
+            # profiles.yml reads the warehouse file from this variable; the resource is its one source.
+            os.environ["SCORECARD_WAREHOUSE_PATH"] = warehouse.path
+            if context.has_partition_key or context.has_partition_key_range:
+                key_range = context.partition_key_range
+                range_start = parse_month(key_range.start, "partition")
+                range_end = parse_month(key_range.end, "partition")
+                history_start = parse_month(partitions_def.get_first_partition_key(), "first partition")
+            else:
+                range_start = range_end = history_end_month()
+                history_start = None
+            window = dbt_window(
+                history_start=history_start or range_start,
+                range_start=range_start,
+                range_end=range_end,
+                restatement_window=restatement_window,
+                latest_built_month=None if config.full_refresh else _latest_built_month(warehouse),
+                full_refresh=config.full_refresh,
+            )
+            with warehouse.connect() as con:
+                # The publication log must be complete before dbt compares published values (restatements).
+                recovered = sync_publication_log(con, get_settings().published_path)
+                run_seq = register_run(con, context.run_id, window)
+            if recovered:
+                context.log.warning(
+                    f"Recovered {recovered} publication(s) from the published file into publish.publications "
+                    "(an earlier run stopped right after publishing)."
+                )
+            context.log.info(
+                f"dbt window: months {window.first_month:%Y-%m}…{window.last_month:%Y-%m}, periods "
+                f"ending from {add_months(window.last_month, -window.restatement_window_months):%Y-%m} "
+                "on recomputed" + (" (full refresh)" if config.full_refresh else "")
+            )
+            args = ["build", "--vars", json.dumps(dbt_vars(window, context.run_id, run_seq))]
+            if config.full_refresh:
+                args.append("--full-refresh")
+            yield from dbt.cli(args, context=context).stream()
 
     return scorecard_dbt_models

@@ -1,0 +1,138 @@
+{#
+    Every change to a published measure value of a complete period: late or corrected data, or a
+    change of definition. Built from the measure_value_history snapshot.
+
+    Only published versions count. A version is published when some publication (publish.publications,
+    written by the publish step) happened while it was the current version, i.e. by a run numbered
+    from the run that computed it up to the run that replaced it; the current version counts too, as
+    this build is about to be published (and if it is not, neither is this table). Without a
+    publication log (dbt run on its own) every build counts as published.
+
+    A preliminary value (a quarter or fiscal year still in progress) is not "as reported": only a
+    change after the period was complete when last published is a restatement.
+#}
+{{ config(
+    materialized='table',
+    contract={'enforced': true},
+    meta={'publish_allow_empty': true},
+) }}
+
+{%- set publication_log = source('publish', 'publications') -%}
+{%- set log_exists = false -%}
+{#- execute is true only while dbt runs the model: false at parse time, absent for the SQL linter. -#}
+{%- if execute is sameas true -%}
+    {%- set log_exists = adapter.get_relation(
+        database=publication_log.database,
+        schema=publication_log.schema,
+        identifier=publication_log.identifier,
+    ) is not none -%}
+{%- endif %}
+
+with history as (
+    select
+        dbt_scd_id,
+        measure_id,
+        period_grain,
+        period_start,
+        period_end,
+        period_label,
+        team,
+        region,
+        customer_segment,
+        value,
+        config_version,
+        is_period_complete,
+        computed_at,
+        run_id,
+        run_seq,
+        dbt_valid_from,
+        dbt_valid_to,
+        lead(run_seq) over (
+            partition by measure_id, period_grain, period_start, team, region, customer_segment
+            order by dbt_valid_from
+        ) as replaced_by_run_seq
+    from {{ ref('measure_value_history') }}
+),
+
+published_versions as (
+    select history.*
+    from history
+    where
+        history.dbt_valid_to is null
+        {%- if log_exists %}
+            or exists (
+                select 1
+                from {{ publication_log }} as publications
+                where
+                    publications.run_seq >= history.run_seq
+                    and publications.run_seq < history.replaced_by_run_seq
+            )
+        {%- else %}
+            or history.dbt_valid_to is not null
+        {%- endif %}
+),
+
+sequenced as (
+    select
+        published_versions.*,
+        lag(dbt_scd_id) over (
+            partition by measure_id, period_grain, period_start, team, region, customer_segment
+            order by dbt_valid_from
+        ) as previous_scd_id,
+        lag(value) over (
+            partition by measure_id, period_grain, period_start, team, region, customer_segment
+            order by dbt_valid_from
+        ) as previous_value,
+        lag(is_period_complete) over (
+            partition by measure_id, period_grain, period_start, team, region, customer_segment
+            order by dbt_valid_from
+        ) as previous_is_complete,
+        lag(config_version) over (
+            partition by measure_id, period_grain, period_start, team, region, customer_segment
+            order by dbt_valid_from
+        ) as previous_config_version,
+        lag(computed_at) over (
+            partition by measure_id, period_grain, period_start, team, region, customer_segment
+            order by dbt_valid_from
+        ) as previous_computed_at,
+        lag(run_id) over (
+            partition by measure_id, period_grain, period_start, team, region, customer_segment
+            order by dbt_valid_from
+        ) as previous_run_id
+    from published_versions
+)
+
+select
+    cast(dbt_scd_id as {{ dbt.type_string() }}) as restatement_id,
+    cast(measure_id as {{ dbt.type_string() }}) as measure_id,
+    cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+    cast(period_start as date) as period_start,
+    cast(period_end as date) as period_end,
+    cast(period_label as {{ dbt.type_string() }}) as period_label,
+    cast(team as {{ dbt.type_string() }}) as team,
+    cast(region as {{ dbt.type_string() }}) as region,
+    cast(customer_segment as {{ dbt.type_string() }}) as customer_segment,
+    cast(previous_value as {{ type_double() }}) as as_reported_value,
+    cast(value as {{ type_double() }}) as restated_value,
+    cast(value - previous_value as {{ type_double() }}) as change,
+    cast(previous_computed_at as {{ dbt.type_timestamp() }}) as as_reported_at,
+    cast(computed_at as {{ dbt.type_timestamp() }}) as restated_at,
+    cast(previous_run_id as {{ dbt.type_string() }}) as as_reported_run_id,
+    cast(run_id as {{ dbt.type_string() }}) as restated_run_id,
+    cast(previous_config_version as {{ dbt.type_string() }}) as as_reported_config_version,
+    cast(config_version as {{ dbt.type_string() }}) as restated_config_version,
+    cast(
+        case
+            when previous_config_version <> config_version then 'definition_changed'
+            else 'data_changed'
+        end as {{ dbt.type_string() }}
+    ) as reason
+from sequenced
+where
+    previous_scd_id is not null
+    and previous_is_complete
+    and (
+        value <> previous_value
+        or (value is null and previous_value is not null)
+        or (value is not null and previous_value is null)
+    )

@@ -1,0 +1,110 @@
+"""Helpers for the publishing tests: crafted warehouses, file digests, reading published tables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration.publish import PublishedTable
+
+# A small stand-in for the dbt marts: one keyed table with rows, one table allowed to be empty.
+CRAFTED_TABLES = (
+    PublishedTable("measure_values", ("measure_id", "period_start")),
+    PublishedTable("restatements", ("restatement_id",), allow_empty=True),
+)
+# DuckDB's main header: an 8-byte checksum, the magic bytes, then the storage version number.
+HEADER_MAGIC = b"DUCK"
+STORAGE_NUMBER_V1_4 = 67
+
+
+def craft_warehouse(path: Path, months: int = 3, value: float = 1.0) -> Path:
+    """A warehouse file whose ``scorecard`` schema holds ``months`` rows of one measure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CREATE SCHEMA IF NOT EXISTS scorecard")
+        con.execute(
+            """
+            CREATE OR REPLACE TABLE scorecard.measure_values AS
+            SELECT 'arr' AS measure_id, cast(month AS date) AS period_start, ? * i AS value
+            FROM (SELECT i, date '2025-01-01' + to_months(i - 1) AS month FROM range(1, ? + 1) AS t(i))
+            """,
+            [value, months],
+        )
+        con.execute(
+            """
+            CREATE OR REPLACE TABLE scorecard.restatements (
+                restatement_id VARCHAR, measure_id VARCHAR, as_reported_value DOUBLE, restated_value DOUBLE
+            )
+            """
+        )
+    finally:
+        con.close()
+    return path
+
+
+def sha256(path: Path) -> str:
+    """The file's content digest."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def storage_number(path: Path) -> int:
+    """The storage version number in a DuckDB file's main header (67 = v1.4 compatible)."""
+    header = path.read_bytes()[:20]
+    assert header[8:12] == HEADER_MAGIC, f"{path} is not a DuckDB file"
+    return int.from_bytes(header[12:20], "little")
+
+
+def read_tables(path: Path, ignore: dict[str, set[str]] | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of schema ``scorecard`` as sorted rows, minus the ``ignore``-d columns per table."""
+    ignore = ignore or {}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'scorecard' "
+                "ORDER BY table_name"
+            ).fetchall()
+        ]
+        tables = {}
+        for name in names:
+            columns = [
+                column
+                for (column,) in con.execute(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = 'scorecard' AND table_name = ? ORDER BY ordinal_position",
+                    [name],
+                ).fetchall()
+                if column not in ignore.get(name, set())
+            ]
+            select = ", ".join(f'"{column}"' for column in columns)
+            rows = con.execute(f'SELECT {select} FROM scorecard."{name}"').fetchall()
+            tables[name] = sorted(rows, key=repr)
+        return tables
+    finally:
+        con.close()
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of every published table (the publication log excluded), on an open connection."""
+    names = [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'scorecard' AND table_name <> 'publications'"
+        ).fetchall()
+    ]
+    return {name: con.execute(f'SELECT count(*) FROM scorecard."{name}"').fetchall()[0][0] for name in names}
+
+
+def latest_publication(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, int]]:
+    """The run id and recorded row counts of the newest publication in an open published file."""
+    run_id, rows = con.execute(
+        "SELECT run_id, table_rows FROM scorecard.publications ORDER BY published_at DESC LIMIT 1"
+    ).fetchall()[0]
+    return run_id, json.loads(rows)
