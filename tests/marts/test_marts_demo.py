@@ -1,0 +1,184 @@
+"""Contract-level facts of the published marts on a demo warehouse built end to end."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+
+from tests.marts.conftest import MartsWarehouse
+
+pytestmark = pytest.mark.slow
+
+STATUSES = {"on_track", "at_risk", "off_track", "no_data", "no_target", "untrusted"}
+
+
+def test_every_scorecard_measure_in_scope_has_exactly_one_row_per_period(
+    marts_warehouse: MartsWarehouse,
+) -> None:
+    # In scope: each scorecard measure, for every period measure_values has for its segment.
+    expected = marts_warehouse.query(
+        """
+        select sm.scorecard_id, mv.period_grain, mv.period_start, sm.measure_id
+        from config.cfg_scorecard_measures as sm
+        join scorecard.measure_values as mv
+            on mv.measure_id = sm.measure_id and mv.team = sm.team
+            and mv.region = sm.region and mv.customer_segment = sm.customer_segment
+        """
+    )
+    rows = marts_warehouse.query(
+        "select scorecard_id, period_grain, period_start, measure_id from scorecard.scorecard"
+    )
+    counts = Counter(rows)
+    assert not [key for key, count in counts.items() if count > 1]
+    assert set(counts) == set(expected)
+    # Both scorecards and all three grains are there.
+    assert {row[0] for row in rows} == {"corporate", "cs_enterprise"}
+    assert {row[1] for row in rows} == {"month", "quarter", "year"}
+
+
+def test_status_is_never_null_and_uses_the_vocabulary(marts_warehouse: MartsWarehouse) -> None:
+    for table in ("scorecard", "objective_scores", "perspective_scores"):
+        statuses = {row[0] for row in marts_warehouse.query(f"select distinct status from scorecard.{table}")}
+        assert statuses <= STATUSES, table
+    overall = {row[0] for row in marts_warehouse.query("select overall_status from scorecard.balance_report")}
+    assert overall <= STATUSES
+
+
+def test_statuses_are_mixed_for_the_latest_month(marts_warehouse: MartsWarehouse) -> None:
+    statuses = Counter(
+        row[0]
+        for row in marts_warehouse.query(
+            """
+            select status from scorecard.scorecard
+            where scorecard_id = 'corporate' and period_grain = 'month' and period_start = ?
+            """,
+            [marts_warehouse.last_month],
+        )
+    )
+    assert statuses["on_track"] >= 1
+    assert statuses["at_risk"] + statuses["off_track"] >= 1
+    assert len(statuses) >= 3, statuses
+
+
+def test_scores_follow_attainment_and_only_scored_statuses_have_one(marts_warehouse: MartsWarehouse) -> None:
+    rows = marts_warehouse.query("select status, attainment, score from scorecard.scorecard")
+    for status, attainment, score in rows:
+        if status in {"on_track", "at_risk", "off_track"}:
+            assert math.isclose(score, min(100.0, max(0.0, 100.0 * attainment)), abs_tol=1e-9)
+        else:
+            assert score is None
+
+
+def test_the_flagged_source_makes_its_measure_untrusted(marts_warehouse: MartsWarehouse) -> None:
+    rows = marts_warehouse.query(
+        """
+        select scorecard_id, period_grain, status, is_trusted, trust_note from scorecard.scorecard
+        where measure_id = 'support_csat' and period_start <= ? and period_end >= ?
+        """,
+        [marts_warehouse.flagged_month, marts_warehouse.flagged_month],
+    )
+    # Month, quarter and year containing the flagged month, on both scorecards.
+    assert len(rows) == 6
+    for _, _, status, is_trusted, trust_note in rows:
+        assert (status, is_trusted) == ("untrusted", False)
+        assert "support.csat_responses failed row_count_within_range for 2026-09" in trust_note
+    others = marts_warehouse.query(
+        "select count(*) from scorecard.scorecard where not is_trusted and measure_id <> 'support_csat'"
+    )
+    assert others == [(0,)]
+
+
+def test_balance_report_has_one_row_per_scorecard_and_period(marts_warehouse: MartsWarehouse) -> None:
+    key = "scorecard_id, period_grain, period_start"
+    periods = set(marts_warehouse.query(f"select distinct {key} from scorecard.scorecard"))
+    report = marts_warehouse.query(f"select {key} from scorecard.balance_report")
+    assert len(report) == len(set(report))
+    assert set(report) == periods
+
+
+def test_balance_report_agrees_with_perspectives_and_findings(marts_warehouse: MartsWarehouse) -> None:
+    mismatches = marts_warehouse.query(
+        """
+        select b.scorecard_id, b.period_grain, b.period_start
+        from scorecard.balance_report as b
+        left join scorecard.perspective_scores as p
+            on p.scorecard_id = b.scorecard_id and p.period_grain = b.period_grain
+            and p.period_start = b.period_start and p.perspective_id = 'customer'
+        left join (
+            select scorecard_id, period_grain, period_start, count(*) as findings
+            from scorecard.balance_findings group by all
+        ) as f
+            on f.scorecard_id = b.scorecard_id and f.period_grain = b.period_grain
+            and f.period_start = b.period_start
+        where b.customer_status <> coalesce(p.status, 'no_data')
+            or b.findings_total <> coalesce(f.findings, 0)
+            or b.is_imbalanced <> (b.imbalance_reason is not null)
+        """
+    )
+    assert mismatches == []
+    # The balance index is on the 0-100 scale wherever at least two perspectives are scored.
+    indexes = marts_warehouse.query(
+        "select balance_index from scorecard.balance_report where balance_index is not null"
+    )
+    assert indexes and all(0 <= index <= 100 for (index,) in indexes)
+
+
+def test_each_finding_type_the_demo_should_produce_appears(marts_warehouse: MartsWarehouse) -> None:
+    types = Counter(
+        row[0] for row in marts_warehouse.query("select finding_type from scorecard.balance_findings")
+    )
+    expected = {
+        "imbalance",
+        "early_warning",
+        "off_track_measure",
+        "missing_data",
+        "missing_target",
+        "untrusted_data",
+        "overdue_action",
+        "failed_assumption",
+    }
+    assert expected <= set(types), types
+    # The review of 2026-08 judged deliver_value_fast → win_new_customers failed, and its action on
+    # trial conversion (due 2026-10-15) is still open: both surface in the latest month.
+    latest = marts_warehouse.query(
+        """
+        select finding_type, message from scorecard.balance_findings
+        where scorecard_id = 'corporate' and period_grain = 'month' and period_start = ?
+        """,
+        [marts_warehouse.last_month],
+    )
+    messages = {finding_type: message for finding_type, message in latest}
+    assert "Deliver value fast → Win new customers" in messages["failed_assumption"]
+    assert "Analyse trial-to-paid conversion" in messages["overdue_action"]
+    # Messages use names, never ids.
+    assert not [message for _, message in latest if "deliver_value_fast" in message or "_rate" in message]
+
+
+def test_strategy_map_links_carry_both_ends_and_evidence(marts_warehouse: MartsWarehouse) -> None:
+    rows = marts_warehouse.query(
+        """
+        select cause_objective_id, effect_objective_id, assumption_failed, evidence_correlation
+        from scorecard.strategy_map
+        where scorecard_id = 'corporate' and period_grain = 'month' and period_start = ?
+        """,
+        [marts_warehouse.last_month],
+    )
+    links = marts_warehouse.query(
+        "select cause_objective_id, effect_objective_id from config.cfg_strategy_links"
+    )
+    # Every link of the corporate map whose two ends report monthly.
+    assert {(cause, effect) for cause, effect, _, _ in rows} <= set(links)
+    assert len(rows) >= 8
+    failed = {(cause, effect) for cause, effect, is_failed, _ in rows if is_failed}
+    assert failed == {("deliver_value_fast", "win_new_customers")}
+    correlations = [value for *_, value in rows if value is not None]
+    assert correlations and all(-1.0 <= value <= 1.0 for value in correlations)
+
+
+def test_review_actions_overdue_as_of_the_last_month(marts_warehouse: MartsWarehouse) -> None:
+    rows = dict(
+        marts_warehouse.query("select action_id, days_overdue from scorecard.review_actions where is_overdue")
+    )
+    assert rows == {"trial_conversion_analysis": 16}
