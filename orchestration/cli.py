@@ -161,5 +161,112 @@ def dev(
     raise typer.Exit(subprocess.call(command, env=dict(os.environ)))
 
 
+@app.command()
+def quality(
+    period: Annotated[str | None, typer.Option(help="Only reports that judged this month (YYYY-MM).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many reports to list, newest first.")] = 10,
+) -> None:
+    """List the runs' data-quality reports (newest first) and what failed in the newest one."""
+    from orchestration.quality import list_quality_reports
+
+    month = _parse_month(period, "--period")
+    wanted = month.strftime("%Y-%m") if month else None
+    settings = get_settings()
+    reports = list_quality_reports(settings, wanted)
+    if not reports:
+        scope = f" for {wanted}" if wanted else ""
+        console.print(
+            f"No quality reports{scope} under {settings.warehouse_dir / 'quality'} yet — run `scorecard run`."
+        )
+        return
+    styles = {"passed": "green", "warnings": "yellow", "failed": "red"}
+    table = Table(
+        "run",
+        "written (UTC)",
+        "period",
+        "result",
+        "suites",
+        "blocking",
+        "warnings",
+        "report",
+        title="Quality reports",
+    )
+    for report in reports[:limit]:
+        table.add_row(
+            report.run_id,
+            f"{report.written_at:%Y-%m-%d %H:%M}",
+            ", ".join(report.periods) or "-",
+            f"[{styles[report.status]}]{report.status}[/]",
+            str(report.suites),
+            str(report.suites_failed_error),
+            str(report.suites_failed_warning),
+            str(report.path),
+        )
+    console.print(table)
+    newest = reports[0]
+    if newest.failures:
+        console.print(f"\nWhat failed in run {newest.run_id} (errors first):")
+        for message in newest.failures:
+            console.print(f"- {message}", highlight=False, markup=False)
+
+
+@app.command()
+def quarantine(
+    system: Annotated[str | None, typer.Option(help="Only this source system (e.g. billing).")] = None,
+    table: Annotated[str | None, typer.Option(help="Only this table of the system (e.g. invoices).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many rows to list, newest first.")] = 50,
+) -> None:
+    """List quarantined source rows, newest first: the file, the row, the rule broken and why."""
+    from orchestration.ingestion import load_registry
+    from orchestration.quality import list_quarantine
+
+    settings = get_settings()
+    registry = load_registry(settings.sources_path)
+    known = registry.table_names()
+    if (system and system not in {s for s, _ in known}) or (
+        table and (system, table) not in known and table not in {t for _, t in known}
+    ):
+        listing = ", ".join(f"{s}.{t}" for s, t in known)
+        err_console.print(f"[red]error:[/red] no source table matches that; sources.yml declares {listing}")
+        raise typer.Exit(2)
+    try:
+        rows = list_quarantine(settings, system, table, limit)
+    except FileNotFoundError as error:
+        err_console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    scope = ".".join(part for part in (system, table) if part) or "any source"
+    if not rows:
+        console.print(f"No quarantined rows for {scope}.")
+        return
+    listing = Table(
+        "quarantined (UTC)",
+        "source table",
+        "file",
+        "row",
+        "rule",
+        "column",
+        "detail",
+        title=f"Quarantined rows of {scope} (newest {len(rows)})",
+    )
+    for row in rows:
+        source = Path(row.source_file)
+        if source.is_relative_to(settings.landing_dir):
+            source = source.relative_to(settings.landing_dir)
+        listing.add_row(
+            f"{row.quarantined_at:%Y-%m-%d %H:%M}",
+            f"{row.system}.{row.table}",
+            f"{source}" + (" (superseded)" if row.superseded else ""),
+            str(row.source_row_number),
+            row.rule,
+            row.column_name or "",
+            row.detail,
+        )
+    console.print(listing)
+    console.print(
+        "Quarantined rows are not loaded. Fix them in the source and deliver the file again; "
+        "(superseded) rows belong to a file version a newer delivery replaced."
+    )
+
+
 if __name__ == "__main__":
     app()

@@ -513,14 +513,18 @@ class _TableLoad:
     # -- sources -------------------------------------------------------------------------------
 
     def _already_loaded(self, source_file: str, sha256: str) -> bool:
-        return (
-            self.con.execute(
-                f"SELECT count(*) FROM {RAW_SCHEMA}._ingested_files "
-                'WHERE system = ? AND "table" = ? AND source_file = ? AND file_sha256 = ?',
-                [self.system, self.table, source_file, sha256],
-            ).fetchall()[0][0]
-            > 0
-        )
+        """Whether the latest load of this file had exactly this content.
+
+        Only the latest version counts: a file put back to an earlier content (a bad re-export undone)
+        must load again, or the bad version would stay the latest load of its rows.
+        """
+        latest = self.con.execute(
+            f"SELECT file_sha256 FROM {RAW_SCHEMA}._ingested_files "
+            'WHERE system = ? AND "table" = ? AND source_file = ? '
+            "ORDER BY loaded_at DESC, load_id DESC LIMIT 1",
+            [self.system, self.table, source_file],
+        ).fetchall()
+        return bool(latest) and latest[0][0] == sha256
 
     def file(self, path: Path) -> FileLoadDetail:
         """Load one export file, or skip it if this exact content was loaded from this path before."""

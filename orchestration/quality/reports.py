@@ -65,9 +65,17 @@ def render_run_report(folder: Path) -> Path:
     )
     environment.globals.update(describe_example=describe_example, failure_message=failure_message)
     periods = sorted({o.reference_period for o in outcomes if o.reference_period})
+    attention = [
+        (outcome.suite, expectation.severity, failure_message(outcome, expectation))
+        for severity in ("error", "warning")
+        for outcome in outcomes
+        for expectation in outcome.failures
+        if expectation.severity == severity
+    ]
     html = environment.get_template("quality_report.html.j2").render(
         run_id=folder.name,
         outcomes=outcomes,
+        attention=attention,
         periods=periods,
         rendered_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         errors=sum(1 for o in outcomes if o.severity == "error"),

@@ -191,6 +191,11 @@ def _validate_frame(
     finally:
         con.execute(f"DROP TABLE IF EXISTS {_FRAME_TABLE}")
     for member in by_position.values():
+        if member.frame == frame.name:
+            # Batches come back in hash order; show examples in file order.
+            member.examples.sort(
+                key=lambda e: (str(e.get("_source_file", "")), e.get("_source_row_number") or 0)
+            )
         if member.frame == frame.name and member.status == "failed" and member.unexpected_count is not None:
             mostly = member.kwargs.get("mostly")
             if mostly is not None and member.element_count:

@@ -238,3 +238,21 @@ def test_shipped_registry_declares_the_rules_real_systems_break() -> None:
     for system, table, spec in registry.iter_tables():
         if spec.event_time and system in ("billing", "product", "support") and table != "plans":
             assert spec.rules[spec.event_time].not_in_future, f"{system}.{table}"
+
+
+def test_a_file_put_back_to_an_earlier_content_loads_again(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    registry = registry_from(tmp_path, RULES_SOURCES)
+    landing = tmp_path / "landing"
+    good = f"{HEADER}\nL-1,fee,10.00,3,email,2024-01-05 10:00:00\n"
+    path = landing / "shop/lines/2024-01.csv"
+    for content in (good, good.replace("10.00", "-10.00"), good):
+        write_text(path, content)
+        ingest_table(con, registry, "shop", "lines", landing, new_load_id())
+
+    # The restored file is the latest load, so its row is what staging sees, not the quarantined one.
+    ledger = con.execute(
+        "SELECT rows_loaded, rows_quarantined FROM raw._ingested_files ORDER BY loaded_at"
+    ).fetchall()
+    assert ledger == [(1, 0), (0, 1), (1, 0)]
