@@ -207,7 +207,7 @@ def quality(
     if newest.failures:
         console.print(f"\nWhat failed in run {newest.run_id} (errors first):")
         for message in newest.failures:
-            console.print(f"- {message}", highlight=False, markup=False)
+            console.print(f"- {message}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -379,11 +379,29 @@ def _file_fingerprint(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _read_error(source: str, source_format: str, error: Exception) -> SourceReadError:
+def _looks_utf16(source: str) -> bool:
+    """A UTF-16 byte order mark, or the NUL bytes UTF-16 puts beside ASCII text, at the file's start."""
+    try:
+        with open(source, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 4
+
+
+def _read_error(
+    source: str, source_format: str, error: Exception, encoding: str = "utf-8"
+) -> SourceReadError:
     """Turn a DuckDB / sqlite reader error into a message that says what is wrong and what to do."""
     said = str(error).strip()
     lowered = said.lower()
-    if "invalid unicode" in lowered or "not utf-8" in lowered or "byte sequence" in lowered:
+    if source_format in ("csv", "jsonl") and encoding != "utf-16" and _looks_utf16(source):
+        # DuckDB reports a UTF-16 file as unparseable CSV / JSON; its byte order mark says why.
+        hint = (
+            "it is UTF-16 encoded, not UTF-8 — re-export it as UTF-8, or declare `encoding: utf-16` for "
+            "it in sources.yml (csv only)"
+        )
+    elif "invalid unicode" in lowered or "not utf-8" in lowered or "byte sequence" in lowered:
         hint = (
             "it is not UTF-8 encoded — re-export it as UTF-8, or declare its encoding in sources.yml "
             "(encoding: latin-1 or utf-16, csv only)"
@@ -610,7 +628,7 @@ class _TableLoad:
                 "DESCRIBE SELECT * FROM read_parquet($file)", {"file": source}
             ).fetchall()
         except duckdb.Error as error:
-            raise _read_error(source, fmt, error) from error
+            raise _read_error(source, fmt, error, self.spec.encoding) from error
         physical = {row[0]: row[1] for row in described}
         mapping = _match_columns(source, self.declared, list(physical))
         for column in self.declared:
@@ -645,7 +663,7 @@ class _TableLoad:
                 self.con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_read AS {reader_select}", parameters)
                 self._expose_src(numbered=False)
         except duckdb.Error as error:
-            raise _read_error(source, self.spec.format, error) from error
+            raise _read_error(source, self.spec.format, error, self.spec.encoding) from error
 
     def _expose_src(self, numbered: bool) -> None:
         # A view, not a copy: the staged rows are the largest thing a load holds.

@@ -157,20 +157,35 @@ def _deliveries(system: str, table: str) -> Frame:
             FROM versions
             WHERE (period_start IS NOT NULL AND version = 1) OR (period_start IS NULL AND version <= 4)
         ),
-        rule_counts AS (
-            SELECT fv.delivery, q.rule, count(*) AS quarantined
+        quarantined AS (
+            SELECT fv.delivery, fv.file_name, q.source_row_number, q.rule, q.detail
             FROM file_versions AS fv
             JOIN raw._quarantine AS q
                 ON q.source_file = fv.source_file AND q.load_id = fv.load_id
                 AND q.system = ? AND q."table" = ?
-            GROUP BY ALL
+            WHERE fv.version = 1
+        ),
+        rule_counts AS (
+            SELECT delivery, rule, count(*) AS quarantined FROM quarantined GROUP BY ALL
         ),
         rules AS (
             SELECT
-                delivery,
-                string_agg(rule || ' ' || quarantined, ', ' ORDER BY quarantined DESC, rule) AS rules
-            FROM rule_counts
-            GROUP BY delivery
+                r.delivery,
+                string_agg(r.rule || ' ' || r.quarantined, ', ' ORDER BY r.quarantined DESC, r.rule) AS rules,
+                -- The first quarantined row, so the message can show a file, row, column and value.
+                any_value(e.example) AS example
+            FROM rule_counts AS r
+            JOIN (
+                SELECT
+                    delivery,
+                    arg_min(
+                        file_name || ' row ' || source_row_number || ': ' || detail,
+                        (file_name, source_row_number)
+                    ) AS example
+                FROM quarantined
+                GROUP BY delivery
+            ) AS e USING (delivery)
+            GROUP BY r.delivery
         ),
         deliveries AS (
             SELECT
@@ -204,6 +219,7 @@ def _deliveries(system: str, table: str) -> Frame:
             c.rows_quarantined,
             c.rows_quarantined / nullif(c.rows_read, 0) AS quarantined_share,
             r.rules AS quarantined_by_rule,
+            r.example AS quarantine_example,
             c.previous_rows_read,
             c.rows_read / nullif(c.previous_rows_read, 0) AS rows_vs_previous,
             CAST(c.loaded_at AS TIMESTAMP) AS loaded_at
@@ -224,6 +240,7 @@ def _deliveries(system: str, table: str) -> Frame:
             "previous_rows_read",
             "rows_quarantined",
             "quarantined_by_rule",
+            "quarantine_example",
         ),
         period_column="period_start",
     )

@@ -310,7 +310,8 @@ def describe_example(example: dict[str, Any]) -> str:
             f"delivery {example['delivery']} ({example.get('files')}): {example.get('rows_read')} rows read"
         )
         if example.get("rows_quarantined"):
-            text += f", {example['rows_quarantined']} quarantined ({example.get('quarantined_by_rule')})"
+            text += f", {example['rows_quarantined']} quarantined ({example.get('quarantined_by_rule')}"
+            text += f"; e.g. {example['quarantine_example']})" if example.get("quarantine_example") else ")"
         if example.get("previous_rows_read") is not None:
             text += f", the deliveries before averaged {float(example['previous_rows_read']):,.0f}"
         return text

@@ -65,7 +65,8 @@ def test_the_report_lists_each_suite_expectation_result_and_failing_example(
     assert page.count('<h2 id="') == 2
     assert "What needs attention" in page
     assert "billing.invoices [error] At most 0.1% of a delivery&#39;s rows are quarantined" in page
-    assert "delivery 2025-05 (2025-05.csv): 165 rows read, 2 quarantined (out_of_range 2)" in page
+    assert "delivery 2025-05 (2025-05.csv): 165 rows read, 2 quarantined (out_of_range 2; " in page
+    assert "e.g. 2025-05.csv row 3: total_amount=" in page
     assert "expect_column_values_to_be_unique" in page and "column=ticket_id" in page
     assert "periods: 2025-05" in page
     # Self-contained: nothing for the browser to fetch or run.
@@ -100,7 +101,7 @@ def test_scorecard_quality_prints_reports_and_the_newest_failures(
     assert listed.exit_code == 0, listed.output
     assert "run-broken" in listed.output and "failed" in listed.output
     assert "What failed in run run-broken (errors first):" in listed.output
-    assert "2 quarantined (out_of_range 2)" in listed.output
+    assert "2 quarantined (out_of_range 2; e.g. 2025-05.csv row 3: total_amount=" in listed.output
 
     other = runner.invoke(app, ["quality", "--period", "2024-01"])
     assert other.exit_code == 0

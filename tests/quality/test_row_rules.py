@@ -14,6 +14,7 @@ from orchestration.ingestion.loader import (
     RULE_NOT_ALLOWED_VALUE,
     RULE_NULL_REQUIRED,
     RULE_OUT_OF_RANGE,
+    SourceReadError,
     ingest_table,
     new_load_id,
 )
@@ -256,3 +257,20 @@ def test_a_file_put_back_to_an_earlier_content_loads_again(
         "SELECT rows_loaded, rows_quarantined FROM raw._ingested_files ORDER BY loaded_at"
     ).fetchall()
     assert ledger == [(1, 0), (0, 1), (1, 0)]
+
+
+def test_a_utf16_export_is_named_as_such_with_the_fix(tmp_path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    registry = registry_from(tmp_path, RULES_SOURCES)
+    landing = tmp_path / "landing"
+    path = landing / "shop/lines/2024-01.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(f"{HEADER}\nL-1,fee,10.00,3,email,2024-01-05 10:00:00\n".encode("utf-16"))
+
+    with pytest.raises(SourceReadError) as raised:
+        ingest_table(con, registry, "shop", "lines", landing, new_load_id())
+
+    assert str(raised.value).startswith(
+        f"{path}: cannot be read as csv: it is UTF-16 encoded, not UTF-8 — re-export it as UTF-8, or declare "
+        "`encoding: utf-16` for it in sources.yml (csv only)."
+    )
+    assert con.execute("SELECT count(*) FROM raw._quarantine").fetchall() == [(0,)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,19 @@ def test_expectations_dir_follows_the_environment(tmp_path: Path, monkeypatch: p
     assert expectations_dir() == REPO_ROOT / "expectations"
     monkeypatch.setenv("SCORECARD_EXPECTATIONS_DIR", str(tmp_path))
     assert expectations_dir() == tmp_path
+
+
+def test_building_the_checks_does_not_import_great_expectations() -> None:
+    # GE costs seconds to import; Definitions must load without it (it is imported when a check runs).
+    script = (
+        "import sys\n"
+        "from orchestration.ingestion.registry import load_registry\n"
+        "from orchestration.quality.checks import build_quality_checks\n"
+        "from orchestration.settings import get_settings\n"
+        "checks = build_quality_checks(load_registry(get_settings().sources_path))\n"
+        "print(len(checks), 'great_expectations' in sys.modules)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.split() == ["17", "False"]

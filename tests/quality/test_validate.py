@@ -167,7 +167,7 @@ def test_quarantined_rows_fail_their_delivery_with_the_rules_counted(
     error, message = failed(outcome)["deliveries.quarantined_share"]
     assert error == "error"
     assert "At most 0.1% of a delivery's rows are quarantined — failed for 1 of 15 deliveries" in message
-    assert "4 quarantined (out_of_range 4)" in message
+    assert "4 quarantined (out_of_range 4; e.g. 2025-05.csv row 1: total_amount=" in message
     assert "scorecard quarantine --system billing --table invoices" in message
     shares = [e for e in outcome.failures if e.kwargs.get("column") == "quarantined_share"]
     assert sorted(e.severity for e in shares) == ["error", "warning"]
