@@ -467,6 +467,44 @@ def test_a_clean_delivery_passes_every_check_and_publishes(
     assert months > 0
 
 
+def test_a_warning_publishes_with_the_periods_measures_untrusted(
+    deployment: Deployment, shipped_registry: SourceRegistry
+) -> None:
+    # Two tickets of May on a channel the suite does not know: a warning, not an error.
+    rewrite_csv(deployment.file(TICKETS), first_rows("'fax' AS channel", rows=2))
+
+    delivery = deliver(deployment)
+
+    assert delivery.outcome is not None and delivery.outcome.success, delivery.messages
+    assert delivery.outcome.published
+    tickets = delivery.check_results["support__tickets_suite"]
+    assert (tickets.passed, tickets.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert "support/tickets/2025-05.csv row 1: channel='fax'" in tickets.description
+    with duckdb.connect(str(deployment.settings.warehouse_path), read_only=True) as con:
+        flags = con.execute(
+            "SELECT source_table, period_start, check_name, severity FROM quality.source_flags"
+        ).fetchall()
+    assert flags == [("support.tickets", date(2025, 5, 1), "support__tickets_suite", "warning")]
+    with duckdb.connect(str(deployment.settings.published_path), read_only=True) as con:
+        statuses = dict(
+            con.execute(
+                "SELECT measure_id, min(status) || '/' || bool_and(is_trusted) FROM scorecard.scorecard "
+                "WHERE period_grain = 'month' AND period_start = ? "
+                "AND measure_id IN ('first_contact_resolution_rate', 'arr') GROUP BY measure_id",
+                [date(2025, 5, 1)],
+            ).fetchall()
+        )
+        april = con.execute(
+            "SELECT bool_and(is_trusted) FROM scorecard.scorecard "
+            "WHERE period_grain = 'month' AND period_start = ? "
+            "AND measure_id = 'first_contact_resolution_rate'",
+            [date(2025, 4, 1)],
+        ).fetchall()[0][0]
+    assert statuses["first_contact_resolution_rate"] == "untrusted/false"
+    assert statuses["arr"].endswith("/true") and not statuses["arr"].startswith("untrusted")
+    assert april is True
+
+
 # The gate each demo defect must trip. Late rows are valid data arriving late: they load into their
 # own months (restatements record what they change), so no quality gate stops them.
 DEFECT_GATES: dict[str, list[str]] = {
