@@ -287,14 +287,16 @@ MART_FRAMES: dict[tuple[str, str], MartFrame] = {
         """,
         index_columns=(*_SEGMENT, "period_grain", "period_start"),
     ),
-    # Each monthly value next to the previous month's value of the same measure and segment.
+    # Each monthly value next to the previous month's value of the same measure and segment, and how
+    # many months the series has run (a young series may ramp up from almost nothing).
     ("measure_values", "month_over_month"): MartFrame(
         sql=f"""
             WITH monthly AS (
                 SELECT
                     measure_id, team, region, customer_segment, period_start, value,
                     lag(value) OVER segment_months AS previous_value,
-                    lag(period_start) OVER segment_months AS previous_period_start
+                    lag(period_start) OVER segment_months AS previous_period_start,
+                    row_number() OVER segment_months AS month_of_series
                 FROM {MART_SCHEMA}.measure_values
                 WHERE period_grain = 'month'
                 WINDOW segment_months AS (
@@ -302,8 +304,8 @@ MART_FRAMES: dict[tuple[str, str], MartFrame] = {
                 )
             )
             SELECT
-                measure_id, team, region, customer_segment, period_start, value, previous_value,
-                value / nullif(previous_value, 0) AS ratio_to_previous_month
+                measure_id, team, region, customer_segment, period_start, month_of_series, value,
+                previous_value, value / nullif(previous_value, 0) AS ratio_to_previous_month
             FROM monthly
             WHERE previous_period_start = CAST(period_start - INTERVAL 1 MONTH AS DATE)
         """,
