@@ -121,6 +121,13 @@ def run(
             "default: the last closed month.",
         ),
     ] = None,
+    through: Annotated[
+        str | None,
+        typer.Option(
+            "--through",
+            help="With --period: backfill every month from --period to this one (YYYY-MM) in one run.",
+        ),
+    ] = None,
     all_history: Annotated[
         bool,
         typer.Option(
@@ -138,7 +145,9 @@ def run(
     settings = get_settings()
     ensure_dagster_home(settings)
     try:
-        outcome = run_main_job(settings, period=period, all_history=all_history, console=console)
+        outcome = run_main_job(
+            settings, period=period, through=through, all_history=all_history, console=console
+        )
     except (ValueError, ConfigError) as error:
         err_console.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(2) from error

@@ -4,6 +4,8 @@ The CLI and the tests use this one route, so ``scorecard run`` and the scheduled
 execute the same job definition. What a run covers is chosen like a partition in the UI:
 
 - one month (``period='2025-05'``): that month and the restatement window of months before it;
+- a backfill (``period='2024-06', through='2024-12'``): those months in one run, as the UI's
+  single-run backfill does;
 - everything (``all_history=True``): every partition as one run, incremental models rebuilt;
 - neither: the last closed month, which is what the monthly schedule runs.
 """
@@ -78,42 +80,60 @@ def _metadata_value(value: dg.MetadataValue) -> object:
 
 
 def resolve_scope(
-    partitions: dg.PartitionsDefinition, *, period: str | None = None, all_history: bool = False
+    partitions: dg.PartitionsDefinition,
+    *,
+    period: str | None = None,
+    through: str | None = None,
+    all_history: bool = False,
 ) -> RunScope:
-    """The partitions a ``scorecard run`` covers; ``RunScopeError`` for a month outside them."""
+    """The partitions a ``scorecard run`` covers; ``RunScopeError`` for a month outside them.
+
+    ``period`` alone is one month; ``period`` with ``through`` is a backfill of that range in one run.
+    """
     keys = partitions.get_partition_keys()
     if not keys:
         raise RunScopeError(
             "The job has no monthly partitions yet: no month has closed since the first month."
         )
-    if all_history and period:
-        raise RunScopeError("Choose either --period YYYY-MM or --all, not both.")
+    if all_history and (period or through):
+        raise RunScopeError("Choose either --period YYYY-MM [--through YYYY-MM] or --all, not both.")
+    if through and not period:
+        raise RunScopeError("--through needs --period: the range runs from --period to --through.")
     if all_history:
         return RunScope(keys[0], keys[-1], full_refresh=True)
     if period is None:
         return RunScope(keys[-1], keys[-1])
+    first = _partition_key(keys, period, "--period")
+    last = _partition_key(keys, through, "--through") if through else first
+    if last < first:
+        raise RunScopeError(f"--through {last} is before --period {first}; give the earlier month first.")
+    return RunScope(first, last)
+
+
+def _partition_key(keys: list[str], month: str, option: str) -> str:
     try:
-        key = parse_month(period, "--period").strftime(PARTITION_FORMAT)
+        key = parse_month(month, option).strftime(PARTITION_FORMAT)
     except ValueError as error:
         raise RunScopeError(str(error)) from error
     if key not in keys:
         raise RunScopeError(
-            f"--period {key} is outside the scorecard's months {keys[0]}…{keys[-1]}. The first month is "
+            f"{option} {key} is outside the scorecard's months {keys[0]}…{keys[-1]}. The first month is "
             f"${HISTORY_START_ENV} (default: 36 months back), the last is ${HISTORY_END_ENV} (default: "
             "the last closed month). Pick a month in that range or set the variables."
         )
-    return RunScope(key, key)
+    return key
 
 
 def run_main_job(
     settings: Settings,
     *,
     period: str | None = None,
+    through: str | None = None,
     all_history: bool = False,
     console: Console | None = None,
     instance: dg.DagsterInstance | None = None,
 ) -> RunOutcome:
-    """Execute ``scorecard_job`` in process for ``period`` (or all history, or the last closed month).
+    """Execute ``scorecard_job`` in process for ``period`` (… ``through``), all history, or the last month.
 
     Progress is printed to ``console`` as steps finish; the returned outcome says whether the run
     succeeded and, if not, what failed in plain words. ``RunScopeError`` when ``period`` is not a
@@ -125,7 +145,7 @@ def run_main_job(
     with console.status("Loading definitions (validating config, parsing dbt)…"):
         defs = build_definitions(settings)
     job = defs.resolve_job_def(MAIN_JOB_NAME)
-    scope = resolve_scope(job.partitions_def, period=period, all_history=all_history)
+    scope = resolve_scope(job.partitions_def, period=period, through=through, all_history=all_history)
     instance = instance or dg.DagsterInstance.get()
     run_id = str(uuid.uuid4())
     progress = _Progress(console)
@@ -147,7 +167,12 @@ def run_main_job(
         }
     log_path = settings.warehouse_dir / "logs" / f"run-{run_id}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with progress, log_path.open("w") as log, _terminal_pinned(console), contextlib.redirect_stdout(log):
+    with (
+        progress,
+        log_path.open("w", buffering=1) as log,
+        _terminal_pinned(console),
+        contextlib.redirect_stdout(log),
+    ):
         # What steps print (dbt's own log lines, mostly) goes to the run's log file; Dagster's event
         # log keeps the structured events (visible in `scorecard dev`). The terminal gets a line per
         # finished step and the summary below.

@@ -179,6 +179,17 @@ def test_an_old_month_is_recomputed_up_to_the_latest_built_month():
     assert window.restatement_window_months == 9 + 3  # 2024-08 … 2025-05, then 3 months before
 
 
+def test_months_missed_since_the_last_build_are_built_too():
+    window = dbt_window(
+        history_start=date(2024, 3, 1),
+        range_start=date(2025, 5, 1),
+        range_end=date(2025, 5, 1),
+        restatement_window=3,
+        latest_built_month=date(2024, 12, 1),
+    )
+    assert window.restatement_window_months == 4 + 3  # 2025-01 … 2025-05, then 3 months before
+
+
 def test_a_range_restates_from_its_first_month_and_a_full_refresh_from_the_start():
     backfill = dbt_window(
         history_start=date(2024, 3, 1),
@@ -221,3 +232,8 @@ def test_run_scope_follows_the_flags():
         resolve_scope(partitions, period="2024/09")
     with pytest.raises(RunScopeError, match="not both"):
         resolve_scope(partitions, period="2024-09", all_history=True)
+    assert resolve_scope(partitions, period="2024-06", through="2024-12") == RunScope("2024-06", "2024-12")
+    with pytest.raises(RunScopeError, match="--through 2024-05 is before --period 2024-06"):
+        resolve_scope(partitions, period="2024-06", through="2024-05")
+    with pytest.raises(RunScopeError, match="--through needs --period"):
+        resolve_scope(partitions, through="2024-05")

@@ -101,13 +101,18 @@ def dbt_window(
     month must never cut the quarter or fiscal year containing it at that month (they would be
     published as partial periods). Every period ending on or after ``range_start - restatement
     window`` is recomputed, so a single month M restates M and the N months before it, exactly what the
-    monthly schedule asks for. A full refresh recomputes everything from ``history_start``.
+    monthly schedule asks for; months skipped since the latest built one are added to the window. A
+    full refresh recomputes everything from ``history_start``.
     """
     last = max(range_end, latest_built_month) if latest_built_month else range_end
+    # Months between the latest built one and the range (a schedule that missed runs) are built too.
+    start = range_start
+    if latest_built_month and latest_built_month < range_start:
+        start = add_months(latest_built_month, 1)
     if full_refresh:
         window = _months_between(history_start, last)
     else:
-        window = _months_between(range_start, last) + restatement_window
+        window = _months_between(start, last) + restatement_window
     return RunWindow(
         first_month=history_start,
         last_month=last,

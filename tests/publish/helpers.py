@@ -60,7 +60,10 @@ def storage_number(path: Path) -> int:
 
 
 def read_tables(path: Path, ignore: dict[str, set[str]] | None = None) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table of schema ``scorecard`` as sorted rows, minus the ``ignore``-d columns per table."""
+    """Every table of schema ``scorecard`` as sorted rows, minus the ``ignore``-d columns per table.
+
+    Doubles are compared to 12 significant digits (see ``_comparable``); everything else exactly.
+    """
     ignore = ignore or {}
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -84,10 +87,19 @@ def read_tables(path: Path, ignore: dict[str, set[str]] | None = None) -> dict[s
             ]
             select = ", ".join(f'"{column}"' for column in columns)
             rows = con.execute(f'SELECT {select} FROM scorecard."{name}"').fetchall()
-            tables[name] = sorted(rows, key=repr)
+            tables[name] = sorted((tuple(_comparable(value) for value in row) for row in rows), key=repr)
         return tables
     finally:
         con.close()
+
+
+def _comparable(value: Any) -> Any:
+    """A double to 12 significant digits, anything else as it is.
+
+    DuckDB's parallel aggregates (sums, correlations) add in no fixed order, so the last bits of a
+    double may differ between two runs on the same rows.
+    """
+    return float(f"{value:.12g}") if isinstance(value, float) else value
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

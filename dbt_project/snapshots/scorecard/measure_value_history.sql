@@ -4,6 +4,9 @@
     row's value changes, or when its period becomes complete (a quarter or fiscal year closes), so
     what the scorecard showed at any time stays answerable; nothing is overwritten. Snapshots are
     untouched by `dbt build --full-refresh`. restatements reads this history.
+
+    Values are compared at dbt.type_numeric() precision (6 decimals): parallel aggregation may change
+    the last bits of a double between two runs on the same data, and that is not a change.
 #}
 {% snapshot measure_value_history %}
 
@@ -11,7 +14,7 @@
     schema='scorecard',
     unique_key=['measure_id', 'period_grain', 'period_start', 'team', 'region', 'customer_segment'],
     strategy='check',
-    check_cols=['value', 'is_period_complete'],
+    check_cols=['comparable_value', 'is_period_complete'],
     meta={'dagster': {'group': 'marts'}},
 ) }}
 
@@ -33,6 +36,7 @@ select
     measure_values.numerator,
     measure_values.denominator,
     measure_values.value,
+    cast(measure_values.value as {{ dbt.type_numeric() }}) as comparable_value,
     measure_values.config_version,
     measure_values.computed_at,
     measure_values.period_end < cast({{ dbt.dateadd('month', 1, scorecard_last_month()) }} as date)

@@ -9,7 +9,8 @@
     publication log (dbt run on its own) every build counts as published.
 
     A preliminary value (a quarter or fiscal year still in progress) is not "as reported": only a
-    change after the period was complete when last published is a restatement.
+    change after the period was complete when last published is a restatement. Values are compared
+    at dbt.type_numeric() precision, like the snapshot, so floating-point noise is not a change.
 #}
 {{ config(
     materialized='table',
@@ -40,6 +41,7 @@ with history as (
         region,
         customer_segment,
         value,
+        cast(value as {{ dbt.type_numeric() }}) as comparable_value,
         config_version,
         is_period_complete,
         computed_at,
@@ -83,6 +85,10 @@ sequenced as (
             partition by measure_id, period_grain, period_start, team, region, customer_segment
             order by dbt_valid_from
         ) as previous_value,
+        lag(comparable_value) over (
+            partition by measure_id, period_grain, period_start, team, region, customer_segment
+            order by dbt_valid_from
+        ) as previous_comparable_value,
         lag(is_period_complete) over (
             partition by measure_id, period_grain, period_start, team, region, customer_segment
             order by dbt_valid_from
@@ -132,7 +138,7 @@ where
     previous_scd_id is not null
     and previous_is_complete
     and (
-        value <> previous_value
-        or (value is null and previous_value is not null)
-        or (value is not null and previous_value is null)
+        comparable_value <> previous_comparable_value
+        or (comparable_value is null and previous_comparable_value is not null)
+        or (comparable_value is not null and previous_comparable_value is null)
     )
