@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.settings import ensure_dagster_home, get_settings
+from orchestration.settings import Settings, ensure_dagster_home, get_settings
 
 app = typer.Typer(
     name="scorecard",
@@ -154,6 +154,18 @@ def run(
     if not outcome.success:
         err_console.print(f"[red]The run failed.[/red]\n{outcome.failure_message}", highlight=False)
         raise typer.Exit(1)
+    _summarise_latest_period(settings)
+
+
+def _summarise_latest_period(settings: Settings) -> None:
+    """After a successful run: the balance summary of the latest closed period and its HTML report."""
+    from orchestration.report import latest_closed_period, print_balance_summary, render_report
+
+    period = latest_closed_period(settings.published_path)
+    console.print()
+    print_balance_summary(console, settings.published_path, period=period)
+    files = render_report(settings.published_path, period=period, out_dir=settings.reports_dir)
+    console.print(f"\nReport for {period}: {files.html}")
 
 
 @app.command()
@@ -275,6 +287,62 @@ def quarantine(
         "Quarantined rows are not loaded. Fix them in the source and deliver the file again; "
         "(superseded) rows belong to a file version a newer delivery replaced."
     )
+
+
+@app.command()
+def report(
+    period: Annotated[
+        str | None, typer.Option("--period", help="Month to report (YYYY-MM); default: the latest.")
+    ] = None,
+    scorecard: Annotated[
+        str, typer.Option("--scorecard", help="Scorecard id, e.g. a cascade such as cs_enterprise.")
+    ] = "corporate",
+    out_dir: Annotated[
+        Path | None, typer.Option(help="Where to write the HTML and Markdown; default <warehouse>/reports.")
+    ] = None,
+) -> None:
+    """Render the period report (self-contained HTML and Markdown) from the published scorecard."""
+    from orchestration.report import ReportError, latest_closed_period, print_balance_summary, render_report
+
+    settings = get_settings()
+    try:
+        month = period or latest_closed_period(settings.published_path)
+        files = render_report(
+            settings.published_path,
+            period=month,
+            scorecard_id=scorecard,
+            out_dir=out_dir or settings.reports_dir,
+        )
+        print_balance_summary(console, settings.published_path, period=month, scorecard_id=scorecard)
+    except ReportError as error:
+        err_console.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(2) from error
+    console.print(f"HTML: {files.html}\nMarkdown: {files.markdown}")
+
+
+@app.command()
+def export(
+    period: Annotated[str, typer.Option("--period", help="Month to export (YYYY-MM).")],
+    out_dir: Annotated[
+        Path | None, typer.Option(help="Where to write the files; default <warehouse>/exports/<period>.")
+    ] = None,
+    fmt: Annotated[
+        list[str] | None, typer.Option("--format", help="parquet and/or csv (repeatable); default both.")
+    ] = None,
+) -> None:
+    """Write every published table for one month as Parquet and CSV, for tools that read files."""
+    from orchestration.export import ExportError, export_period
+
+    settings = get_settings()
+    target = out_dir or settings.warehouse_dir / "exports" / period
+    try:
+        paths = export_period(
+            settings.published_path, period, target, formats=tuple(fmt or ("parquet", "csv"))
+        )
+    except ExportError as error:
+        err_console.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(2) from error
+    console.print(f"Wrote {len(paths)} files to {target}")
 
 
 if __name__ == "__main__":
