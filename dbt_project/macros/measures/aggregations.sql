@@ -23,6 +23,24 @@
     sum(case when is_first_month then {{ expression }} end)
 {%- endmacro %}
 
+{#
+    Period-start cohorts, for rates whose denominator is a stock at the period's start: the numerator
+    may only count members of that opening stock, or at quarter and year grain it also counts
+    accounts or employees that joined after the period started and the ratio can exceed 1.
+    Evaluated per row of expand_to_periods (it needs is_first_month), as a window over one entity's
+    months of one period, so it goes in a select before the grouped aggregation.
+      value_at_period_start   the entity's value of expression in the period's first month (null if
+                              the entity has no row then), e.g. the team an employee was in at the start
+      member_at_period_start  1 if flag (a 0/1 expression) was 1 in the period's first month, else 0
+#}
+{% macro value_at_period_start(expression, key) -%}
+    max(case when is_first_month then {{ expression }} end) over (partition by period_grain, period_start, {{ key }})
+{%- endmacro %}
+
+{% macro member_at_period_start(flag, key) -%}
+    coalesce({{ value_at_period_start(flag, key) }}, 0)
+{%- endmacro %}
+
 {% macro distribution_median(expression) -%}
     {{ median(expression) }}
 {%- endmacro %}

@@ -1,15 +1,19 @@
 {{ config(meta={'measure_id': 'gross_mrr_churn_rate'}) }}
 
--- Ratio: MRR lost to cancellations and downgrades during the period (a flow) ÷ MRR at the start
--- of the period (a stock, read at the period's first month).
+-- Ratio over the period-start cohort: MRR lost to cancellations and downgrades during the period
+-- (a flow) by accounts active at the start of the period ÷ MRR at the start of the period (a stock,
+-- read at the period's first month). MRR lost by an account that became active after the period
+-- started is not counted: it was never part of the opening MRR.
 with account_months as (
     select
+        account_id,
         month_start,
         team,
         region,
         customer_segment,
         churned_mrr + contraction_mrr as lost_mrr,
-        mrr_at_start
+        mrr_at_start,
+        case when is_active_at_start then 1 else 0 end as is_active_at_start
     from {{ ref('int_account_months') }}
 ),
 
@@ -17,14 +21,21 @@ account_months_by_period as (
     {{ expand_to_periods('account_months') | indent(4) }}
 ),
 
+account_months_with_cohort as (
+    select
+        account_months_by_period.*,
+        {{ member_at_period_start('is_active_at_start', 'account_id') }} as is_in_opening_cohort
+    from account_months_by_period
+),
+
 aggregated as (
     select
         period_grain,
         period_start,
         {{ segment_select('account') | indent(8) }},
-        {{ flow_sum('lost_mrr') }} as numerator,
+        {{ flow_sum('lost_mrr * is_in_opening_cohort') }} as numerator,
         {{ stock_at_period_start('mrr_at_start') }} as denominator
-    from account_months_by_period
+    from account_months_with_cohort
     {{ segment_group_by('account') | indent(4) }}
 )
 

@@ -1,8 +1,11 @@
 {{ config(meta={'measure_id': 'logo_churn_rate'}) }}
 
--- Ratio: accounts that cancelled their last active subscription during the period (counted once,
--- even if they reactivated and churned again) ÷ accounts active at the start of the period (a
--- stock, read at the period's first month: not a sum of monthly openings).
+-- Ratio over the period-start cohort: accounts active at the start of the period that cancelled
+-- their last active subscription during it (counted once, even if they reactivated and churned
+-- again) ÷ accounts active at the start of the period (a stock, read at the period's first month:
+-- not a sum of monthly openings). An account that became active after the period started is not in
+-- the cohort, so its churn in the same period is not counted: the numerator is a subset of the
+-- denominator and the rate never exceeds 1, at any grain.
 with account_months as (
     select
         account_id,
@@ -19,14 +22,22 @@ account_months_by_period as (
     {{ expand_to_periods('account_months') | indent(4) }}
 ),
 
+account_months_with_cohort as (
+    select
+        account_months_by_period.*,
+        {{ member_at_period_start('is_active_at_start', 'account_id') }} as is_in_opening_cohort
+    from account_months_by_period
+),
+
 aggregated as (
     select
         period_grain,
         period_start,
         {{ segment_select('account') | indent(8) }},
-        {{ flow_count_distinct('case when has_churned then account_id end') }} as numerator,
+        {{ flow_count_distinct('case when has_churned and is_in_opening_cohort = 1 then account_id end') }}
+            as numerator,
         {{ stock_at_period_start('is_active_at_start') }} as denominator
-    from account_months_by_period
+    from account_months_with_cohort
     {{ segment_group_by('account') | indent(4) }}
 )
 
