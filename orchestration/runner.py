@@ -220,7 +220,11 @@ def _describe_failure(
     lines = []
     for event in result.all_events:
         if event.is_step_failure:
-            lines.append(f"{_step_title(event.step_key)} failed: {_failure_text(event.step_failure_data)}")
+            text = _failure_text(event.step_failure_data)
+            # A blocking check's own failure is listed below with its message; the step's
+            # "DagsterAssetCheckFailedError" would only repeat it without the what-to-do.
+            if not text.startswith("DagsterAssetCheckFailedError"):
+                lines.append(f"{_step_title(event.step_key)} failed: {text}")
     lines += [f"check failed: {text}" for text in progress.failed_checks]
     if not lines:
         lines.append("see the run in `scorecard dev`")
@@ -299,7 +303,9 @@ class _Progress:
             if not evaluation.passed:
                 severity = getattr(evaluation.severity, "value", evaluation.severity)
                 text = f"{evaluation.asset_key.to_user_string()} {evaluation.check_name} ({severity})"
-                self.failed_checks.append(text)
+                # The check's description names the file, row or column and says what to do.
+                description = (getattr(evaluation, "description", None) or "").strip()
+                self.failed_checks.append(f"{text}\n    {description}" if description else text)
                 self.console.print(f"  [yellow]check failed[/yellow] {text}", highlight=False)
         elif kind == dg.DagsterEventType.STEP_SUCCESS:
             self.console.print(f"  [green]✓[/green] {self._summary(step)}", highlight=False)
