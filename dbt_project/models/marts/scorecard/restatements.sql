@@ -6,7 +6,8 @@
     written by the publish step) happened while it was the current version, i.e. by a run numbered
     from the run that computed it up to the run that replaced it; the current version counts too, as
     this build is about to be published (and if it is not, neither is this table). Without a
-    publication log (dbt run on its own) every build counts as published.
+    publication log (dbt run on its own, nothing ever published) no earlier version was published,
+    so nothing is a restatement.
 
     A preliminary value (a quarter or fiscal year still in progress) is not "as reported": only a
     change after the period was complete when last published is a restatement. Values are compared
@@ -17,17 +18,6 @@
     contract={'enforced': true},
     meta={'publish_allow_empty': true},
 ) }}
-
-{%- set publication_log = source('publish', 'publications') -%}
-{%- set log_exists = false -%}
-{#- execute is true only while dbt runs the model: false at parse time, absent for the SQL linter. -#}
-{%- if execute is sameas true -%}
-    {%- set log_exists = adapter.get_relation(
-        database=publication_log.database,
-        schema=publication_log.schema,
-        identifier=publication_log.identifier,
-    ) is not none -%}
-{%- endif %}
 
 with history as (
     select
@@ -61,17 +51,13 @@ published_versions as (
     from history
     where
         history.dbt_valid_to is null
-        {%- if log_exists %}
-            or exists (
-                select 1
-                from {{ publication_log }} as publications
-                where
-                    publications.run_seq >= history.run_seq
-                    and publications.run_seq < history.replaced_by_run_seq
-            )
-        {%- else %}
-            or history.dbt_valid_to is not null
-        {%- endif %}
+        or exists (
+            select 1
+            from {{ ref('stg_publish__publications') }} as publications
+            where
+                publications.run_seq >= history.run_seq
+                and publications.run_seq < history.replaced_by_run_seq
+        )
 ),
 
 sequenced as (
