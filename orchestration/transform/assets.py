@@ -26,6 +26,7 @@ from dagster_dbt import (
 )
 
 from orchestration.config.periods import add_months
+from orchestration.ingestion.assets import WAREHOUSE_POOL
 from orchestration.publish.wap import RunWindow, first_row, register_run, sync_publication_log
 from orchestration.schedules import PARTITION_FORMAT, history_end_month, parse_month
 from orchestration.settings import get_settings
@@ -169,6 +170,8 @@ def build_dbt_assets(
             dagster_dbt_translator=translator,
             partitions_def=partitions_def,
             backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+            # dbt writes the same DuckDB file as ingestion and publishing: one writer at a time.
+            pool=WAREHOUSE_POOL,
         )
         def scorecard_dbt_models(
             context: dg.AssetExecutionContext,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ def storage_number(path: Path) -> int:
 def read_tables(path: Path, ignore: dict[str, set[str]] | None = None) -> dict[str, list[tuple[Any, ...]]]:
     """Every table of schema ``scorecard`` as sorted rows, minus the ``ignore``-d columns per table.
 
-    Doubles are compared to 12 significant digits (see ``_comparable``); everything else exactly.
+    Compare two of them with ``first_difference``.
     """
     ignore = ignore or {}
     con = duckdb.connect(str(path), read_only=True)
@@ -87,19 +88,33 @@ def read_tables(path: Path, ignore: dict[str, set[str]] | None = None) -> dict[s
             ]
             select = ", ".join(f'"{column}"' for column in columns)
             rows = con.execute(f'SELECT {select} FROM scorecard."{name}"').fetchall()
-            tables[name] = sorted((tuple(_comparable(value) for value in row) for row in rows), key=repr)
+            tables[name] = sorted(rows, key=_sort_key)
         return tables
     finally:
         con.close()
 
 
-def _comparable(value: Any) -> Any:
-    """A double to 12 significant digits, anything else as it is.
+def _sort_key(row: tuple[Any, ...]) -> str:
+    # Doubles are rounded for ordering only, so two runs' rows line up despite last-bit differences.
+    return repr(tuple(float(f"{value:.6g}") if isinstance(value, float) else value for value in row))
+
+
+def first_difference(before: list[tuple[Any, ...]], after: list[tuple[Any, ...]]) -> str | None:
+    """Where two tables' sorted rows differ, or None; doubles match within 1e-9 (absolute or relative).
 
     DuckDB's parallel aggregates (sums, correlations) add in no fixed order, so the last bits of a
-    double may differ between two runs on the same rows.
+    double may differ between two runs on the same rows; everything else must be equal exactly.
     """
-    return float(f"{value:.12g}") if isinstance(value, float) else value
+    if len(before) != len(after):
+        return f"{len(before)} rows before, {len(after)} after"
+    for old, new in zip(before, after, strict=True):
+        for left, right in zip(old, new, strict=True):
+            both_floats = isinstance(left, float) and isinstance(right, float)
+            if both_floats and math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-9):
+                continue
+            if left != right:
+                return f"{old} became {new}"
+    return None
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
