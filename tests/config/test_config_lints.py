@@ -231,8 +231,9 @@ def test_two_measures_with_the_same_definition(demo: ConfigDir) -> None:
             "customer_loss_rate",
             "reduce_avoidable_churn",
             "Customer loss rate",
-            "Accounts that cancelled their last active subscription in the period / accounts active at the "
-            "start of the period",
+            # The demo's logo_churn_rate definition, with "/" for "÷": normalisation ignores punctuation.
+            "Accounts active at the start of the period that cancelled their last active subscription "
+            "during it / accounts active at the start of the period.",
             measure_type="ratio",
             unit="percent",
             data_sources="[billing.subscription_events]",
