@@ -270,7 +270,8 @@ class _Progress:
         self.skipped: list[str] = []
         self._status = console.status("Starting the run…")
         self._started: dict[str, float] = {}
-        self._materialized: dict[str, int] = {}
+        # Asset keys per step: a run over a range materialises each asset once per month.
+        self._materialized: dict[str, set[str]] = {}
         self._checks: dict[str, int] = {}
 
     def __enter__(self) -> _Progress:
@@ -295,7 +296,7 @@ class _Progress:
             self._started[step] = time.monotonic()
             self._status.update(f"{_step_title(step)}…")
         elif kind == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            self._materialized[step] = self._materialized.get(step, 0) + 1
+            self._materialized.setdefault(step, set()).add(event.asset_key.to_user_string())
             self._status.update(self._detail(step, event.asset_key.to_user_string()))
         elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
@@ -313,14 +314,14 @@ class _Progress:
             self.console.print(f"  [red]✗[/red] {self._summary(step)}", highlight=False)
 
     def _detail(self, step: str, asset: str) -> str:
-        built = self._materialized.get(step, 0)
+        built = len(self._materialized.get(step, ()))
         return f"{_step_title(step)}: {built} asset(s) done, last {asset}"
 
     def _summary(self, step: str) -> str:
         seconds = time.monotonic() - self._started.get(step, time.monotonic())
         parts = []
         if self._materialized.get(step):
-            parts.append(f"{self._materialized[step]} asset(s)")
+            parts.append(f"{len(self._materialized[step])} asset(s)")
         if self._checks.get(step):
             parts.append(f"{self._checks[step]} check(s)")
         counts = f" ({', '.join(parts)})" if parts else ""
