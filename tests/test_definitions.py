@@ -41,3 +41,24 @@ def test_every_registry_table_is_an_asset_upstream_of_dbt(isolated_dirs):
         for parent in graph.get(key).parent_keys
     }
     assert seed_parents == {dg.AssetKey(["scorecard_config"])}
+
+
+def test_every_dbt_test_is_an_asset_check(isolated_dirs):
+    """A dbt test Dagster cannot attach to one asset runs as a mere observation: it blocks nothing.
+
+    dagster-dbt attaches generic tests to their model and singular tests only when they read exactly
+    one node, so a cross-model rule must be a generic test on each model it guards.
+    """
+    import json
+
+    from orchestration.transform.project import prepare_dbt_project
+
+    settings = get_settings()
+    manifest = json.loads(prepare_dbt_project(settings).manifest_path.read_text())
+    test_names = {
+        node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"
+    }
+    graph = build_definitions(settings).resolve_asset_graph()
+    check_names = {key.name for key in graph.asset_check_keys}
+    assert test_names, "the manifest holds no dbt tests"
+    assert sorted(test_names - check_names) == []
