@@ -41,3 +41,30 @@
     sum(case when {{ status }} = 'no_target' then 1 else 0 end) as measures_no_target,
     sum(case when {{ status }} = 'untrusted' then 1 else 0 end) as measures_untrusted
 {%- endmacro %}
+
+{#
+    A roll-up of scorecard rows: one row per group_columns, with the weighted score and the counts by
+    measure status. The shared body of objective_scores and perspective_scores, so a roll-up means the
+    same at every level.
+#}
+{% macro rollup_scorecard_rows(rows, group_columns) -%}
+    select
+        {{ group_columns | join(',\n        ') }},
+        {{ weighted_score('score', 'weight') }} as score,
+        {{ status_counts('status') }}
+    from {{ rows }}
+    group by
+        {{ group_columns | join(',\n        ') }}
+{%- endmacro %}
+
+{#
+    The published columns of a roll-up made by rollup_scorecard_rows (alias: its relation): score,
+    status (macro rollup_status) and the counts by measure status, cast to their contract types.
+#}
+{% macro rollup_result_columns(alias) -%}
+    cast({{ alias }}.score as {{ type_double() }}) as score,
+    cast({{ rollup_status(alias ~ '.score', alias ~ '.measures_total', alias ~ '.measures_untrusted') }} as {{ dbt.type_string() }}) as status,
+    {%- for status in ['total', 'on_track', 'at_risk', 'off_track', 'no_data', 'no_target', 'untrusted'] %}
+    cast({{ alias }}.measures_{{ status }} as integer) as measures_{{ status }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

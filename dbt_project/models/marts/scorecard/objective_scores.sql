@@ -12,38 +12,10 @@ objectives as (
 ),
 
 rolled_up as (
-    select
-        scorecard_id,
-        scorecard_name,
-        period_grain,
-        period_start,
-        period_end,
-        period_label,
-        objective_id,
-        objective_name,
-        perspective_id,
-        perspective_name,
-        {{ weighted_score('score', 'weight') }} as score,
-        {{ status_counts('status') }}
-    from scorecard_rows
-    group by
-        scorecard_id,
-        scorecard_name,
-        period_grain,
-        period_start,
-        period_end,
-        period_label,
-        objective_id,
-        objective_name,
-        perspective_id,
-        perspective_name
-),
-
-statused as (
-    select
-        rolled_up.*,
-        {{ rollup_status('rolled_up.score', 'rolled_up.measures_total', 'rolled_up.measures_untrusted') }} as status
-    from rolled_up
+    {{ rollup_scorecard_rows('scorecard_rows', [
+        'scorecard_id', 'scorecard_name', 'period_grain', 'period_start', 'period_end', 'period_label',
+        'objective_id', 'objective_name', 'perspective_id', 'perspective_name',
+    ]) }}
 )
 
 select
@@ -58,16 +30,8 @@ select
     cast(rolled_up.perspective_id as {{ dbt.type_string() }}) as perspective_id,
     cast(rolled_up.perspective_name as {{ dbt.type_string() }}) as perspective_name,
     cast(objectives.owner as {{ dbt.type_string() }}) as owner,
-    cast(rolled_up.score as {{ type_double() }}) as score,
-    cast(rolled_up.status as {{ dbt.type_string() }}) as status,
-    cast(rolled_up.measures_total as integer) as measures_total,
-    cast(rolled_up.measures_on_track as integer) as measures_on_track,
-    cast(rolled_up.measures_at_risk as integer) as measures_at_risk,
-    cast(rolled_up.measures_off_track as integer) as measures_off_track,
-    cast(rolled_up.measures_no_data as integer) as measures_no_data,
-    cast(rolled_up.measures_no_target as integer) as measures_no_target,
-    cast(rolled_up.measures_untrusted as integer) as measures_untrusted,
+    {{ rollup_result_columns('rolled_up') }},
     cast(rolled_up.measures_off_track > 0 as {{ dbt.type_boolean() }}) as has_off_track_measures
-from statused as rolled_up
+from rolled_up
 inner join objectives
     on rolled_up.objective_id = objectives.objective_id

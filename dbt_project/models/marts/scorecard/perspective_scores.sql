@@ -18,25 +18,10 @@ perspectives as (
 ),
 
 rolled_up as (
-    select
-        scorecard_id,
-        scorecard_name,
-        period_grain,
-        period_start,
-        period_end,
-        period_label,
-        perspective_id,
-        {{ weighted_score('score', 'weight') }} as score,
-        {{ status_counts('status') }}
-    from scorecard_rows
-    group by
-        scorecard_id,
-        scorecard_name,
-        period_grain,
-        period_start,
-        period_end,
-        period_label,
-        perspective_id
+    {{ rollup_scorecard_rows('scorecard_rows', [
+        'scorecard_id', 'scorecard_name', 'period_grain', 'period_start', 'period_end', 'period_label',
+        'perspective_id',
+    ]) }}
 ),
 
 objective_counts as (
@@ -49,13 +34,6 @@ objective_counts as (
         sum(case when status = 'off_track' then 1 else 0 end) as objectives_off_track
     from objective_rows
     group by scorecard_id, period_grain, period_start, perspective_id
-),
-
-statused as (
-    select
-        rolled_up.*,
-        {{ rollup_status('rolled_up.score', 'rolled_up.measures_total', 'rolled_up.measures_untrusted') }} as status
-    from rolled_up
 )
 
 select
@@ -68,18 +46,10 @@ select
     cast(rolled_up.perspective_id as {{ dbt.type_string() }}) as perspective_id,
     cast(perspectives.perspective_name as {{ dbt.type_string() }}) as perspective_name,
     cast(perspectives.display_order as integer) as display_order,
-    cast(rolled_up.score as {{ type_double() }}) as score,
-    cast(rolled_up.status as {{ dbt.type_string() }}) as status,
-    cast(rolled_up.measures_total as integer) as measures_total,
-    cast(rolled_up.measures_on_track as integer) as measures_on_track,
-    cast(rolled_up.measures_at_risk as integer) as measures_at_risk,
-    cast(rolled_up.measures_off_track as integer) as measures_off_track,
-    cast(rolled_up.measures_no_data as integer) as measures_no_data,
-    cast(rolled_up.measures_no_target as integer) as measures_no_target,
-    cast(rolled_up.measures_untrusted as integer) as measures_untrusted,
+    {{ rollup_result_columns('rolled_up') }},
     cast(objective_counts.objectives_total as integer) as objectives_total,
     cast(objective_counts.objectives_off_track as integer) as objectives_off_track
-from statused as rolled_up
+from rolled_up
 inner join perspectives
     on rolled_up.perspective_id = perspectives.perspective_id
 inner join objective_counts
