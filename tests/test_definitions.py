@@ -55,9 +55,7 @@ def test_every_dbt_test_is_an_asset_check(isolated_dirs):
 
     settings = get_settings()
     manifest = json.loads(prepare_dbt_project(settings).manifest_path.read_text())
-    test_names = {
-        node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"
-    }
+    test_names = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
     graph = build_definitions(settings).resolve_asset_graph()
     check_names = {key.name for key in graph.asset_check_keys}
     assert test_names, "the manifest holds no dbt tests"

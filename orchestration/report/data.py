@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ REQUIRED_TABLES: tuple[str, ...] = (
     "balance_findings",
     "strategy_map",
     "review_actions",
+    "restatements",
+    "measure_value_history",
 )
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -79,6 +81,8 @@ class ReportData:
     actions: list[Row]
     latest_period: str
     config_version: str | None = None
+    # Published values of earlier periods that changed while this month was the latest one.
+    restatements: list[Row] = field(default_factory=list)
 
     @property
     def is_latest_period(self) -> bool:
@@ -251,6 +255,41 @@ def _measures(
     ]
 
 
+def _restatements(
+    con: duckdb.DuckDBPyConnection, schema: str, scorecard_id: str, period_start: date
+) -> list[Row]:
+    """Restatements made by the builds that reported through this month, for this scorecard's rows.
+
+    A restatement belongs to the report of the month that was the scorecard's latest when the
+    restating build ran (measure_value_history.reported_through_month of the restated version): a
+    late invoice for May that lands in November's refresh is news in November's report. Restricted to
+    the measures and segments this scorecard shows.
+    """
+    return fetch_rows(
+        con,
+        f"""
+        with shown as (
+            select distinct measure_id, measure_name, unit, team, region, customer_segment
+            from {schema}.scorecard
+            where scorecard_id = $scorecard_id
+        )
+        select restatements.*, shown.measure_name, shown.unit
+        from {schema}.restatements as restatements
+        inner join {schema}.measure_value_history as history
+            on restatements.restatement_id = history.dbt_scd_id
+        inner join shown
+            on restatements.measure_id = shown.measure_id
+            and restatements.team = shown.team
+            and restatements.region = shown.region
+            and restatements.customer_segment = shown.customer_segment
+        where history.reported_through_month = $period_start
+        order by restatements.period_start, shown.measure_name,
+            case restatements.period_grain when 'month' then 0 when 'quarter' then 1 else 2 end
+        """,
+        {"scorecard_id": scorecard_id, "period_start": period_start},
+    )
+
+
 def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: str) -> ReportData:
     """Read everything one scorecard-month's report shows; ReportError names what is missing."""
     period_start = parse_period(period)
@@ -311,6 +350,7 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
             """,
             [period_end],
         )
+        restatements = _restatements(con, schema, scorecard_id, period_start)
     config_versions = {view.row.get("config_version") for view in measures} - {None}
     return ReportData(
         db_path=Path(db_path),
@@ -325,6 +365,7 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
         actions=actions,
         latest_period=_month_label(latest),
         config_version=", ".join(sorted(config_versions)) or None,
+        restatements=restatements,
     )
 
 

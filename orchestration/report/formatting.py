@@ -8,6 +8,7 @@ black-and-white print).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -134,6 +135,29 @@ def format_value(value: object, unit: str | None) -> str:
             return _number(number, 2) + (f" {unit}" if unit else "")
 
 
+def format_precise(value: object, unit: str | None) -> str:
+    """A value with the precision a restatement needs: '$11,845,000', '1.52%', '7.25 days'.
+
+    Compact figures hide what changed: $11.80M restated as $11.85M reads as '$11.8M' twice.
+    """
+    if _is_missing(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    match unit:
+        case "usd":
+            return (MINUS + "$" if number < 0 else "$") + f"{abs(number):,.0f}"
+        case "percent":
+            return f"{number * 100:.2f}%"
+        case "days":
+            return f"{number:,.2f} days"
+        case "hours":
+            return f"{number:,.2f} h"
+        case "score":
+            return f"{number:,.2f}"
+        case _:
+            return format_value(number, unit)
+
+
 def format_change(value: object, unit: str | None) -> str:
     """A signed difference in the measure's unit; percent differences are percentage points."""
     if _is_missing(value):
@@ -164,3 +188,19 @@ def format_date(value: date | None) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 measure', '3 measures'."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def format_segment(row: Mapping[str, object]) -> str:
+    """A cascade segment as words: 'company' for the all/all/all row, else its named parts."""
+    parts = [
+        str(row.get(column)).replace("_", " ")
+        for column in ("team", "region", "customer_segment")
+        if row.get(column) not in (None, "all")
+    ]
+    return " · ".join(parts) or "company"
+
+
+RESTATEMENT_REASON_LABELS = {
+    "data_changed": "late or corrected data",
+    "definition_changed": "measure definition changed",
+}

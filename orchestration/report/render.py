@@ -2,8 +2,9 @@
 
 The page leads with what needs a decision (off-track measures with owners, early warnings, failed
 assumptions, overdue actions), then shows the perspectives side by side, the strategy map coloured by
-status, every measure with a trend chart against its target, the findings, open actions and a
-glossary. Everything shown comes from the published marts; this module only arranges it.
+status, every measure with a trend chart against its target, the findings, the published values of
+earlier periods restated since the last report, open actions and a glossary. Everything shown
+comes from the published marts; this module only arranges it.
 """
 
 from __future__ import annotations
@@ -60,10 +61,12 @@ def _environment(*, html: bool) -> Environment:
     )
     env.filters.update(
         value=formatting.format_value,
+        precise=formatting.format_precise,
         change=formatting.format_change,
         score=formatting.format_score,
         ratio=formatting.format_ratio,
         day=formatting.format_date,
+        segment=formatting.format_segment,
         status_label=formatting.status_label,
         md=_markdown_cell,
     )
@@ -76,6 +79,7 @@ def _environment(*, html: bool) -> Environment:
         direction_labels=formatting.DIRECTION_LABELS,
         trend_labels=formatting.TREND_LABELS,
         unit_labels=formatting.UNIT_LABELS,
+        restatement_reasons=formatting.RESTATEMENT_REASON_LABELS,
         plural=formatting.plural,
     )
     return env
@@ -186,6 +190,7 @@ def _context(data: ReportData, *, with_charts: bool) -> dict[str, Any]:
         "mermaid": strategy_map_mermaid(data),
         "findings": data.findings,
         "actions": data.actions,
+        "restatements": data.restatements,
         "glossary": sorted(data.measures, key=lambda view: str(view.row["measure_name"]).lower()),
         "source_name": data.db_path.name,
     }

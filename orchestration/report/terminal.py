@@ -74,6 +74,12 @@ def print_balance_summary(
     else:
         balance_line.append("balanced", style="green")
     console.print(balance_line)
+    if data.restatements:
+        periods = sorted({str(row["period_label"]) for row in data.restatements})
+        console.print(
+            f"Restated: {formatting.plural(len(data.restatements), 'published value')} of "
+            f"{', '.join(periods)} changed since the last report; the period report lists them."
+        )
 
     findings = data.findings  # already ordered by severity
     if not findings:

@@ -19,8 +19,10 @@ import duckdb
 import pytest
 
 from orchestration.publish import HOLD_ENV, storage_version, temp_file_pattern
+from orchestration.report import render_report
 from tests.publish.conftest import LAST_MONTH, Deployment, kill_group, wait_for
 from tests.publish.helpers import first_difference, read_tables, sha256, table_counts
+from tests.report.helpers import markdown_section
 
 pytestmark = pytest.mark.slow
 
@@ -180,6 +182,12 @@ def test_a_late_correction_to_a_closed_month_is_recorded_as_a_restatement(baseli
             [first_published_at, first_published_at],
         ).fetchall()
         assert as_of == [(as_reported,)]
+    # The restatement is news in the next report: the run's summary and the period report list it.
+    summary = " ".join(deployment.output("late_data").split())
+    assert "Restated: 2 published values of 2025-03, FY2026-Q1 changed since the last report" in summary
+    report = render_report(deployment.published, period=LAST_MONTH, out_dir=tmp_path / "report")
+    restated = markdown_section(report.markdown.read_text(encoding="utf-8"), "Restated since the last report")
+    assert "| Support satisfaction (CSAT) | 2025-03 | company |" in restated
 
 
 def _publish_only(deployment: Deployment, run_id: str, hold: str) -> subprocess.Popen:

@@ -12,6 +12,9 @@ subscription company over 14 months (2025-08 … 2026-09, fiscal years starting 
 - every finding type is present: imbalance, early warning, off-track measure, missing data,
   missing target, untrusted data, overdue action and failed assumption, in all three severities;
 - a cascaded scorecard (cs_enterprise) has six months and no financial perspective;
+- late data restated published values: the September refresh restated July's ARR and its fiscal
+  quarter (and Enterprise ARR, which no scorecard shows); the August refresh restated the Enterprise
+  team's June logo churn;
 - free text carries ``<``, ``&`` and ``|`` so escaping in HTML and Markdown is exercised.
 
 The roll-ups below are written the way the contract defines them, so the file is self-consistent;
@@ -470,6 +473,61 @@ from (values
 """
 
 
+# Two published versions per restated value (as reported, then restated) and the restatements the
+# warehouse derives from them. The September 2026 refresh (reported through 2026-09) restated July's
+# ARR and the fiscal quarter containing it after a late invoice; the August refresh had restated the
+# Enterprise team's June logo churn. Enterprise ARR was restated too, but no scorecard shows it.
+_HISTORY = """
+create table scorecard.measure_value_history as
+select
+    measure_id, period_grain, cast(period_start as date) as period_start,
+    cast(period_end as date) as period_end, period_label, team, 'all' as region, 'all' as customer_segment,
+    cast(null as double) as numerator, cast(null as double) as denominator, cast(value as double) as value,
+    cast(value as decimal(28, 6)) as comparable_value, 'cfg-3f2a9c1e77d0' as config_version,
+    cast(computed_at as timestamp) as computed_at, true as is_period_complete,
+    cast(reported_through_month as date) as reported_through_month, run_id,
+    cast(run_seq as bigint) as run_seq, dbt_scd_id, cast(computed_at as timestamp) as dbt_updated_at,
+    cast(computed_at as timestamp) as dbt_valid_from,
+    cast(valid_to as timestamp) as dbt_valid_to
+from (values
+    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'all', 11800000.0, '2026-08-03 06:00:00',
+     '2026-07-01', 'run-12', 12, 'v-arr-jul-1', '2026-10-03 06:00:00'),
+    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'all', 11845000.0, '2026-10-03 06:00:00',
+     '2026-09-01', 'run-14', 14, 'v-arr-jul-2', null),
+    ('arr', 'quarter', '2026-05-01', '2026-07-31', 'FY2027-Q2', 'all', 11800000.0, '2026-08-03 06:00:00',
+     '2026-07-01', 'run-12', 12, 'v-arr-q2-1', '2026-10-03 06:00:00'),
+    ('arr', 'quarter', '2026-05-01', '2026-07-31', 'FY2027-Q2', 'all', 11845000.0, '2026-10-03 06:00:00',
+     '2026-09-01', 'run-14', 14, 'v-arr-q2-2', null),
+    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'cs_enterprise', 5100000.0, '2026-08-03 06:00:00',
+     '2026-07-01', 'run-12', 12, 'v-arr-ent-1', '2026-10-03 06:00:00'),
+    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'cs_enterprise', 5145000.0, '2026-10-03 06:00:00',
+     '2026-09-01', 'run-14', 14, 'v-arr-ent-2', null),
+    ('logo_churn_rate', 'month', '2026-06-01', '2026-06-30', '2026-06', 'cs_enterprise', 0.010,
+     '2026-07-03 06:00:00', '2026-06-01', 'run-11', 11, 'v-churn-ent-1', '2026-09-03 06:00:00'),
+    ('logo_churn_rate', 'month', '2026-06-01', '2026-06-30', '2026-06', 'cs_enterprise', 0.015,
+     '2026-09-03 06:00:00', '2026-08-01', 'run-13', 13, 'v-churn-ent-2', null)
+) as t(measure_id, period_grain, period_start, period_end, period_label, team, value, computed_at,
+       reported_through_month, run_id, run_seq, dbt_scd_id, valid_to)
+"""
+
+_RESTATEMENTS = """
+create table scorecard.restatements as
+select
+    restated.dbt_scd_id as restatement_id, restated.measure_id, restated.period_grain, restated.period_start,
+    restated.period_end, restated.period_label, restated.team, restated.region, restated.customer_segment,
+    reported.value as as_reported_value, restated.value as restated_value,
+    restated.value - reported.value as change, reported.computed_at as as_reported_at,
+    restated.computed_at as restated_at, reported.run_id as as_reported_run_id,
+    restated.run_id as restated_run_id, reported.config_version as as_reported_config_version,
+    restated.config_version as restated_config_version, 'data_changed' as reason
+from scorecard.measure_value_history as restated
+join scorecard.measure_value_history as reported
+  on reported.measure_id = restated.measure_id and reported.period_grain = restated.period_grain
+ and reported.period_start = restated.period_start and reported.team = restated.team
+ and reported.dbt_valid_to = restated.dbt_valid_from
+"""
+
+
 def build_fixture_marts(path: Path) -> Path:
     """Write the crafted marts into a new DuckDB file at ``path`` and return it."""
     con = duckdb.connect(str(path))
@@ -488,6 +546,8 @@ def build_fixture_marts(path: Path) -> Path:
             _BALANCE_REPORT,
             _STRATEGY_MAP,
             _REVIEW_ACTIONS,
+            _HISTORY,
+            _RESTATEMENTS,
         ):
             con.execute(statement)
         # The report reads only the published schema; the scaffolding tables go.

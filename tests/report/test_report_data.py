@@ -79,6 +79,38 @@ def test_the_cascade_reads_its_own_rows(marts_db: Path) -> None:
     assert data.balance["financial_status"] == "no_data"
 
 
+def test_a_month_lists_the_restatements_made_while_it_was_the_latest(marts_db: Path) -> None:
+    latest = load_report_data(marts_db, period=LATEST_PERIOD, scorecard_id="corporate", schema="scorecard")
+    # The September refresh restated July and its quarter; Enterprise ARR is on no corporate row.
+    assert [(row["measure_id"], row["period_label"], row["team"]) for row in latest.restatements] == [
+        ("arr", "FY2027-Q2", "all"),
+        ("arr", "2026-07", "all"),
+    ]
+    july = latest.restatements[1]
+    assert (july["as_reported_value"], july["restated_value"], july["measure_name"]) == (
+        11800000.0,
+        11845000.0,
+        "Annual recurring revenue",
+    )
+    # The August refresh's restatement belongs to August's report, and only to the team it concerns.
+    cascade = load_report_data(marts_db, period="2026-08", scorecard_id="cs_enterprise", schema="scorecard")
+    assert [(row["measure_id"], row["period_label"]) for row in cascade.restatements] == [
+        ("logo_churn_rate", "2026-06")
+    ]
+    assert (
+        load_report_data(
+            marts_db, period="2026-08", scorecard_id="corporate", schema="scorecard"
+        ).restatements
+        == []
+    )
+    assert (
+        load_report_data(
+            marts_db, period=LATEST_PERIOD, scorecard_id="cs_enterprise", schema="scorecard"
+        ).restatements
+        == []
+    )
+
+
 def test_findings_are_ordered_by_severity(marts_db: Path) -> None:
     data = load_report_data(marts_db, period=LATEST_PERIOD, scorecard_id="corporate", schema="scorecard")
     ranks = {"critical": 0, "warning": 1, "info": 2}
@@ -178,12 +210,17 @@ def test_rendering_never_writes_to_the_database(marts_copy: Path, tmp_path: Path
 
 def test_the_fixture_has_the_columns_of_the_dbt_marts(marts_db: Path) -> None:
     # The crafted marts stand in for dbt's: if a mart's contract changes, this says where.
-    marts_dir = REPO_ROOT / "dbt_project" / "models" / "marts" / "scorecard"
+    dbt_dir = REPO_ROOT / "dbt_project"
     con = duckdb.connect(str(marts_db), read_only=True)
     try:
         for table in REQUIRED_TABLES:
-            properties = yaml.safe_load((marts_dir / f"{table}.yml").read_text())
-            (model,) = [model for model in properties["models"] if model["name"] == table]
+            (properties_file,) = [
+                *(dbt_dir / "models" / "marts" / "scorecard").glob(f"{table}.yml"),
+                *(dbt_dir / "snapshots" / "scorecard").glob(f"{table}.yml"),
+            ]
+            properties = yaml.safe_load(properties_file.read_text())
+            nodes = properties.get("models", []) + properties.get("snapshots", [])
+            (model,) = [model for model in nodes if model["name"] == table]
             contract = [column["name"] for column in model["columns"]]
             fixture = [
                 name

@@ -53,6 +53,7 @@ def test_the_page_leads_with_what_needs_a_decision(html: str) -> None:
         "strategy-map",
         "measures",
         "findings",
+        "restatements",
         "actions",
         "glossary",
     ]
@@ -229,6 +230,7 @@ def test_markdown_has_the_same_sections_as_tables(markdown: str) -> None:
         "Strategy map",
         "Measures",
         "Findings",
+        "Restated since the last report",
         "Open actions",
         "Glossary of measures",
     ]
@@ -243,6 +245,30 @@ def test_markdown_has_the_same_sections_as_tables(markdown: str) -> None:
     decisions = markdown_section(markdown, "What needs a decision")
     assert "| CS training completion | Learning and growth | 69.0% | 90.0% | Grace Mbeki" in decisions
     assert "### Overdue actions (1)" in decisions
+
+
+def test_restated_values_are_listed_as_reported_and_restated(html: str, markdown: str) -> None:
+    rows = [
+        re.sub(r"<[^>]+>", "|", row)
+        for row in re.findall(r"<tr>(.*?)</tr>", section(html, "restatements"), re.S)
+    ]
+    cells = [[cell.strip() for cell in row.split("|") if cell.strip()] for row in rows[1:]]
+    assert cells == [
+        ["Annual recurring revenue", "FY2027-Q2", "company", "$11,800,000", "$11,845,000", "+$45.0K",
+         "late or corrected data", "3 Oct 2026"],
+        ["Annual recurring revenue", "2026-07", "company", "$11,800,000", "$11,845,000", "+$45.0K",
+         "late or corrected data", "3 Oct 2026"],
+    ]  # fmt: skip
+    restated = markdown_section(markdown, "Restated since the last report")
+    assert "| Annual recurring revenue | 2026-07 | company | $11,800,000 | $11,845,000 | +$45.0K |" in (
+        restated
+    )
+
+
+def test_a_month_without_restatements_says_so(marts_db: Path, tmp_path: Path) -> None:
+    files = render_report(marts_db, period="2026-08", out_dir=tmp_path)
+    restated = markdown_section(files.markdown.read_text(encoding="utf-8"), "Restated since the last report")
+    assert "No published value of an earlier period changed while 2026-08 was the latest month." in restated
 
 
 def test_every_markdown_table_row_has_as_many_cells_as_its_header(markdown: str) -> None:

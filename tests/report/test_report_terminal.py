@@ -63,6 +63,13 @@ def test_no_findings_table_when_none_are_asked_for(marts_db: Path) -> None:
     assert "9 more findings in the period report." in text
 
 
+def test_restatements_are_mentioned_with_their_periods(marts_db: Path) -> None:
+    assert "Restated: 2 published values of 2026-07, FY2027-Q2 changed since the last report" in " ".join(
+        _summary(marts_db).split()
+    )
+    assert "Restated" not in _summary(marts_db, period="2026-08")
+
+
 def test_an_explicit_period_and_a_cascade(marts_db: Path) -> None:
     text = _summary(marts_db, period="2026-05", scorecard_id="cs_enterprise")
     assert "Customer Success — Enterprise team — 2026-05" in text
