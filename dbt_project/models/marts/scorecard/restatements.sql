@@ -39,11 +39,12 @@ with history as (
         run_seq,
         dbt_valid_from,
         dbt_valid_to,
-        lead(run_seq) over (
-            partition by measure_id, period_grain, period_start, team, region, customer_segment
-            order by dbt_valid_from
-        ) as replaced_by_run_seq
+        lead(run_seq) over versions as replaced_by_run_seq
     from {{ ref('measure_value_history') }}
+    window versions as (
+        partition by measure_id, period_grain, period_start, team, region, customer_segment
+        order by dbt_valid_from
+    )
 ),
 
 published_versions as (
@@ -63,35 +64,18 @@ published_versions as (
 sequenced as (
     select
         published_versions.*,
-        lag(dbt_scd_id) over (
-            partition by measure_id, period_grain, period_start, team, region, customer_segment
-            order by dbt_valid_from
-        ) as previous_scd_id,
-        lag(value) over (
-            partition by measure_id, period_grain, period_start, team, region, customer_segment
-            order by dbt_valid_from
-        ) as previous_value,
-        lag(comparable_value) over (
-            partition by measure_id, period_grain, period_start, team, region, customer_segment
-            order by dbt_valid_from
-        ) as previous_comparable_value,
-        lag(is_period_complete) over (
-            partition by measure_id, period_grain, period_start, team, region, customer_segment
-            order by dbt_valid_from
-        ) as previous_is_complete,
-        lag(config_version) over (
-            partition by measure_id, period_grain, period_start, team, region, customer_segment
-            order by dbt_valid_from
-        ) as previous_config_version,
-        lag(computed_at) over (
-            partition by measure_id, period_grain, period_start, team, region, customer_segment
-            order by dbt_valid_from
-        ) as previous_computed_at,
-        lag(run_id) over (
-            partition by measure_id, period_grain, period_start, team, region, customer_segment
-            order by dbt_valid_from
-        ) as previous_run_id
+        lag(dbt_scd_id) over versions as previous_scd_id,
+        lag(value) over versions as previous_value,
+        lag(comparable_value) over versions as previous_comparable_value,
+        lag(is_period_complete) over versions as previous_is_complete,
+        lag(config_version) over versions as previous_config_version,
+        lag(computed_at) over versions as previous_computed_at,
+        lag(run_id) over versions as previous_run_id
     from published_versions
+    window versions as (
+        partition by measure_id, period_grain, period_start, team, region, customer_segment
+        order by dbt_valid_from
+    )
 )
 
 select
