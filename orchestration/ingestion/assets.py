@@ -110,7 +110,7 @@ def _build_table_asset(
         load_id = new_load_id(context.run_id.split("-")[0])
         with warehouse.connect() as con:
             try:
-                result = ingest_table(con, registry, system, table, landing_dir, load_id)
+                result = ingest_table(con, registry, system, table, landing_dir, load_id, context.run_id)
             except IngestionError as error:
                 # The loader's message already names the file, the column and the fix: show it as is,
                 # with whatever the other files of this table did.

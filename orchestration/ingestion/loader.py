@@ -120,8 +120,11 @@ CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._loads (
     rows_read BIGINT NOT NULL,
     rows_loaded BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,
-    error VARCHAR
+    error VARCHAR,
+    run_id VARCHAR
 );
+-- Warehouses created before loads recorded their run.
+ALTER TABLE {RAW_SCHEMA}._loads ADD COLUMN IF NOT EXISTS run_id VARCHAR;
 CREATE SCHEMA IF NOT EXISTS {QUALITY_SCHEMA};
 CREATE TABLE IF NOT EXISTS {QUALITY_SCHEMA}.source_flags (
     source_table VARCHAR NOT NULL,
@@ -233,8 +236,12 @@ def ingest_table(
     table: str,
     landing_dir: Path,
     load_id: str,
+    run_id: str | None = None,
 ) -> TableLoadResult:
     """Load every new or changed export of ``system.table`` into ``raw.<system>__<table>``.
+
+    ``run_id`` (the Dagster run) is recorded with the load in ``raw._loads``, so a value restated by
+    a run (``scorecard.restatements.restated_run_id``) leads to the loads that brought its data.
 
     Files are loaded one by one, each in its own transaction, so a drifted or unreadable file loads
     nothing while the other files still load. If any file failed, the first failure is raised after
@@ -273,7 +280,12 @@ def ingest_table(
     result = TableLoadResult(load_id, system, table, f"{RAW_SCHEMA}.{raw_table}", tuple(details))
     error_text = "\n".join(str(error) for error in errors) or None
     con.execute(
-        f"INSERT INTO {RAW_SCHEMA}._loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"""
+        INSERT INTO {RAW_SCHEMA}._loads (
+            load_id, system, "table", started_at, finished_at, status, files_read,
+            files_skipped_unchanged, files_failed, rows_read, rows_loaded, rows_quarantined, error, run_id
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
         [
             load_id,
             system,
@@ -288,6 +300,7 @@ def ingest_table(
             result.rows_loaded,
             result.rows_quarantined,
             error_text,
+            run_id,
         ],
     )
     if errors:

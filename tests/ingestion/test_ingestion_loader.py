@@ -249,6 +249,35 @@ def test_loading_the_same_files_twice_does_not_duplicate(
     ]
 
 
+def test_a_load_records_its_run_even_in_a_warehouse_from_before_run_ids(
+    con: Connection, registry: SourceRegistry, landing: Path
+) -> None:
+    # A load log as warehouses created before loads recorded their run had it.
+    con.execute("CREATE SCHEMA raw")
+    con.execute(
+        """
+        CREATE TABLE raw._loads (
+            load_id VARCHAR NOT NULL, system VARCHAR NOT NULL, "table" VARCHAR NOT NULL,
+            started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ NOT NULL, status VARCHAR NOT NULL,
+            files_read BIGINT NOT NULL, files_skipped_unchanged BIGINT NOT NULL, files_failed BIGINT NOT NULL,
+            rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL,
+            error VARCHAR
+        )
+        """
+    )
+    con.execute(
+        "INSERT INTO raw._loads "
+        "VALUES ('old', 'shop', 'orders', now(), now(), 'succeeded', 0, 0, 0, 0, 0, 0, null)"
+    )
+    write_orders(landing, "a.csv", "O-1,C-1,1,1,true,2024-01-01,2024-01-01 00:00:00,0")
+    ingest_table(con, registry, "shop", "orders", landing, "new", run_id="run-42")
+
+    assert rows(con, "SELECT load_id, run_id, rows_loaded FROM raw._loads ORDER BY load_id") == [
+        ("new", "run-42", 1),
+        ("old", None, 0),
+    ]
+
+
 def test_a_changed_file_is_loaded_again_as_a_new_load(
     con: Connection, registry: SourceRegistry, landing: Path
 ) -> None:

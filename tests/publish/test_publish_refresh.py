@@ -135,7 +135,7 @@ def _correct_csat_export(landing: Path, month: str, responses: int) -> list[str]
 
 def test_a_late_correction_to_a_closed_month_is_recorded_as_a_restatement(baseline, tmp_path):
     deployment = baseline.clone(tmp_path / "deployment", own_landing=True)
-    _correct_csat_export(deployment.landing, "2025-03", responses=5)
+    corrected = _correct_csat_export(deployment.landing, "2025-03", responses=5)
 
     deployment.run("run", "--period", LAST_MONTH, log_name="late_data")
 
@@ -182,6 +182,18 @@ def test_a_late_correction_to_a_closed_month_is_recorded_as_a_restatement(baseli
             [first_published_at, first_published_at],
         ).fetchall()
         assert as_of == [(as_reported,)]
+    # Which load brought the change: the corrected rows came in with a load of the restating run.
+    with duckdb.connect(str(deployment.warehouse), read_only=True) as warehouse:
+        corrected_by = warehouse.execute(
+            """
+            SELECT DISTINCT loads.run_id, loads.system, loads."table"
+            FROM raw.support__csat_responses AS responses
+            JOIN raw._loads AS loads ON responses._load_id = loads.load_id
+            WHERE list_contains(?, responses.response_id) AND responses.score = 1
+            """,
+            [corrected],
+        ).fetchall()
+    assert corrected_by == [(latest_run, "support", "csat_responses")]
     # The restatement is news in the next report: the run's summary and the period report list it.
     summary = " ".join(deployment.output("late_data").split())
     assert "Restated: 2 published values of 2025-03, FY2026-Q1 changed since the last report" in summary
