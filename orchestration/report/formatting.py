@@ -110,52 +110,33 @@ def _number(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def format_value(value: object, unit: str | None) -> str:
+def format_value(value: object, unit: str | None, *, precise: bool = False) -> str:
     """A measure value in its unit, as a reader expects: '$12.4M', '87.3%', '7.2 days', '1,234'.
 
     Percent measures are stored as fractions (0.873), so they are shown multiplied by 100.
+    ``precise`` shows what a restatement needs ('$11,845,000', '87.32%', '7.25 days'): the compact
+    form hides what changed, as $11.80M restated as $11.85M reads '$11.8M' twice.
     """
     if _is_missing(value):
         return "—"
     number = float(value)  # type: ignore[arg-type]
+    decimals = 2 if precise else 1
     match unit:
         case "usd":
-            return (MINUS + "$" if number < 0 else "$") + _compact(abs(number))
+            amount = f"{abs(number):,.0f}" if precise else _compact(abs(number))
+            return (MINUS + "$" if number < 0 else "$") + amount
         case "percent":
-            return f"{number * 100:.1f}%"
+            return f"{number * 100:.{decimals}f}%"
         case "days":
-            return f"{number:,.1f} days"
+            return f"{number:,.{decimals}f} days"
         case "hours":
-            return f"{number:,.1f} h"
+            return f"{number:,.{decimals}f} h"
         case "score":
-            return f"{number:,.1f}"
+            return f"{number:,.{decimals}f}"
         case "count":
             return _number(number, 1)
         case _:
             return _number(number, 2) + (f" {unit}" if unit else "")
-
-
-def format_precise(value: object, unit: str | None) -> str:
-    """A value with the precision a restatement needs: '$11,845,000', '1.52%', '7.25 days'.
-
-    Compact figures hide what changed: $11.80M restated as $11.85M reads as '$11.8M' twice.
-    """
-    if _is_missing(value):
-        return "—"
-    number = float(value)  # type: ignore[arg-type]
-    match unit:
-        case "usd":
-            return (MINUS + "$" if number < 0 else "$") + f"{abs(number):,.0f}"
-        case "percent":
-            return f"{number * 100:.2f}%"
-        case "days":
-            return f"{number:,.2f} days"
-        case "hours":
-            return f"{number:,.2f} h"
-        case "score":
-            return f"{number:,.2f}"
-        case _:
-            return format_value(number, unit)
 
 
 def format_change(value: object, unit: str | None) -> str:

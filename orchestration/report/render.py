@@ -61,7 +61,6 @@ def _environment(*, html: bool) -> Environment:
     )
     env.filters.update(
         value=formatting.format_value,
-        precise=formatting.format_precise,
         change=formatting.format_change,
         score=formatting.format_score,
         ratio=formatting.format_ratio,

@@ -55,6 +55,25 @@ def test_values_read_as_their_unit(value: float | None, unit: str, expected: str
 @pytest.mark.parametrize(
     ("value", "unit", "expected"),
     [
+        (11_845_000.0, "usd", "$11,845,000"),
+        (-45_000.4, "usd", f"{MINUS}$45,000"),
+        (0.87321, "percent", "87.32%"),
+        (7.254, "days", "7.25 days"),
+        (3.061, "hours", "3.06 h"),
+        (76.0, "score", "76.00"),
+        (13.45, "count", "13.4"),
+        (None, "usd", "—"),
+    ],
+)
+def test_precise_values_show_what_a_restatement_changed(
+    value: float | None, unit: str, expected: str
+) -> None:
+    assert format_value(value, unit, precise=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
         (-0.1802, "percent", f"{MINUS}18.0 pp"),
         (0.047, "percent", "+4.7 pp"),
         (120_000.0, "usd", "+$120K"),
