@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import dagster as dg
 
 from orchestration.definitions import build_definitions
 from orchestration.ingestion import load_registry
 from orchestration.schedules import MAIN_JOB_NAME
 from orchestration.settings import get_settings
+from orchestration.transform.project import prepare_dbt_project
 
 
 def test_definitions_load_and_every_job_and_schedule_resolves(isolated_dirs):
@@ -49,10 +52,6 @@ def test_every_dbt_test_is_an_asset_check(isolated_dirs):
     dagster-dbt attaches generic tests to their model and singular tests only when they read exactly
     one node, so a cross-model rule must be a generic test on each model it guards.
     """
-    import json
-
-    from orchestration.transform.project import prepare_dbt_project
-
     settings = get_settings()
     manifest = json.loads(prepare_dbt_project(settings).manifest_path.read_text())
     test_names = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}

@@ -30,16 +30,21 @@
 {%- endmacro %}
 
 {#
+    The measure statuses a roll-up counts, in column order: the one list status_counts and
+    rollup_result_columns both follow.
+#}
+{% macro rollup_counted_statuses() -%}
+    {{ return(['on_track', 'at_risk', 'off_track', 'no_data', 'no_target', 'untrusted']) }}
+{%- endmacro %}
+
+{#
     The count columns every roll-up carries (for use inside a group by over scorecard rows).
 #}
 {% macro status_counts(status) -%}
     count(*) as measures_total,
-    sum(case when {{ status }} = 'on_track' then 1 else 0 end) as measures_on_track,
-    sum(case when {{ status }} = 'at_risk' then 1 else 0 end) as measures_at_risk,
-    sum(case when {{ status }} = 'off_track' then 1 else 0 end) as measures_off_track,
-    sum(case when {{ status }} = 'no_data' then 1 else 0 end) as measures_no_data,
-    sum(case when {{ status }} = 'no_target' then 1 else 0 end) as measures_no_target,
-    sum(case when {{ status }} = 'untrusted' then 1 else 0 end) as measures_untrusted
+    {%- for counted in rollup_counted_statuses() %}
+    sum(case when {{ status }} = '{{ counted }}' then 1 else 0 end) as measures_{{ counted }}{{ ',' if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}
 
 {#
@@ -64,7 +69,7 @@
 {% macro rollup_result_columns(alias) -%}
     cast({{ alias }}.score as {{ type_double() }}) as score,
     cast({{ rollup_status(alias ~ '.score', alias ~ '.measures_total', alias ~ '.measures_untrusted') }} as {{ dbt.type_string() }}) as status,
-    {%- for status in ['total', 'on_track', 'at_risk', 'off_track', 'no_data', 'no_target', 'untrusted'] %}
-    cast({{ alias }}.measures_{{ status }} as integer) as measures_{{ status }}{{ ',' if not loop.last }}
+    {%- for counted in ['total'] + rollup_counted_statuses() %}
+    cast({{ alias }}.measures_{{ counted }} as integer) as measures_{{ counted }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
