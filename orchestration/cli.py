@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.settings import Settings, ensure_dagster_home, get_settings
+from orchestration.settings import COMPANY_DIR_ENV, Settings, ensure_dagster_home, get_settings
 
 app = typer.Typer(
     name="scorecard",
@@ -24,6 +24,32 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+
+
+@app.callback()
+def main(
+    company: Annotated[
+        Path | None,
+        typer.Option(
+            "--company",
+            envvar=COMPANY_DIR_ENV,
+            help="The company folder (scorecard_config/, dbt_project/, expectations/); default: the "
+            "demo company at the repository root.",
+        ),
+    ] = None,
+) -> None:
+    """Balanced Scorecard warehouse: demo data, ingestion, governed measures and the balance report."""
+    if company is None:
+        return
+    company = company.expanduser().resolve()
+    if not (company / "scorecard_config").is_dir():
+        err_console.print(
+            f"[red]error:[/red] {company} is not a company folder: it has no scorecard_config/ "
+            "(create one with `scorecard init DIR`)."
+        )
+        raise typer.Exit(2)
+    # Settings are read from the environment, so every command (and Dagster, in process) sees it.
+    os.environ[COMPANY_DIR_ENV] = str(company)
 
 
 def _parse_month(value: str | None, option: str) -> date | None:

@@ -1,11 +1,17 @@
 """Where things live, read once from the environment.
 
-Every path the project writes to is derived here, so tests and users redirect the whole warehouse
-with environment variables instead of editing code:
+The engine (this package and the dbt package ``scorecard_engine/``) serves one **company** per
+process: a folder holding ``scorecard_config/``, ``dbt_project/`` and ``expectations/`` (the demo
+company's folder is the repository root; others live anywhere, e.g. ``examples/scrumptious_sweets``).
+Every path is derived here, so tests and users redirect the whole warehouse with environment
+variables instead of editing code:
 
-- ``SCORECARD_WAREHOUSE_DIR``: the DuckDB files, load logs and reports (default ``<repo>/warehouse``).
-- ``SCORECARD_LANDING_DIR``: where source systems drop their exports (default ``<repo>/landing``).
-- ``SCORECARD_CONFIG_DIR``: the strategy-as-code YAML (default ``<repo>/scorecard_config``).
+- ``SCORECARD_COMPANY_DIR``: the company folder (default: the repository root, the demo company);
+  ``scorecard --company DIR`` sets it.
+- ``SCORECARD_WAREHOUSE_DIR``: the DuckDB files, load logs and reports (default ``<company>/warehouse``).
+- ``SCORECARD_LANDING_DIR``: where source systems drop their exports (default ``<company>/landing``).
+- ``SCORECARD_CONFIG_DIR``: the strategy-as-code YAML (default ``<company>/scorecard_config``).
+- ``SCORECARD_EXPECTATIONS_DIR``: the Great Expectations suites (default ``<company>/expectations``).
 - ``SCORECARD_DBT_TARGET``: the dbt target (default ``duckdb``).
 - ``DAGSTER_HOME``: Dagster's instance directory (default ``<warehouse>/dagster_home``).
 """
@@ -17,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The engine's dbt package, installed by every company's dbt project as a local package.
+ENGINE_DBT_DIR = REPO_ROOT / "scorecard_engine"
+COMPANY_DIR_ENV = "SCORECARD_COMPANY_DIR"
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -33,6 +42,9 @@ class Settings:
     config_dir: Path
     dbt_project_dir: Path
     dbt_target: str
+    company_dir: Path = REPO_ROOT
+    expectations_dir: Path = REPO_ROOT / "expectations"
+    engine_dbt_dir: Path = ENGINE_DBT_DIR
 
     @property
     def warehouse_path(self) -> Path:
@@ -53,6 +65,17 @@ class Settings:
         return self.config_dir / "sources.yml"
 
     @property
+    def generated_dir(self) -> Path:
+        """The company's compiled config for dbt (seeds, measure registry): written before every parse."""
+        return self.dbt_project_dir / "generated"
+
+    @property
+    def dbt_profiles_dir(self) -> Path:
+        """The company's own ``profiles.yml`` when its dbt project has one, else the engine's."""
+        own = self.dbt_project_dir / "profiles.yml"
+        return self.dbt_project_dir if own.exists() else self.engine_dbt_dir
+
+    @property
     def dagster_home(self) -> Path:
         return _path_from_env("DAGSTER_HOME", self.warehouse_dir / "dagster_home")
 
@@ -63,12 +86,15 @@ class Settings:
 
 def get_settings() -> Settings:
     """Read the environment now (not at import), so tests can point a process elsewhere."""
+    company = _path_from_env(COMPANY_DIR_ENV, REPO_ROOT)
     return Settings(
-        warehouse_dir=_path_from_env("SCORECARD_WAREHOUSE_DIR", REPO_ROOT / "warehouse"),
-        landing_dir=_path_from_env("SCORECARD_LANDING_DIR", REPO_ROOT / "landing"),
-        config_dir=_path_from_env("SCORECARD_CONFIG_DIR", REPO_ROOT / "scorecard_config"),
-        dbt_project_dir=REPO_ROOT / "dbt_project",
+        warehouse_dir=_path_from_env("SCORECARD_WAREHOUSE_DIR", company / "warehouse"),
+        landing_dir=_path_from_env("SCORECARD_LANDING_DIR", company / "landing"),
+        config_dir=_path_from_env("SCORECARD_CONFIG_DIR", company / "scorecard_config"),
+        dbt_project_dir=company / "dbt_project",
         dbt_target=os.environ.get("SCORECARD_DBT_TARGET", "duckdb"),
+        company_dir=company,
+        expectations_dir=_path_from_env("SCORECARD_EXPECTATIONS_DIR", company / "expectations"),
     )
 
 

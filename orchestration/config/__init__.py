@@ -5,13 +5,13 @@ Public entry points:
 - ``load_config(config_dir) -> ScorecardConfig`` (raises ``ConfigError`` with every error)
 - ``validate_config(config_dir, *, today=None, dbt_manifest=None) -> ValidationReport`` (never raises
   for a user's mistake) and ``format_report(report) -> str``
-- ``compile_config(config, seeds_dir) -> list[Path]`` / ``compile_config_dir(config_dir, dbt_project_dir)``
+- ``compile_config(config, generated_dir) -> list[Path]``: the company's ``dbt_project/generated/``
 - ``render_strategy_map_mermaid(config, statuses=None) -> str``
 
 No Dagster here: the orchestration layer calls these functions.
 """
 
-from orchestration.config.compile import compile_config, compile_config_dir, write_seed_properties
+from orchestration.config.compile import compile_config
 from orchestration.config.issues import ConfigError, Issue, Severity, ValidationReport, format_report
 from orchestration.config.loader import load_config
 from orchestration.config.models import ScorecardConfig
@@ -24,9 +24,7 @@ __all__ = [
     "Severity",
     "ValidationReport",
     "compile_config",
-    "compile_config_dir",
     "format_report",
     "load_config",
     "validate_config",
-    "write_seed_properties",
 ]

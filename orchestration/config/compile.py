@@ -1,9 +1,9 @@
 """Compiling a validated config into dbt seed CSVs: the only route config takes into the warehouse.
 
-``compile_config`` writes one ``cfg_*.csv`` per table into ``dbt_project/seeds/config/`` (git-ignored,
-rewritten every run); ``render_seed_properties`` produces the committed
-``dbt_project/seeds/_config__seeds.yml`` (descriptions and explicit column types) from the same
-table specs, so the two cannot drift.
+``compile_config`` writes a company's ``dbt_project/generated/`` (git-ignored, rewritten before every
+parse): one ``cfg_*.csv`` seed per table with ``_config__seeds.yml`` (descriptions and explicit column
+types) from the same table specs, so the two cannot drift, and the measure registry the engine's dbt
+package reads (``render_registry``).
 
 Output is deterministic: rows in config order (or sorted where config order means nothing), numbers
 in a fixed notation, no timestamps; unchanged config gives byte-identical seeds. Values are written
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -58,9 +59,8 @@ def _c(name: str, type_: str, description: str) -> Column:
 
 
 _SEGMENT_COLUMNS = (
-    _c("team", "text", "Team filter ('all' when not filtered by team)."),
-    _c("region", "text", "Region filter ('all' when not filtered by region)."),
-    _c("customer_segment", "text", "Customer-segment filter ('all' when not filtered by segment)."),
+    _c("segment_dimension", "text", "Segment dimension filtered on ('all' when not filtered)."),
+    _c("segment_value", "text", "Value of that dimension ('all' when not filtered)."),
 )
 
 SEEDS: tuple[SeedSpec, ...] = (
@@ -127,6 +127,7 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("effective_from", "date", "First day the measure applies."),
             _c("retired_on", "date", "Day the measure stopped applying (empty while in use)."),
             _c("data_sources", "text", "Comma-separated system.table names from sources.yml."),
+            _c("slice_by", "text", "Comma-separated segment dimensions the measure is sliced by."),
         ),
     ),
     SeedSpec(
@@ -231,7 +232,7 @@ SEEDS: tuple[SeedSpec, ...] = (
         "cfg_segment_values",
         "Declared segment values cascades may filter on.",
         (
-            _c("segment_dimension", "text", "team, region or customer_segment."),
+            _c("segment_dimension", "text", "A segment dimension declared in strategy.yml segments."),
             _c("segment_value", "text", "A value of that dimension."),
             _c("display_order", "integer", "Order in the config."),
         ),
@@ -316,7 +317,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _segment(segment: dict[SegmentDimension, str]) -> tuple[str, str, str]:
+def _segment(segment: dict[SegmentDimension, str]) -> tuple[str, str]:
     return segment_key(segment)
 
 
@@ -364,6 +365,7 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
             m.effective_from,
             m.retired_on,
             ",".join(m.data_sources),
+            ",".join(m.slice_by or []),
         )
         for m in config.measures
     ]
@@ -448,9 +450,9 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
     tables["cfg_scorecard_measures"] = scorecard_measures
 
     tables["cfg_segment_values"] = [
-        (dimension.value, value, order)
-        for dimension in SegmentDimension
-        for order, value in enumerate(config.segments.get(dimension, []), start=1)
+        (dimension, value, order)
+        for dimension, values in config.segments.items()
+        for order, value in enumerate(values, start=1)
     ]
     tables["cfg_review_cadence"] = [
         (config.review_cadence.frequency.value, config.review_cadence.description)
@@ -502,71 +504,87 @@ def render_csv(spec: SeedSpec, rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def compile_config(config: ScorecardConfig, seeds_dir: Path) -> list[Path]:
-    """Write every ``cfg_*.csv`` into ``seeds_dir`` and return their paths (in ``SEEDS`` order).
+def _write_if_changed(path: Path, text: str) -> Path:
+    """Write ``text`` only when it differs, so dbt's partial parsing and file watchers see no churn."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    return path
 
-    Files are only rewritten when their content changes (so dbt and file watchers see no churn), and
-    ``cfg_*.csv`` files no longer produced are removed.
+
+def render_registry(config: ScorecardConfig) -> str:
+    """Text of ``generated/macros/scorecard_registry.sql``: the company's measures for the engine.
+
+    dbt resolves refs at parse time, so the engine cannot find a company's measure models in the graph
+    or a seed: ``measure_values`` unions the models this macro lists, and the segment macros read each
+    measure's dimensions from it. Only validated ids reach it (ids are ``[a-z][a-z0-9_]*``), as JSON,
+    which Jinja reads as a literal. The file also routes the company's schema names through the
+    engine's ``generate_schema_name`` (dbt uses a root project's macro for the root's own nodes only).
     """
-    seeds_dir = Path(seeds_dir)
-    seeds_dir.mkdir(parents=True, exist_ok=True)
+    registry = {
+        "measures": [
+            {"measure_id": m.id, "model": f"msr_{m.id}", "slice_by": list(m.slice_by or [])}
+            for m in config.measures
+        ],
+        "segment_dimensions": list(config.segments),
+    }
+    body = json.dumps(registry, indent=2)
+    return (
+        "{# Generated by the scorecard engine (orchestration/config/compile.py) from scorecard_config/;\n"
+        "   rewritten before every dbt parse, do not edit. #}\n\n"
+        "{% macro scorecard_registry() -%}\n"
+        "{{ return(" + body + ") }}\n"
+        "{%- endmacro %}\n\n"
+        "{% macro generate_schema_name(custom_schema_name, node) -%}\n"
+        "    {{ return(scorecard_engine.generate_schema_name(custom_schema_name, node)) }}\n"
+        "{%- endmacro %}\n"
+    )
+
+
+def compile_config(config: ScorecardConfig, generated_dir: Path) -> list[Path]:
+    """Write the company's compiled config into its dbt project's ``generated/`` folder.
+
+    ``generated/seeds/``: one ``cfg_*.csv`` per table (in ``SEEDS`` order) and ``_config__seeds.yml``
+    (descriptions, schema and explicit column types); ``generated/macros/scorecard_registry.sql``.
+    Files are only rewritten when their content changes, and ``cfg_*.csv`` files no longer produced
+    are removed. Returns the paths written.
+    """
+    generated_dir = Path(generated_dir)
+    seeds_dir = generated_dir / "seeds"
     tables = build_tables(config)
     written: list[Path] = []
     for spec in SEEDS:
-        path = seeds_dir / f"{spec.name}.csv"
-        text = render_csv(spec, tables[spec.name])
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8", newline="")
-        written.append(path)
+        written.append(_write_if_changed(seeds_dir / f"{spec.name}.csv", render_csv(spec, tables[spec.name])))
     for stale in sorted(seeds_dir.glob("cfg_*.csv")):
         if stale not in written:
             stale.unlink()
+    written.append(_write_if_changed(seeds_dir / "_config__seeds.yml", render_seed_properties()))
+    written.append(_write_if_changed(generated_dir / "macros" / "scorecard_registry.sql", render_registry(config)))
     return written
 
 
 def render_seed_properties() -> str:
-    """Text of ``dbt_project/seeds/_config__seeds.yml``: every seed and column described and typed."""
+    """Text of ``generated/seeds/_config__seeds.yml``: every seed and column described and typed."""
     seeds = [
         {
             "name": spec.name,
             "description": spec.description,
-            "config": {"column_types": {column.name: COLUMN_TYPES[column.type] for column in spec.columns}},
+            "config": {
+                "schema": "config",
+                "column_types": {column.name: COLUMN_TYPES[column.type] for column in spec.columns},
+            },
             "columns": [{"name": column.name, "description": column.description} for column in spec.columns],
         }
         for spec in SEEDS
     ]
     header = (
-        "# Generated by orchestration/config/compile.py (render_seed_properties); do not edit by hand.\n"
-        "# The cfg_*.csv seeds under seeds/config/ are compiled from scorecard_config/*.yml after\n"
-        "# validation and are git-ignored; this file gives every seed and column a description and an\n"
-        "# explicit, adapter-portable type.\n"
+        "# Generated by the scorecard engine (orchestration/config/compile.py); do not edit by hand.\n"
+        "# The cfg_*.csv seeds beside this file are compiled from scorecard_config/*.yml after\n"
+        "# validation; this file gives every seed and column a description and an explicit,\n"
+        "# adapter-portable type.\n"
     )
     body = yaml.safe_dump({"version": 2, "seeds": seeds}, sort_keys=False, allow_unicode=True, width=100)
     return header + body
-
-
-def write_seed_properties(path: Path) -> Path:
-    """Write the seed properties file (only when its content changes)."""
-    text = render_seed_properties()
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
-def compile_config_dir(config_dir: Path, dbt_project_dir: Path) -> list[Path]:
-    """Validate ``config_dir`` and compile it into ``dbt_project_dir``'s config seeds.
-
-    The one route from YAML to dbt: raises ``ConfigError`` (listing every error) before anything is
-    written, so dbt never reads config that skipped validation. Returns the CSV paths written, and
-    keeps ``seeds/_config__seeds.yml`` in step with the table specs.
-    """
-    from orchestration.config.loader import load_config
-
-    config = load_config(Path(config_dir))
-    seeds_root = Path(dbt_project_dir) / "seeds"
-    paths = compile_config(config, seeds_root / "config")
-    write_seed_properties(seeds_root / "_config__seeds.yml")
-    return paths
 
 
 __all__ = [
@@ -574,8 +592,7 @@ __all__ = [
     "SEED_NAMES",
     "build_tables",
     "compile_config",
-    "compile_config_dir",
     "render_csv",
     "render_seed_properties",
-    "write_seed_properties",
+    "render_registry",
 ]

@@ -81,12 +81,10 @@ class MeasureType(StrEnum):
     derived = "derived"
 
 
-class SegmentDimension(StrEnum):
-    """The segment columns every measure value carries (``'all'`` when not sliced)."""
-
-    team = "team"
-    region = "region"
-    customer_segment = "customer_segment"
+# A segment dimension is the company's own (team, region, store, channel, division …): declared with
+# its values in strategy.yml ``segments``, chosen per measure with ``slice_by``. Measure values carry
+# it in long form (segment_dimension, segment_value), so any number of dimensions fit one table.
+SegmentDimension = Identifier
 
 
 class TargetKind(StrEnum):
@@ -250,7 +248,8 @@ class Measure(ConfigModel):
     weight: float = Field(default=1.0, gt=0)
     effective_from: date
     retired_on: date | None = None
-    slice_by: list[SegmentDimension] = Field(default_factory=lambda: list(SegmentDimension))
+    # None: every dimension declared in strategy.yml segments (resolved when the config is assembled).
+    slice_by: list[SegmentDimension] | None = None
     previous_versions: list[MeasureVersion] = Field(default_factory=list)
 
     @model_validator(mode="after")

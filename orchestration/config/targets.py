@@ -30,9 +30,15 @@ def measure_grain(measure: Measure) -> Grain:
     return Grain.month if measure.frequency is Frequency.monthly else Grain.quarter
 
 
-def segment_key(segment: dict[SegmentDimension, str]) -> tuple[str, str, str]:
-    """(team, region, customer_segment), each ``'all'`` unless filtered."""
-    return tuple(segment.get(dimension, ALL) for dimension in SegmentDimension)  # type: ignore[return-value]
+def segment_key(segment: dict[SegmentDimension, str]) -> tuple[str, str]:
+    """(segment_dimension, segment_value): ``('all', 'all')`` unless filtered on one dimension.
+
+    Validation allows at most one dimension per filter (measure values are sliced one at a time).
+    """
+    if not segment:
+        return (ALL, ALL)
+    ((dimension, value),) = segment.items()
+    return (dimension, value)
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ class TargetRow:
 
     measure_id: str
     target_index: int
-    segment: tuple[str, str, str]
+    segment: tuple[str, str]
     grain: Grain
     kind: str
     period: Period | None

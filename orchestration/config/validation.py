@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -675,8 +675,8 @@ def _check_strategy(state: _State, parsed: _Parsed) -> None:
             if value in seen:
                 state.error(
                     STRATEGY,
-                    ("segments", dimension.value, index),
-                    f"segment value `{value}` is listed twice for `{dimension.value}`.",
+                    ("segments", dimension, index),
+                    f"segment value `{value}` is listed twice for `{dimension}`.",
                     "remove the duplicate",
                     "duplicate_id",
                 )
@@ -728,7 +728,25 @@ def _check_measures(state: _State, parsed: _Parsed) -> None:
                         + ", or register the table there first",
                         "unknown_data_source",
                     )
+        for index, dimension in enumerate(measure.slice_by or []):
+            if dimension not in parsed.segments:
+                declared = ", ".join(parsed.segments) or "none"
+                state.error(
+                    MEASURES,
+                    (*located.path, "slice_by", index),
+                    f"`{dimension}` is not a segment dimension declared in strategy.yml segments "
+                    f"(declared: {declared}).",
+                    f"declare it there with its values (`segments: {{{dimension}: [...]}}`)"
+                    + _did_you_mean(dimension, list(parsed.segments))
+                    + ", or remove it from slice_by",
+                    "unknown_reference",
+                )
         _check_measure_versions(state, located)
+
+
+def resolved_slice_by(measure: Measure, segments: Mapping[str, list[str]]) -> list[str]:
+    """The dimensions a measure is sliced by: its ``slice_by``, or every declared one when unset."""
+    return list(segments) if measure.slice_by is None else list(measure.slice_by)
 
 
 def _check_measure_versions(state: _State, located: Located) -> None:
@@ -940,26 +958,52 @@ def _check_segment(
     parsed: _Parsed,
 ) -> bool:
     ok = True
+    if len(segment) > 1:
+        named = ", ".join(f"{dimension}: {value}" for dimension, value in segment.items())
+        state.error(
+            file,
+            path,
+            f"the segment filter {{{named}}} names {len(segment)} dimensions; measure values are sliced "
+            "by one dimension at a time.",
+            "keep the one dimension this entry is about (e.g. the store, not also its division)",
+            "invalid_segment",
+        )
+        return False
     for dimension, value in segment.items():
         allowed = parsed.segments.get(dimension)
-        if allowed is not None and value not in allowed:
+        if allowed is None:
+            declared = ", ".join(parsed.segments) or "none"
             state.error(
                 file,
-                (*path, dimension.value),
-                f"`{value}` is not a declared {dimension.value} in strategy.yml segments.",
+                (*path, dimension),
+                f"`{dimension}` is not a segment dimension declared in strategy.yml segments "
+                f"(declared: {declared}).",
+                f"declare it there with its values (`segments: {{{dimension}: [...]}}`)"
+                + _did_you_mean(dimension, list(parsed.segments))
+                + ", or filter on a declared dimension",
+                "unknown_reference",
+            )
+            ok = False
+            continue
+        if value not in allowed:
+            state.error(
+                file,
+                (*path, dimension),
+                f"`{value}` is not a declared {dimension} in strategy.yml segments.",
                 f"use one of {', '.join(allowed)}{_did_you_mean(value, allowed)}, or declare it there",
                 "unknown_reference",
             )
             ok = False
         for measure in measures:
-            if dimension not in measure.slice_by:
-                sliceable = ", ".join(item.value for item in measure.slice_by) or "nothing"
+            slice_by = resolved_slice_by(measure, parsed.segments)
+            if dimension not in slice_by:
+                sliceable = ", ".join(slice_by) or "nothing"
                 state.error(
                     file,
-                    (*path, dimension.value),
-                    f"measure `{measure.id}` cannot be sliced by {dimension.value} (its slice_by: "
+                    (*path, dimension),
+                    f"measure `{measure.id}` cannot be sliced by {dimension} (its slice_by: "
                     f"{sliceable}).",
-                    f"drop the {dimension.value} filter, or leave `{measure.id}` out of this entry",
+                    f"drop the {dimension} filter, or leave `{measure.id}` out of this entry",
                     "invalid_segment",
                 )
                 ok = False
@@ -1326,7 +1370,12 @@ def build_config(parsed: _Parsed) -> ScorecardConfig:
         segments=parsed.segments,
         objectives=[located.model for located in parsed.objectives],
         strategy_map=[located.model for located in parsed.links],
-        measures=[located.model for located in parsed.measures],
+        measures=[
+            located.model.model_copy(
+                update={"slice_by": resolved_slice_by(located.model, parsed.segments)}
+            )
+            for located in parsed.measures
+        ],
         thresholds=parsed.thresholds,
         targets={
             measure_id: [located.model for located in entries]

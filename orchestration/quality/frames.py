@@ -274,7 +274,7 @@ class MartFrame:
     index_columns: tuple[str, ...]
 
 
-_SEGMENT = ("measure_id", "team", "region", "customer_segment")
+_SEGMENT = ("measure_id", "segment_dimension", "segment_value")
 
 # Derived frames of published tables, computed where the data lives. Keys: (table, frame).
 MART_FRAMES: dict[tuple[str, str], MartFrame] = {
@@ -293,18 +293,18 @@ MART_FRAMES: dict[tuple[str, str], MartFrame] = {
         sql=f"""
             WITH monthly AS (
                 SELECT
-                    measure_id, team, region, customer_segment, period_start, value,
+                    measure_id, segment_dimension, segment_value, period_start, value,
                     lag(value) OVER segment_months AS previous_value,
                     lag(period_start) OVER segment_months AS previous_period_start,
                     row_number() OVER segment_months AS month_of_series
                 FROM {MART_SCHEMA}.measure_values
                 WHERE period_grain = 'month'
                 WINDOW segment_months AS (
-                    PARTITION BY measure_id, team, region, customer_segment ORDER BY period_start
+                    PARTITION BY measure_id, segment_dimension, segment_value ORDER BY period_start
                 )
             )
             SELECT
-                measure_id, team, region, customer_segment, period_start, month_of_series, value,
+                measure_id, segment_dimension, segment_value, period_start, month_of_series, value,
                 previous_value, value / nullif(previous_value, 0) AS ratio_to_previous_month
             FROM monthly
             WHERE previous_period_start = CAST(period_start - INTERVAL 1 MONTH AS DATE)

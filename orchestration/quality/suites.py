@@ -28,11 +28,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
-from orchestration.settings import REPO_ROOT
+from orchestration.settings import get_settings
 
 SEVERITIES = ("error", "warning")
 MART_SCHEMA = "scorecard"
-EXPECTATIONS_DIR_ENV = "SCORECARD_EXPECTATIONS_DIR"
 
 # The frames a raw-table suite may read, and the columns each one has besides the table's own.
 RAW_ROW_COLUMNS = ("_source_file", "_source_row_number", "_load_id", "_period_start")
@@ -125,9 +124,8 @@ class SuiteFile:
 
 
 def expectations_dir() -> Path:
-    """The suites folder: ``$SCORECARD_EXPECTATIONS_DIR`` or ``<repo>/expectations``."""
-    configured = os.environ.get(EXPECTATIONS_DIR_ENV)
-    return Path(configured).expanduser().resolve() if configured else REPO_ROOT / "expectations"
+    """The company's suites folder: ``$SCORECARD_EXPECTATIONS_DIR`` or ``<company>/expectations``."""
+    return get_settings().expectations_dir
 
 
 def load_suite_files(registry: SourceRegistry, directory: Path | None = None) -> list[SuiteFile]:

@@ -269,7 +269,7 @@ def _restatements(
         con,
         f"""
         with shown as (
-            select distinct measure_id, measure_name, unit, team, region, customer_segment
+            select distinct measure_id, measure_name, unit, segment_dimension, segment_value
             from {schema}.scorecard
             where scorecard_id = $scorecard_id
         )
@@ -279,9 +279,8 @@ def _restatements(
             on restatements.restatement_id = history.dbt_scd_id
         inner join shown
             on restatements.measure_id = shown.measure_id
-            and restatements.team = shown.team
-            and restatements.region = shown.region
-            and restatements.customer_segment = shown.customer_segment
+            and restatements.segment_dimension = shown.segment_dimension
+            and restatements.segment_value = shown.segment_value
         where history.reported_through_month = $period_start
         order by restatements.period_start, shown.measure_name,
             case restatements.period_grain when 'month' then 0 when 'quarter' then 1 else 2 end

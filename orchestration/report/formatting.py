@@ -172,13 +172,11 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def format_segment(row: Mapping[str, object]) -> str:
-    """A cascade segment as words: 'company' for the all/all/all row, else its named parts."""
-    parts = [
-        str(row.get(column)).replace("_", " ")
-        for column in ("team", "region", "customer_segment")
-        if row.get(column) not in (None, "all")
-    ]
-    return " · ".join(parts) or "company"
+    """A cascade segment as words: 'company' for the all/all row, else 'store: downtown store'."""
+    dimension, value = row.get("segment_dimension"), row.get("segment_value")
+    if dimension in (None, "all"):
+        return "company"
+    return f"{str(dimension).replace('_', ' ')}: {str(value).replace('_', ' ')}"
 
 
 RESTATEMENT_REASON_LABELS = {

@@ -70,14 +70,24 @@ class DbtBuildConfig(dg.Config):
     """Rebuild incremental models from scratch (``scorecard run --all``); snapshots keep their history."""
 
 
-def default_restatement_window(project_dir: Path) -> int:
-    """``restatement_window_months`` as dbt_project.yml sets it: months restated behind each period."""
-    document = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
-    value = (document.get("vars") or {}).get(VAR_WINDOW, 3)
+def default_restatement_window(project_dir: Path, engine_dir: Path | None = None) -> int:
+    """``restatement_window_months``: months restated behind each period.
+
+    The company's dbt_project.yml may set it (a root project's vars apply to the engine package too);
+    otherwise the engine's dbt_project.yml default holds.
+    """
+    value: Any = None
+    source = project_dir / "dbt_project.yml"
+    for candidate in (project_dir, engine_dir or get_settings().engine_dbt_dir):
+        document = yaml.safe_load((candidate / "dbt_project.yml").read_text()) or {}
+        if VAR_WINDOW in (document.get("vars") or {}):
+            value, source = document["vars"][VAR_WINDOW], candidate / "dbt_project.yml"
+            break
+    if value is None:
+        value = 3
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(
-            f"{project_dir / 'dbt_project.yml'}: vars.{VAR_WINDOW} is {value!r}; "
-            "set it to a whole number of months (0 or more)."
+            f"{source}: vars.{VAR_WINDOW} is {value!r}; set it to a whole number of months (0 or more)."
         )
     return value
 

@@ -1,14 +1,18 @@
-"""The one ``DbtProject`` of the repository and how it is prepared before Dagster loads it.
+"""The company's ``DbtProject`` and how it is prepared before Dagster loads it.
 
-Preparing means two things, in this order: the validated scorecard config is compiled into the dbt
-seeds (dbt never sees config that skipped validation, and the seeds must exist before dbt can parse
-the models that ref them), then ``dbt parse`` writes ``target/manifest.json`` when it is missing or
-older than the files it is built from.
+The dbt project that runs is the company's own (``<company>/dbt_project``); it installs the engine's
+dbt package (``scorecard_engine/``) as a local package. Preparing means, in this order: the validated
+scorecard config is compiled into the project's ``generated/`` folder (seeds and the measure
+registry: dbt never sees config that skipped validation, and both must exist before dbt can parse
+the models that use them), ``dbt deps`` links the engine package when it is not linked yet, then
+``dbt parse`` writes ``target/manifest.json`` when it is missing or older than the files it is built
+from.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,14 +23,26 @@ from orchestration.config import ConfigError, compile_config, load_config
 from orchestration.settings import Settings, get_settings
 
 # Everything dbt parses; a manifest older than any of these is stale.
-_PARSE_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+_PARSE_INPUTS = (
+    "dbt_project.yml",
+    "packages.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "tests",
+    "generated",
+)
+_ENGINE_PACKAGE = "scorecard_engine"
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment for a dbt process: the warehouse file and profiles live where settings say."""
+    """Environment for a dbt process: the warehouse file, profiles and engine live where settings say."""
     env = dict(os.environ)
     env["SCORECARD_WAREHOUSE_PATH"] = str(settings.warehouse_path)
-    env["DBT_PROFILES_DIR"] = str(settings.dbt_project_dir)
+    env["DBT_PROFILES_DIR"] = str(settings.dbt_profiles_dir)
+    env["SCORECARD_ENGINE_DIR"] = str(settings.engine_dbt_dir)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return env
 
@@ -37,53 +53,76 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def seeds_dir(settings: Settings) -> Path:
-    return settings.dbt_project_dir / "seeds" / "config"
-
-
 def compile_config_seeds(settings: Settings) -> list[Path]:
-    """Validate scorecard_config and write it as dbt seeds; raises ConfigError listing every problem."""
+    """Validate scorecard_config and write it into ``generated/``; raises ConfigError listing every problem."""
     config = load_config(settings.config_dir)
-    return compile_config(config, seeds_dir(settings))
+    return compile_config(config, settings.generated_dir)
 
 
-def _newest_input_mtime(project_dir: Path) -> float:
+def _newest_input_mtime(*project_dirs: Path) -> float:
     newest = 0.0
-    for name in _PARSE_INPUTS:
-        path = project_dir / name
-        if path.is_file():
-            newest = max(newest, path.stat().st_mtime)
-        elif path.is_dir():
-            for child in path.rglob("*"):
-                if child.is_file():
-                    newest = max(newest, child.stat().st_mtime)
+    for project_dir in project_dirs:
+        for name in _PARSE_INPUTS:
+            path = project_dir / name
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+            elif path.is_dir():
+                for child in path.rglob("*"):
+                    if child.is_file():
+                        newest = max(newest, child.stat().st_mtime)
     return newest
+
+
+def _run_dbt(settings: Settings, args: list[str], what: str) -> None:
+    completed = subprocess.run(
+        [dbt_executable(), *args],
+        cwd=settings.dbt_project_dir,
+        env=dbt_env(settings),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"dbt could not {what} {settings.dbt_project_dir} — fix the model or YAML it names:\n"
+            + (completed.stdout + completed.stderr).strip()
+        )
+
+
+def ensure_engine_package(settings: Settings) -> None:
+    """``dbt deps`` when the company project has not linked this engine yet (local package: offline)."""
+    if not (settings.dbt_project_dir / "dbt_project.yml").exists():
+        raise RuntimeError(
+            f"{settings.dbt_project_dir} has no dbt_project.yml: a company folder needs its dbt project "
+            "there (`scorecard init DIR` writes one)."
+        )
+    linked = settings.dbt_project_dir / "dbt_packages" / _ENGINE_PACKAGE
+    if linked.exists() and linked.resolve() == settings.engine_dbt_dir.resolve():
+        return
+    if linked.is_symlink() or linked.exists():
+        # A link to another checkout's engine (a moved folder): relink to the one running now.
+        if linked.is_symlink() or linked.is_file():
+            linked.unlink()
+        else:
+            shutil.rmtree(linked)
+    _run_dbt(settings, ["deps", "--quiet"], "install the engine package into")
 
 
 def prepare_dbt_project(settings: Settings | None = None, *, force: bool = False) -> DbtProject:
     """Compile config seeds, parse the dbt project if its manifest is stale, and return the project."""
     settings = settings or get_settings()
     compile_config_seeds(settings)
+    ensure_engine_package(settings)
     project = DbtProject(
         project_dir=settings.dbt_project_dir,
-        profiles_dir=settings.dbt_project_dir,
+        profiles_dir=settings.dbt_profiles_dir,
         target=settings.dbt_target,
     )
     manifest = project.manifest_path
-    if force or not manifest.exists() or manifest.stat().st_mtime < _newest_input_mtime(project.project_dir):
-        completed = subprocess.run(
-            [dbt_executable(), "parse", "--quiet", "--target", settings.dbt_target],
-            cwd=settings.dbt_project_dir,
-            env=dbt_env(settings),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if completed.returncode != 0:
-            raise RuntimeError(
-                "dbt could not parse dbt_project/ — fix the model or YAML it names:\n"
-                + (completed.stdout + completed.stderr).strip()
-            )
+    newest = _newest_input_mtime(settings.dbt_project_dir, settings.engine_dbt_dir)
+    if force or not manifest.exists() or manifest.stat().st_mtime < newest:
+        # The engine's SQL lives outside the company folder, so its files count for staleness too.
+        _run_dbt(settings, ["parse", "--quiet", "--target", settings.dbt_target], "parse")
     return project
 
 

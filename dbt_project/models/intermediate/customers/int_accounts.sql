@@ -17,7 +17,7 @@ joined as (
         accounts.account_id,
         accounts.account_name,
         accounts.created_at,
-        {{ month_start('accounts.created_at') }} as created_month,
+        {{ scorecard_engine.month_start('accounts.created_at') }} as created_month,
         accounts.cs_owner_id,
         coalesce(owner_teams.team, 'unassigned') as team,
         coalesce(accounts.region, 'unknown') as region,

@@ -14,7 +14,7 @@ with_team as (
         responses.employee_id,
         responses.survey_id,
         responses.submitted_at,
-        {{ month_start('responses.submitted_at') }} as month_start,
+        {{ scorecard_engine.month_start('responses.submitted_at') }} as month_start,
         responses.engagement_score,
         team_history.department as department_at_submission,
         team_history.team as team_at_submission

@@ -24,7 +24,7 @@ evaluated as (
         assignments.course_id,
         assignments.assigned_at,
         assignments.due_at,
-        {{ month_start('assignments.due_at') }} as due_month,
+        {{ scorecard_engine.month_start('assignments.due_at') }} as due_month,
         first_completions.first_completed_at,
         coalesce(cast(first_completions.first_completed_at as date) <= assignments.due_at, false)
             as is_completed_on_time,

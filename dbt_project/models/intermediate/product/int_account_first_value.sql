@@ -16,8 +16,8 @@ select
     first_values.account_id,
     accounts.created_at,
     first_values.first_value_at,
-    {{ month_start('first_values.first_value_at') }} as first_value_month,
-    cast({{ dbt.datediff('accounts.created_at', 'first_values.first_value_at', 'second') }} as {{ type_double() }})
+    {{ scorecard_engine.month_start('first_values.first_value_at') }} as first_value_month,
+    cast({{ dbt.datediff('accounts.created_at', 'first_values.first_value_at', 'second') }} as {{ scorecard_engine.type_double() }})
     / 86400.0 as days_to_first_value,
     coalesce(accounts.team, 'unassigned') as team,
     coalesce(accounts.region, 'unknown') as region,

@@ -10,21 +10,21 @@ invoices as (
 
 revenue as (
     select
-        {{ month_start('invoice_lines.issued_at') }} as month_start,
+        {{ scorecard_engine.month_start('invoice_lines.issued_at') }} as month_start,
         sum(invoice_lines.amount) as invoiced_revenue
     from invoice_lines
     left join invoices
         on invoice_lines.invoice_id = invoices.invoice_id
     where invoices.status is null or invoices.status not in ('void', 'voided')
-    group by {{ month_start('invoice_lines.issued_at') }}
+    group by {{ scorecard_engine.month_start('invoice_lines.issued_at') }}
 ),
 
 cost as (
     select
-        {{ month_start('cost_month') }} as month_start,
+        {{ scorecard_engine.month_start('cost_month') }} as month_start,
         sum(amount) as cost_of_revenue
     from {{ ref('stg_finance__cost_of_revenue') }}
-    group by {{ month_start('cost_month') }}
+    group by {{ scorecard_engine.month_start('cost_month') }}
 ),
 
 months as (

@@ -19,7 +19,7 @@ with_subscription_mrr as (
         plan_id,
         event_type,
         event_at,
-        {{ month_start('event_at') }} as month_start,
+        {{ scorecard_engine.month_start('event_at') }} as month_start,
         case when event_type in ('cancel', 'cancellation', 'cancelled', 'canceled', 'churn') then 0
             else mrr_amount
         end as mrr_after,

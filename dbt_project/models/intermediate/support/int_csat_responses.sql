@@ -13,7 +13,7 @@ select
     responses.ticket_id,
     tickets.account_id,
     responses.responded_at,
-    {{ month_start('responses.responded_at') }} as month_start,
+    {{ scorecard_engine.month_start('responses.responded_at') }} as month_start,
     responses.score,
     responses.score >= 4 as is_satisfied,
     coalesce(tickets.team, 'unassigned') as team,

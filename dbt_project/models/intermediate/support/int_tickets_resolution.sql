@@ -15,12 +15,12 @@ select
     tickets.account_id,
     tickets.agent_id,
     tickets.opened_at,
-    {{ month_start('tickets.opened_at') }} as opened_month,
+    {{ scorecard_engine.month_start('tickets.opened_at') }} as opened_month,
     tickets.first_response_at,
-    cast({{ dbt.datediff('tickets.opened_at', 'tickets.first_response_at', 'second') }} as {{ type_double() }})
+    cast({{ dbt.datediff('tickets.opened_at', 'tickets.first_response_at', 'second') }} as {{ scorecard_engine.type_double() }})
     / 3600.0 as hours_to_first_response,
     tickets.resolved_at,
-    {{ month_start('tickets.resolved_at') }} as resolved_month,
+    {{ scorecard_engine.month_start('tickets.resolved_at') }} as resolved_month,
     tickets.contacts_to_resolution,
     coalesce(tickets.is_reopened, false) as is_reopened,
     tickets.resolved_at is not null

@@ -18,13 +18,13 @@ with account_months as (
 ),
 
 account_months_by_period as (
-    {{ expand_to_periods('account_months') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('account_months') | indent(4) }}
 ),
 
 account_months_with_cohort as (
     select
         account_months_by_period.*,
-        {{ member_at_period_start('is_active_at_start', 'account_id') }} as is_in_opening_cohort
+        {{ scorecard_engine.member_at_period_start('is_active_at_start', 'account_id') }} as is_in_opening_cohort
     from account_months_by_period
 ),
 
@@ -32,11 +32,11 @@ aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('account') | indent(8) }},
-        {{ flow_sum('lost_mrr * is_in_opening_cohort') }} as numerator,
-        {{ stock_at_period_start('mrr_at_start') }} as denominator
+        {{ scorecard_engine.segment_select('gross_mrr_churn_rate') | indent(8) }},
+        {{ scorecard_engine.flow_sum('lost_mrr * is_in_opening_cohort') }} as numerator,
+        {{ scorecard_engine.stock_at_period_start('mrr_at_start') }} as denominator
     from account_months_with_cohort
-    {{ segment_group_by('account') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('gross_mrr_churn_rate') | indent(4) }}
 )
 
-{{ measure_result('gross_mrr_churn_rate', 'aggregated', 'account', 'ratio') }}
+{{ scorecard_engine.measure_result('gross_mrr_churn_rate', 'aggregated', 'ratio') }}

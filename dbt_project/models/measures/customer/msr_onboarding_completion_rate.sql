@@ -13,18 +13,18 @@ with accounts as (
 ),
 
 accounts_by_period as (
-    {{ expand_to_periods('accounts') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('accounts') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('account') | indent(8) }},
-        {{ flow_sum('is_onboarded') }} as numerator,
+        {{ scorecard_engine.segment_select('onboarding_completion_rate') | indent(8) }},
+        {{ scorecard_engine.flow_sum('is_onboarded') }} as numerator,
         count(*) as denominator
     from accounts_by_period
-    {{ segment_group_by('account') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('onboarding_completion_rate') | indent(4) }}
 )
 
-{{ measure_result('onboarding_completion_rate', 'aggregated', 'account', 'ratio') }}
+{{ scorecard_engine.measure_result('onboarding_completion_rate', 'aggregated', 'ratio') }}

@@ -12,18 +12,18 @@ with responses as (
 ),
 
 responses_by_period as (
-    {{ expand_to_periods('responses') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('responses') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('account') | indent(8) }},
-        {{ flow_sum('is_satisfied') }} as numerator,
+        {{ scorecard_engine.segment_select('support_csat') | indent(8) }},
+        {{ scorecard_engine.flow_sum('is_satisfied') }} as numerator,
         count(*) as denominator
     from responses_by_period
-    {{ segment_group_by('account') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('support_csat') | indent(4) }}
 )
 
-{{ measure_result('support_csat', 'aggregated', 'account', 'ratio') }}
+{{ scorecard_engine.measure_result('support_csat', 'aggregated', 'ratio') }}

@@ -13,18 +13,18 @@ with account_months as (
 ),
 
 account_months_by_period as (
-    {{ expand_to_periods('account_months') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('account_months') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('account') | indent(8) }},
-        12 * {{ stock_at_period_end('mrr_at_end') }} as numerator,
-        cast(null as {{ type_double() }}) as denominator
+        {{ scorecard_engine.segment_select('arr') | indent(8) }},
+        12 * {{ scorecard_engine.stock_at_period_end('mrr_at_end') }} as numerator,
+        cast(null as {{ scorecard_engine.type_double() }}) as denominator
     from account_months_by_period
-    {{ segment_group_by('account') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('arr') | indent(4) }}
 )
 
-{{ measure_result('arr', 'aggregated', 'account', 'numerator', zero_fill=true) }}
+{{ scorecard_engine.measure_result('arr', 'aggregated', 'numerator', zero_fill=true) }}

@@ -12,18 +12,18 @@ with monthly as (
 ),
 
 monthly_by_period as (
-    {{ expand_to_periods('monthly') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('monthly') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('company') | indent(8) }},
-        {{ flow_sum('gross_profit') }} as numerator,
-        {{ flow_sum('invoiced_revenue') }} as denominator
+        {{ scorecard_engine.segment_select('gross_margin') | indent(8) }},
+        {{ scorecard_engine.flow_sum('gross_profit') }} as numerator,
+        {{ scorecard_engine.flow_sum('invoiced_revenue') }} as denominator
     from monthly_by_period
-    {{ segment_group_by('company') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('gross_margin') | indent(4) }}
 )
 
-{{ measure_result('gross_margin', 'aggregated', 'company', 'ratio') }}
+{{ scorecard_engine.measure_result('gross_margin', 'aggregated', 'ratio') }}

@@ -16,18 +16,18 @@ with account_months as (
 ),
 
 account_months_by_period as (
-    {{ expand_to_periods('account_months') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('account_months') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('account') | indent(8) }},
-        {{ stock_at_period_end('retained_mrr') }} as numerator,
-        {{ stock_at_period_end('cohort_mrr_12_months_earlier') }} as denominator
+        {{ scorecard_engine.segment_select('net_revenue_retention') | indent(8) }},
+        {{ scorecard_engine.stock_at_period_end('retained_mrr') }} as numerator,
+        {{ scorecard_engine.stock_at_period_end('cohort_mrr_12_months_earlier') }} as denominator
     from account_months_by_period
-    {{ segment_group_by('account') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('net_revenue_retention') | indent(4) }}
 )
 
-{{ measure_result('net_revenue_retention', 'aggregated', 'account', 'ratio') }}
+{{ scorecard_engine.measure_result('net_revenue_retention', 'aggregated', 'ratio') }}

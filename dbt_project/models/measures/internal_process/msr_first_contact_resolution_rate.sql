@@ -14,18 +14,18 @@ with tickets as (
 ),
 
 tickets_by_period as (
-    {{ expand_to_periods('tickets') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('tickets') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('account') | indent(8) }},
-        {{ flow_sum('is_first_contact_resolution') }} as numerator,
+        {{ scorecard_engine.segment_select('first_contact_resolution_rate') | indent(8) }},
+        {{ scorecard_engine.flow_sum('is_first_contact_resolution') }} as numerator,
         count(*) as denominator
     from tickets_by_period
-    {{ segment_group_by('account') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('first_contact_resolution_rate') | indent(4) }}
 )
 
-{{ measure_result('first_contact_resolution_rate', 'aggregated', 'account', 'ratio') }}
+{{ scorecard_engine.measure_result('first_contact_resolution_rate', 'aggregated', 'ratio') }}

@@ -14,18 +14,18 @@ with tickets as (
 ),
 
 tickets_by_period as (
-    {{ expand_to_periods('tickets') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('tickets') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('account') | indent(8) }},
-        {{ distribution_median('hours_to_first_response') }} as numerator,
-        cast(null as {{ type_double() }}) as denominator
+        {{ scorecard_engine.segment_select('median_first_response_hours') | indent(8) }},
+        {{ scorecard_engine.distribution_median('hours_to_first_response') }} as numerator,
+        cast(null as {{ scorecard_engine.type_double() }}) as denominator
     from tickets_by_period
-    {{ segment_group_by('account') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('median_first_response_hours') | indent(4) }}
 )
 
-{{ measure_result('median_first_response_hours', 'aggregated', 'account', 'numerator') }}
+{{ scorecard_engine.measure_result('median_first_response_hours', 'aggregated', 'numerator') }}

@@ -13,18 +13,18 @@ with tickets as (
 ),
 
 tickets_by_period as (
-    {{ expand_to_periods('tickets') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('tickets') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('account') | indent(8) }},
-        {{ flow_sum('is_reopened') }} as numerator,
+        {{ scorecard_engine.segment_select('ticket_reopen_rate') | indent(8) }},
+        {{ scorecard_engine.flow_sum('is_reopened') }} as numerator,
         count(*) as denominator
     from tickets_by_period
-    {{ segment_group_by('account') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('ticket_reopen_rate') | indent(4) }}
 )
 
-{{ measure_result('ticket_reopen_rate', 'aggregated', 'account', 'ratio') }}
+{{ scorecard_engine.measure_result('ticket_reopen_rate', 'aggregated', 'ratio') }}

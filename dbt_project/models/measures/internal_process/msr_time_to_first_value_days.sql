@@ -14,18 +14,18 @@ with first_values as (
 ),
 
 first_values_by_period as (
-    {{ expand_to_periods('first_values') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('first_values') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('account') | indent(8) }},
-        {{ distribution_median('days_to_first_value') }} as numerator,
-        cast(null as {{ type_double() }}) as denominator
+        {{ scorecard_engine.segment_select('time_to_first_value_days') | indent(8) }},
+        {{ scorecard_engine.distribution_median('days_to_first_value') }} as numerator,
+        cast(null as {{ scorecard_engine.type_double() }}) as denominator
     from first_values_by_period
-    {{ segment_group_by('account') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('time_to_first_value_days') | indent(4) }}
 )
 
-{{ measure_result('time_to_first_value_days', 'aggregated', 'account', 'numerator') }}
+{{ scorecard_engine.measure_result('time_to_first_value_days', 'aggregated', 'numerator') }}

@@ -15,18 +15,16 @@ aggregated as (
     select
         active_customers.period_grain,
         active_customers.period_start,
-        active_customers.team,
-        active_customers.region,
-        active_customers.customer_segment,
+        active_customers.segment_dimension,
+        active_customers.segment_value,
         active_customers.value as numerator,
         cs_headcount.value as denominator
     from active_customers
     left join cs_headcount
         on active_customers.period_grain = cs_headcount.period_grain
         and active_customers.period_start = cs_headcount.period_start
-        and active_customers.team = cs_headcount.team
-        and active_customers.region = cs_headcount.region
-        and active_customers.customer_segment = cs_headcount.customer_segment
+        and active_customers.segment_dimension = cs_headcount.segment_dimension
+        and active_customers.segment_value = cs_headcount.segment_value
 )
 
-{{ measure_result('accounts_per_csm', 'aggregated', 'cs_employee', 'ratio') }}
+{{ scorecard_engine.measure_result('accounts_per_csm', 'aggregated', 'ratio') }}

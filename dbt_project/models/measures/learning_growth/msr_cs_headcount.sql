@@ -12,18 +12,18 @@ with employee_months as (
 ),
 
 employee_months_by_period as (
-    {{ expand_to_periods('employee_months') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('employee_months') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('cs_employee') | indent(8) }},
-        {{ stock_at_period_end('is_cs_employee_at_end') }} as numerator,
-        cast(null as {{ type_double() }}) as denominator
+        {{ scorecard_engine.segment_select('cs_headcount') | indent(8) }},
+        {{ scorecard_engine.stock_at_period_end('is_cs_employee_at_end') }} as numerator,
+        cast(null as {{ scorecard_engine.type_double() }}) as denominator
     from employee_months_by_period
-    {{ segment_group_by('cs_employee') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('cs_headcount') | indent(4) }}
 )
 
-{{ measure_result('cs_headcount', 'aggregated', 'cs_employee', 'numerator', zero_fill=true) }}
+{{ scorecard_engine.measure_result('cs_headcount', 'aggregated', 'numerator', zero_fill=true) }}

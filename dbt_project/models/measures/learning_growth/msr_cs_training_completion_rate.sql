@@ -12,18 +12,18 @@ with assignments as (
 ),
 
 assignments_by_period as (
-    {{ expand_to_periods('assignments') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('assignments') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('cs_employee') | indent(8) }},
-        {{ flow_sum('is_completed_on_time') }} as numerator,
+        {{ scorecard_engine.segment_select('cs_training_completion_rate') | indent(8) }},
+        {{ scorecard_engine.flow_sum('is_completed_on_time') }} as numerator,
         count(*) as denominator
     from assignments_by_period
-    {{ segment_group_by('cs_employee') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('cs_training_completion_rate') | indent(4) }}
 )
 
-{{ measure_result('cs_training_completion_rate', 'aggregated', 'cs_employee', 'ratio') }}
+{{ scorecard_engine.measure_result('cs_training_completion_rate', 'aggregated', 'ratio') }}

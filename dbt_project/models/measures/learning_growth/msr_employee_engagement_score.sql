@@ -11,18 +11,18 @@ with responses as (
 ),
 
 responses_by_period as (
-    {{ expand_to_periods('responses') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('responses') | indent(4) }}
 ),
 
 aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('employee') | indent(8) }},
-        {{ flow_sum('engagement_score') }} as numerator,
+        {{ scorecard_engine.segment_select('employee_engagement_score') | indent(8) }},
+        {{ scorecard_engine.flow_sum('engagement_score') }} as numerator,
         count(*) as denominator
     from responses_by_period
-    {{ segment_group_by('employee') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('employee_engagement_score') | indent(4) }}
 )
 
-{{ measure_result('employee_engagement_score', 'aggregated', 'employee', 'ratio') }}
+{{ scorecard_engine.measure_result('employee_engagement_score', 'aggregated', 'ratio') }}

@@ -16,14 +16,14 @@ with employee_months as (
 ),
 
 employee_months_by_period as (
-    {{ expand_to_periods('employee_months') | indent(4) }}
+    {{ scorecard_engine.expand_to_periods('employee_months') | indent(4) }}
 ),
 
 employee_months_with_cohort as (
     select
         employee_months_by_period.*,
-        {{ member_at_period_start('employed_at_start', 'employee_id') }} as is_in_opening_cohort,
-        {{ value_at_period_start('team_at_start', 'employee_id') }} as team
+        {{ scorecard_engine.member_at_period_start('employed_at_start', 'employee_id') }} as is_in_opening_cohort,
+        {{ scorecard_engine.value_at_period_start('team_at_start', 'employee_id') }} as team
     from employee_months_by_period
 ),
 
@@ -31,12 +31,12 @@ aggregated as (
     select
         period_grain,
         period_start,
-        {{ segment_select('employee') | indent(8) }},
-        {{ flow_sum('voluntary_leavers') }} as numerator,
-        {{ stock_at_period_start('employed_at_start') }} as denominator
+        {{ scorecard_engine.segment_select('voluntary_attrition_rate') | indent(8) }},
+        {{ scorecard_engine.flow_sum('voluntary_leavers') }} as numerator,
+        {{ scorecard_engine.stock_at_period_start('employed_at_start') }} as denominator
     from employee_months_with_cohort
     where is_in_opening_cohort = 1
-    {{ segment_group_by('employee') | indent(4) }}
+    {{ scorecard_engine.segment_group_by('voluntary_attrition_rate') | indent(4) }}
 )
 
-{{ measure_result('voluntary_attrition_rate', 'aggregated', 'employee', 'ratio') }}
+{{ scorecard_engine.measure_result('voluntary_attrition_rate', 'aggregated', 'ratio') }}

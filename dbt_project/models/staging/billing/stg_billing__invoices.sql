@@ -20,7 +20,7 @@ renamed as (
 ),
 
 deduplicated as (
-    {{ latest_load_per_key('renamed', ['invoice_id']) | indent(4) }}
+    {{ scorecard_engine.latest_load_per_key('renamed', ['invoice_id']) | indent(4) }}
 )
 
 select

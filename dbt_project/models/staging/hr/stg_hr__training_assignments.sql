@@ -17,7 +17,7 @@ renamed as (
 ),
 
 deduplicated as (
-    {{ latest_load_per_key('renamed', ['training_assignment_id']) | indent(4) }}
+    {{ scorecard_engine.latest_load_per_key('renamed', ['training_assignment_id']) | indent(4) }}
 )
 
 select

@@ -7,7 +7,7 @@ renamed as (
         cast(completion_id as {{ dbt.type_string() }}) as completion_id,
         cast(training_assignment_id as {{ dbt.type_string() }}) as training_assignment_id,
         cast(completed_at as {{ dbt.type_timestamp() }}) as completed_at,
-        cast(score as {{ type_double() }}) as score,
+        cast(score as {{ scorecard_engine.type_double() }}) as score,
         _load_id,
         _loaded_at,
         _source_row_number
@@ -15,7 +15,7 @@ renamed as (
 ),
 
 deduplicated as (
-    {{ latest_load_per_key('renamed', ['completion_id']) | indent(4) }}
+    {{ scorecard_engine.latest_load_per_key('renamed', ['completion_id']) | indent(4) }}
 )
 
 select

@@ -8,7 +8,7 @@ renamed as (
         cast(account_id as {{ dbt.type_string() }}) as account_id,
         cast(user_id as {{ dbt.type_string() }}) as user_id,
         lower(trim(cast(milestone as {{ dbt.type_string() }}))) as milestone,
-        {{ to_utc_timestamp('occurred_at') }} as occurred_at,
+        {{ scorecard_engine.to_utc_timestamp('occurred_at') }} as occurred_at,
         _load_id,
         _loaded_at,
         _source_row_number
@@ -16,7 +16,7 @@ renamed as (
 ),
 
 deduplicated as (
-    {{ latest_load_per_key('renamed', ['event_id']) | indent(4) }}
+    {{ scorecard_engine.latest_load_per_key('renamed', ['event_id']) | indent(4) }}
 )
 
 select

@@ -1,0 +1,30 @@
+with source as (
+    select * from {{ source('finance', 'locations') }}
+),
+
+renamed as (
+    select
+        cast(location_id as {{ dbt.type_string() }}) as location_id,
+        cast(location_name as {{ dbt.type_string() }}) as location_name,
+        cast(location_type as {{ dbt.type_string() }}) as location_type,
+        cast(division as {{ dbt.type_string() }}) as division,
+        cast(opened_on as date) as opened_on,
+        _load_id,
+        _loaded_at,
+        _source_row_number
+    from source
+),
+
+deduplicated as (
+    {{ scorecard_engine.latest_load_per_key('renamed', ['location_id']) | indent(4) }}
+)
+
+select
+    location_id,
+    location_name,
+    location_type,
+    division,
+    opened_on,
+    _load_id,
+    _loaded_at
+from deduplicated

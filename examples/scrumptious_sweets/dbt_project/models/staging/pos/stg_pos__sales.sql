@@ -1,0 +1,30 @@
+with source as (
+    select * from {{ source('pos', 'sales') }}
+),
+
+renamed as (
+    select
+        cast(sales_report_id as {{ dbt.type_string() }}) as sales_report_id,
+        cast(location_id as {{ dbt.type_string() }}) as location_id,
+        cast(business_date as date) as business_date,
+        cast(transactions as {{ dbt.type_bigint() }}) as transactions,
+        cast(net_amount as {{ dbt.type_numeric() }}) as net_amount,
+        _load_id,
+        _loaded_at,
+        _source_row_number
+    from source
+),
+
+deduplicated as (
+    {{ scorecard_engine.latest_load_per_key('renamed', ['sales_report_id']) | indent(4) }}
+)
+
+select
+    sales_report_id,
+    location_id,
+    business_date,
+    transactions,
+    net_amount,
+    _load_id,
+    _loaded_at
+from deduplicated

@@ -1,0 +1,28 @@
+{#
+    Calendar months in one period of a grain: 1 for a month, 3 for a fiscal quarter, 12 for a year.
+    Previous period = period_start − this many months; same period last year = − 12 months.
+#}
+{% macro months_in_grain(period_grain) -%}
+    case {{ period_grain }} when 'month' then 1 when 'quarter' then 3 else 12 end
+{%- endmacro %}
+
+{#
+    A date shifted by a whole number of months (an integer SQL expression), as a date.
+#}
+{% macro shift_months(date_expression, months_expression) -%}
+    cast({{ dbt.dateadd('month', months_expression, date_expression) }} as date)
+{%- endmacro %}
+
+{#
+    Last day of the scorecard's last month (var scorecard_last_month): "now" for overdue actions.
+#}
+{% macro scorecard_last_day() -%}
+    {{ scorecard_engine.last_day_after_months(scorecard_engine.scorecard_last_month(), 1) }}
+{%- endmacro %}
+
+{#
+    Plain word for a period of a grain, for messages ("2 consecutive months").
+#}
+{% macro grain_plural(period_grain) -%}
+    case {{ period_grain }} when 'month' then 'months' when 'quarter' then 'quarters' else 'years' end
+{%- endmacro %}

@@ -1,0 +1,75 @@
+{#
+    Status of a roll-up (objective, perspective, whole scorecard) from its weighted score:
+      untrusted  every measure under it is untrusted;
+      no_data    no measure under it is scored (the weighted score is null);
+      on_track   score ≥ var score_on_track_min (default 95);
+      at_risk    score ≥ var score_at_risk_min (default 85);
+      off_track  otherwise.
+    The vars are checked to be numbers (macro numeric_var), so they cannot inject SQL. Counts by status sit beside every
+    roll-up, so a green average never hides red children.
+#}
+{% macro rollup_status(score, measures_total, measures_untrusted) -%}
+    {%- set on_track_min = scorecard_engine.numeric_var('score_on_track_min', 95, minimum=0) -%}
+    {%- set at_risk_min = scorecard_engine.numeric_var('score_at_risk_min', 85, minimum=0) -%}
+    case
+        when {{ measures_total }} > 0 and {{ measures_untrusted }} = {{ measures_total }} then 'untrusted'
+        when {{ score }} is null then 'no_data'
+        when {{ score }} >= {{ on_track_min }} - 1e-9 then 'on_track'
+        when {{ score }} >= {{ at_risk_min }} - 1e-9 then 'at_risk'
+        else 'off_track'
+    end
+{%- endmacro %}
+
+{#
+    Weighted average of measure scores over the scored measures only (score not null); null when
+    none is scored or their weights sum to 0. For use inside a group by.
+#}
+{% macro weighted_score(score, weight) -%}
+    sum(case when {{ score }} is not null then {{ weight }} * {{ score }} end)
+    / nullif(sum(case when {{ score }} is not null then {{ weight }} end), 0)
+{%- endmacro %}
+
+{#
+    The measure statuses a roll-up counts, in column order: the one list status_counts and
+    rollup_result_columns both follow.
+#}
+{% macro rollup_counted_statuses() -%}
+    {{ return(['on_track', 'at_risk', 'off_track', 'no_data', 'no_target', 'untrusted']) }}
+{%- endmacro %}
+
+{#
+    The count columns every roll-up carries (for use inside a group by over scorecard rows).
+#}
+{% macro status_counts(status) -%}
+    count(*) as measures_total,
+    {%- for counted in scorecard_engine.rollup_counted_statuses() %}
+    sum(case when {{ status }} = '{{ counted }}' then 1 else 0 end) as measures_{{ counted }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#
+    A roll-up of scorecard rows: one row per group_columns, with the weighted score and the counts by
+    measure status. The shared body of objective_scores and perspective_scores, so a roll-up means the
+    same at every level.
+#}
+{% macro rollup_scorecard_rows(rows, group_columns) -%}
+    select
+        {{ group_columns | join(',\n        ') }},
+        {{ scorecard_engine.weighted_score('score', 'weight') }} as score,
+        {{ scorecard_engine.status_counts('status') }}
+    from {{ rows }}
+    group by
+        {{ group_columns | join(',\n        ') }}
+{%- endmacro %}
+
+{#
+    The published columns of a roll-up made by rollup_scorecard_rows (alias: its relation): score,
+    status (macro rollup_status) and the counts by measure status, cast to their contract types.
+#}
+{% macro rollup_result_columns(alias) -%}
+    cast({{ alias }}.score as {{ scorecard_engine.type_double() }}) as score,
+    cast({{ scorecard_engine.rollup_status(alias ~ '.score', alias ~ '.measures_total', alias ~ '.measures_untrusted') }} as {{ dbt.type_string() }}) as status,
+    {%- for counted in ['total'] + scorecard_engine.rollup_counted_statuses() %}
+    cast({{ alias }}.measures_{{ counted }} as integer) as measures_{{ counted }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,0 +1,71 @@
+{#
+    The published table every scorecard, cascade, report and BI tool reads: one row per measure,
+    period (month, fiscal quarter, fiscal year) and segment.
+
+    The measure models come from the company's measure registry (generated/macros, written from
+    measures.yml by the config compiler before dbt parses): dbt resolves refs at parse time, so the
+    list cannot be read from the graph or from the cfg_measures seed. One msr_<measure_id> model per
+    configured measure, retired ones included (their history stays published).
+
+    Incremental runs replace only the periods that end on or after the start of the restatement
+    window (last month − restatement_window_months): a late correction to a recent month also
+    restates the quarter and fiscal year that contain it, while closed history keeps its published
+    values. `dbt build --full-refresh` recomputes everything.
+#}
+{%- set measure_models = [] -%}
+{%- for measure in scorecard_registry()['measures'] -%}
+    {%- do measure_models.append(measure['model']) -%}
+{%- endfor -%}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['period_grain', 'period_start'],
+    on_schema_change='append_new_columns',
+    contract={'enforced': true},
+    meta={'measure_models': measure_models},
+) }}
+
+with unioned as (
+    {%- for model_name in measure_models %}
+        select
+            measure_id,
+            period_grain,
+            period_start,
+            period_end,
+            period_label,
+            segment_dimension,
+            segment_value,
+            numerator,
+            denominator,
+            value
+        from {{ ref(model_name) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+),
+
+settings as (
+    select config_version from {{ ref('cfg_settings') }}
+)
+
+select
+    cast(unioned.measure_id as {{ dbt.type_string() }}) as measure_id,
+    cast(unioned.period_grain as {{ dbt.type_string() }}) as period_grain,
+    cast(unioned.period_start as date) as period_start,
+    cast(unioned.period_end as date) as period_end,
+    cast(unioned.period_label as {{ dbt.type_string() }}) as period_label,
+    cast(unioned.segment_dimension as {{ dbt.type_string() }}) as segment_dimension,
+    cast(unioned.segment_value as {{ dbt.type_string() }}) as segment_value,
+    cast(unioned.numerator as {{ type_double() }}) as numerator,
+    cast(unioned.denominator as {{ type_double() }}) as denominator,
+    cast(unioned.value as {{ type_double() }}) as value,
+    cast(settings.config_version as {{ dbt.type_string() }}) as config_version,
+    {{ to_utc_timestamp('current_timestamp') }} as computed_at
+from unioned
+cross join settings
+{%- if is_incremental() %}
+    {%- set window_start = dbt.dateadd('month', 0 - var('restatement_window_months') | int, scorecard_last_month()) %}
+    where unioned.period_end >= cast({{ window_start }} as date)
+{%- endif %}
