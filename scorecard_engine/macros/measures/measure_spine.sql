@@ -16,7 +16,7 @@
         periods.period_label,
         segments.segment_dimension,
         segments.segment_value
-    from {{ ref('cfg_measures') }} as measures
+    from {{ ref(project_name, 'cfg_measures') }} as measures
     cross join (
         select distinct period_grain, period_start, period_end, period_label
         from {{ ref('int_fiscal_periods') }}

@@ -6,7 +6,7 @@
 
 with settings as (
     select cast(fiscal_year_start_month as integer) as fiscal_year_start_month
-    from {{ ref('cfg_settings') }}
+    from {{ ref(project_name, 'cfg_settings') }}
 ),
 
 bounds as (

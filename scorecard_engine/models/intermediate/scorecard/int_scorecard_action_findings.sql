@@ -6,19 +6,19 @@
     history of when an action was done.
 #}
 with actions as (
-    select * from {{ ref('cfg_review_actions') }}
+    select * from {{ ref(project_name, 'cfg_review_actions') }}
 ),
 
 reviews as (
-    select * from {{ ref('cfg_reviews') }}
+    select * from {{ ref(project_name, 'cfg_reviews') }}
 ),
 
 measures as (
-    select measure_id, objective_id, perspective_id from {{ ref('cfg_measures') }}
+    select measure_id, objective_id, perspective_id from {{ ref(project_name, 'cfg_measures') }}
 ),
 
 objectives as (
-    select objective_id, perspective_id from {{ ref('cfg_objectives') }}
+    select objective_id, perspective_id from {{ ref(project_name, 'cfg_objectives') }}
 ),
 
 periods as (

@@ -5,15 +5,15 @@
     for the outcome the assumption promised.
 #}
 with failed_assumptions as (
-    select * from {{ ref('cfg_failed_assumptions') }}
+    select * from {{ ref(project_name, 'cfg_failed_assumptions') }}
 ),
 
 reviews as (
-    select * from {{ ref('cfg_reviews') }}
+    select * from {{ ref(project_name, 'cfg_reviews') }}
 ),
 
 objectives as (
-    select * from {{ ref('cfg_objectives') }}
+    select * from {{ ref(project_name, 'cfg_objectives') }}
 ),
 
 map_rows as (

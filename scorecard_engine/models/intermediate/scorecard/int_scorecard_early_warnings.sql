@@ -16,7 +16,7 @@ with scorecard_rows as (
 ),
 
 links as (
-    select cause_objective_id, effect_objective_id from {{ ref('cfg_strategy_links') }}
+    select cause_objective_id, effect_objective_id from {{ ref(project_name, 'cfg_strategy_links') }}
 ),
 
 paths_1 as (

@@ -18,7 +18,7 @@ balance as (
 ),
 
 scorecards as (
-    select * from {{ ref('cfg_scorecards') }}
+    select * from {{ ref(project_name, 'cfg_scorecards') }}
 ),
 
 outcome_masking as (

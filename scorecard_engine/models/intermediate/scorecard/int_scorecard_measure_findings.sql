@@ -10,7 +10,7 @@ with scorecard_rows as (
 ),
 
 measures as (
-    select measure_id, data_sources from {{ ref('cfg_measures') }}
+    select measure_id, data_sources from {{ ref(project_name, 'cfg_measures') }}
 ),
 
 trust as (

@@ -20,7 +20,7 @@ measures as (
         measure_id,
         -- ',a.b,c.d,' so that a whole 'system.table' name can be matched with like
         {{ dbt.concat(["','", "replace(data_sources, ' ', '')", "','"]) }} as data_source_list
-    from {{ ref('cfg_measures') }}
+    from {{ ref(project_name, 'cfg_measures') }}
 ),
 
 periods as (

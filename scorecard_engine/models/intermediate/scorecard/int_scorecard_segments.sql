@@ -3,7 +3,7 @@
 -- The measure spine crosses periods with these rows (and with the values seen in the measure's
 -- own results), so a declared segment without data in a period still gets a row with a null value.
 with declared as (
-    select segment_dimension, segment_value from {{ ref('cfg_segment_values') }}
+    select segment_dimension, segment_value from {{ ref(project_name, 'cfg_segment_values') }}
 )
 
 select

@@ -15,7 +15,7 @@
     fallback to the company target).
 #}
 with targets as (
-    select * from {{ ref('cfg_targets') }}
+    select * from {{ ref(project_name, 'cfg_targets') }}
 ),
 
 measures as (
@@ -23,7 +23,7 @@ measures as (
         measure_id,
         measure_type,
         case when frequency = 'quarterly' then 'quarter' else 'month' end as own_grain
-    from {{ ref('cfg_measures') }}
+    from {{ ref(project_name, 'cfg_measures') }}
 ),
 
 fiscal_periods as (

@@ -39,7 +39,7 @@ with unioned as (
             numerator,
             denominator,
             value
-        from {{ ref(model_name) }}
+        from {{ ref(project_name, model_name) }}
         {%- if not loop.last %}
             union all
         {%- endif %}
@@ -47,7 +47,7 @@ with unioned as (
 ),
 
 settings as (
-    select config_version from {{ ref('cfg_settings') }}
+    select config_version from {{ ref(project_name, 'cfg_settings') }}
 )
 
 select

@@ -8,7 +8,7 @@ with scorecard_rows as (
 ),
 
 objectives as (
-    select * from {{ ref('cfg_objectives') }}
+    select * from {{ ref(project_name, 'cfg_objectives') }}
 ),
 
 rolled_up as (

@@ -14,7 +14,7 @@ objective_rows as (
 ),
 
 perspectives as (
-    select * from {{ ref('cfg_perspectives') }}
+    select * from {{ ref(project_name, 'cfg_perspectives') }}
 ),
 
 rolled_up as (

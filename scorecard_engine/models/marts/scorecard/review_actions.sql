@@ -4,11 +4,11 @@
     cancelled actions are not chased) and due before that day.
 #}
 with actions as (
-    select * from {{ ref('cfg_review_actions') }}
+    select * from {{ ref(project_name, 'cfg_review_actions') }}
 ),
 
 reviews as (
-    select * from {{ ref('cfg_reviews') }}
+    select * from {{ ref(project_name, 'cfg_reviews') }}
 ),
 
 judged as (

@@ -10,27 +10,27 @@
 {%- set flat_tolerance = numeric_var('trend_flat_tolerance', 0.01, minimum=0) -%}
 
 with scorecard_measures as (
-    select * from {{ ref('cfg_scorecard_measures') }}
+    select * from {{ ref(project_name, 'cfg_scorecard_measures') }}
 ),
 
 scorecards as (
-    select * from {{ ref('cfg_scorecards') }}
+    select * from {{ ref(project_name, 'cfg_scorecards') }}
 ),
 
 measures as (
-    select * from {{ ref('cfg_measures') }}
+    select * from {{ ref(project_name, 'cfg_measures') }}
 ),
 
 objectives as (
-    select * from {{ ref('cfg_objectives') }}
+    select * from {{ ref(project_name, 'cfg_objectives') }}
 ),
 
 perspectives as (
-    select * from {{ ref('cfg_perspectives') }}
+    select * from {{ ref(project_name, 'cfg_perspectives') }}
 ),
 
 thresholds as (
-    select * from {{ ref('cfg_thresholds') }}
+    select * from {{ ref(project_name, 'cfg_thresholds') }}
 ),
 
 measure_values as (

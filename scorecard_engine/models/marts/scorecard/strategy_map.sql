@@ -7,7 +7,7 @@
     ends by the end of this period; null with fewer than 6 pairs or no variation.
 #}
 with links as (
-    select * from {{ ref('cfg_strategy_links') }}
+    select * from {{ ref(project_name, 'cfg_strategy_links') }}
 ),
 
 objective_rows as (
@@ -15,11 +15,11 @@ objective_rows as (
 ),
 
 failed_assumptions as (
-    select * from {{ ref('cfg_failed_assumptions') }}
+    select * from {{ ref(project_name, 'cfg_failed_assumptions') }}
 ),
 
 reviews as (
-    select * from {{ ref('cfg_reviews') }}
+    select * from {{ ref(project_name, 'cfg_reviews') }}
 ),
 
 link_periods as (
