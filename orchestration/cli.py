@@ -65,6 +65,36 @@ def _parse_month(value: str | None, option: str) -> date | None:
 
 
 @app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="The new company folder (missing or empty).")],
+    name: Annotated[
+        str | None, typer.Option(help="The company's name; default: the folder's name.")
+    ] = None,
+    end_month: Annotated[
+        str | None,
+        typer.Option(help="Last month of the sample orders (YYYY-MM); default: the last closed month."),
+    ] = None,
+) -> None:
+    """Create a new company folder that validates and publishes as it is: edit it from there."""
+    from orchestration.company import CompanyExistsError, scaffold_company
+
+    try:
+        result = scaffold_company(
+            directory, company_name=name, last_month=_parse_month(end_month, "--end-month")
+        )
+    except CompanyExistsError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"Company folder written: {result.company_dir} ({len(result.files)} files)")
+    console.print(
+        f"Sample orders for {result.first_month:%Y-%m}…{result.last_month:%Y-%m}. Next:\n"
+        f"  scorecard --company {result.company_dir} validate\n"
+        f"  scorecard --company {result.company_dir} run\n"
+        f"  scorecard --company {result.company_dir} report"
+    )
+
+
+@app.command()
 def demo(
     seed: Annotated[
         int, typer.Option(help="Random seed: the same seed and options give identical files.")
