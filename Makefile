@@ -14,10 +14,12 @@ $(BIN)/scorecard: pyproject.toml requirements.lock
 lint: $(BIN)/scorecard
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/ruff format --check orchestration tests
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros --disable-progress-bar
+	$(BIN)/sqlfluff lint scorecard_engine/models scorecard_engine/macros dbt_project/models --disable-progress-bar
+	SCORECARD_COMPANY_DIR=examples/scrumptious_sweets \
+		$(BIN)/sqlfluff lint examples/scrumptious_sweets/dbt_project/models --disable-progress-bar
 
 test: lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf warehouse landing dbt_project/target dbt_project/logs dbt_project/seeds/config
+	rm -rf warehouse landing dbt_project/target dbt_project/logs dbt_project/generated dbt_project/dbt_packages

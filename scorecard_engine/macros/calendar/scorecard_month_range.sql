@@ -5,7 +5,7 @@
     are checked here because a var becomes SQL text.
 #}
 
-{% macro _checked_month_var(name) -%}
+{% macro checked_month_var(name) -%}
     {%- set value = var(name, none) -%}
     {%- if value is none or (value | string | trim) in ('', 'None', 'null') -%}
         {{ return(none) }}
@@ -22,7 +22,7 @@
 {%- endmacro %}
 
 {% macro scorecard_first_month() -%}
-    {%- set value = scorecard_engine._checked_month_var('scorecard_first_month') -%}
+    {%- set value = scorecard_engine.checked_month_var('scorecard_first_month') -%}
     {%- if value is none -%}
         {%- set months_back = 1 - scorecard_engine.numeric_var('scorecard_default_history_months', 36, whole_number=true, minimum=1) | int -%}
         cast({{ dbt.dateadd('month', months_back, scorecard_engine.scorecard_last_month()) }} as date)
@@ -32,7 +32,7 @@
 {%- endmacro %}
 
 {% macro scorecard_last_month() -%}
-    {%- set value = scorecard_engine._checked_month_var('scorecard_last_month') -%}
+    {%- set value = scorecard_engine.checked_month_var('scorecard_last_month') -%}
     {%- if value is none -%}
         cast({{ dbt.dateadd('month', -1, scorecard_engine.month_start('current_date')) }} as date)
     {%- else -%}
