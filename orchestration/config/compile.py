@@ -563,7 +563,8 @@ def compile_config(config: ScorecardConfig, generated_dir: Path) -> list[Path]:
         if stale not in written:
             stale.unlink()
     written.append(_write_if_changed(seeds_dir / "_config__seeds.yml", render_seed_properties()))
-    written.append(_write_if_changed(generated_dir / "macros" / "scorecard_registry.sql", render_registry(config)))
+    registry_path = generated_dir / "macros" / "scorecard_registry.sql"
+    written.append(_write_if_changed(registry_path, render_registry(config)))
     return written
 
 
@@ -596,8 +597,8 @@ __all__ = [
     "SEED_NAMES",
     "build_tables",
     "compile_config",
-    "render_csv",
-    "render_seed_properties",
     "registry_data",
+    "render_csv",
     "render_registry",
+    "render_seed_properties",
 ]

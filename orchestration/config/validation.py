@@ -1001,8 +1001,7 @@ def _check_segment(
                 state.error(
                     file,
                     (*path, dimension),
-                    f"measure `{measure.id}` cannot be sliced by {dimension} (its slice_by: "
-                    f"{sliceable}).",
+                    f"measure `{measure.id}` cannot be sliced by {dimension} (its slice_by: {sliceable}).",
                     f"drop the {dimension} filter, or leave `{measure.id}` out of this entry",
                     "invalid_segment",
                 )
@@ -1371,9 +1370,7 @@ def build_config(parsed: _Parsed) -> ScorecardConfig:
         objectives=[located.model for located in parsed.objectives],
         strategy_map=[located.model for located in parsed.links],
         measures=[
-            located.model.model_copy(
-                update={"slice_by": resolved_slice_by(located.model, parsed.segments)}
-            )
+            located.model.model_copy(update={"slice_by": resolved_slice_by(located.model, parsed.segments)})
             for located in parsed.measures
         ],
         thresholds=parsed.thresholds,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from orchestration.config import ConfigError, compile_config, load_config
+from orchestration.config import ConfigError, Issue, Severity, compile_config, load_config
 from orchestration.settings import Settings, get_settings
 
 # Everything dbt parses; a manifest older than any of these is stale.
@@ -54,8 +54,31 @@ def dbt_executable() -> str:
 
 
 def compile_config_seeds(settings: Settings) -> list[Path]:
-    """Validate scorecard_config and write it into ``generated/``; raises ConfigError listing every problem."""
+    """Validate scorecard_config and write it into ``generated/``; raises ConfigError listing every problem.
+
+    Also checks that every configured measure has its model file, so a measure added to measures.yml
+    before its SQL gets this message instead of dbt's "depends on a node named msr_… not found".
+    """
     config = load_config(settings.config_dir)
+    models_dir = settings.dbt_project_dir / "models"
+    present = {path.stem for path in models_dir.rglob("msr_*.sql")} if models_dir.is_dir() else set()
+    missing = [measure.id for measure in config.measures if f"msr_{measure.id}" not in present]
+    if missing:
+        raise ConfigError(
+            [
+                Issue(
+                    Severity.error,
+                    "measures.yml",
+                    f"measures[{measure_id}]",
+                    f"measure `{measure_id}` has no governed model: "
+                    f"no msr_{measure_id}.sql under {models_dir}.",
+                    f"add dbt_project/models/measures/<perspective>/msr_{measure_id}.sql (with "
+                    f"config(meta={{'measure_id': '{measure_id}'}})) and its YAML, or remove the measure",
+                    code="dbt_measure_missing",
+                )
+                for measure_id in missing
+            ]
+        )
     return compile_config(config, settings.generated_dir)
 
 
