@@ -67,9 +67,7 @@ def _parse_month(value: str | None, option: str) -> date | None:
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="The new company folder (missing or empty).")],
-    name: Annotated[
-        str | None, typer.Option(help="The company's name; default: the folder's name.")
-    ] = None,
+    name: Annotated[str | None, typer.Option(help="The company's name; default: the folder's name.")] = None,
     end_month: Annotated[
         str | None,
         typer.Option(help="Last month of the sample orders (YYYY-MM); default: the last closed month."),
@@ -351,7 +349,7 @@ def report(
         str | None, typer.Option("--period", help="Month to report (YYYY-MM); default: the latest.")
     ] = None,
     scorecard: Annotated[
-        str, typer.Option("--scorecard", help="Scorecard id, e.g. a cascade such as cs_enterprise.")
+        str, typer.Option("--scorecard", help="Scorecard id, e.g. a cascade's id from scorecards.yml.")
     ] = "corporate",
     out_dir: Annotated[
         Path | None, typer.Option(help="Where to write the HTML and Markdown; default <warehouse>/reports.")

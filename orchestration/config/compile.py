@@ -162,7 +162,7 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("effective_from", "date", "First day of the first period the configured target covers."),
             _c("effective_to", "date", "Last day of the last period it covers (empty: open-ended)."),
             _c("rationale", "text", "Why the target is what it is."),
-            _c("config_entry", "text", "Where the target is configured, e.g. targets.arr[1]."),
+            _c("config_entry", "text", "Where the target is configured, e.g. targets.revenue[1]."),
         ),
     ),
     SeedSpec(
@@ -205,7 +205,7 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("scorecard_id", "text", "Scorecard id."),
             _c("scorecard_name", "text", "Display name."),
             _c("owner", "text", "Accountable person and role."),
-            _c("scorecard_level", "text", "Level in the organisation (corporate, division, team …)."),
+            _c("scorecard_level", "text", "Level in the organisation (corporate, division, store …)."),
             _c("description", "text", "What the scorecard is for."),
             _c(
                 "parent_scorecard_id", "text", "Scorecard this one rolls up to (empty for the corporate one)."

@@ -16,7 +16,7 @@ class Issue:
     """One problem: where it is (file, entry, line), what is wrong and what to do about it.
 
     ``entry`` is a path into the file that names entries by id where they have one, e.g.
-    ``measures[arr].owner`` or ``targets[arr][0].from``. ``code`` is a stable machine-readable class
+    ``measures[revenue].owner`` or ``targets[revenue][0].from``. ``code`` is a stable machine-readable class
     (``unknown_reference``, ``lint_too_many_measures`` …) for tests and tooling.
     """
 

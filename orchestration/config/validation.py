@@ -70,9 +70,9 @@ FIELD_HINTS: dict[str, str] = {
     "frequency": "add `frequency: monthly` or `frequency: quarterly`",
     "data_sources": (
         "list the `system.table` names it is computed from, as named in sources.yml, "
-        "e.g. `data_sources: [billing.subscription_events]`"
+        "e.g. `data_sources: [sales.orders]`"
     ),
-    "definition": "add a plain-language `definition:` that an operating team can read",
+    "definition": "add a plain-language `definition:` that operating staff can read",
     "objective": "add `objective:` with the id of the objective (strategy.yml) this measure shows "
     "progress on",
     "direction": "add `direction: higher_is_better` or `direction: lower_is_better`",
@@ -125,7 +125,7 @@ class _State:
 
 
 def entry_name(data: Any, path: PathKey) -> str:
-    """Human path of an entry: list items by id where they have one (``measures[arr].owner``)."""
+    """Human path of an entry: list items by id where they have one (``measures[revenue].owner``)."""
     parts: list[str] = []
     node = data
     for key in path:
@@ -217,7 +217,7 @@ def _pydantic_issue(error: dict[str, Any]) -> tuple[str, str]:
 
 def _value_error_hint(name: str) -> str:
     hints = {
-        "id": "rename it, e.g. `Gross Margin` → `gross_margin`",
+        "id": "rename it, e.g. `Net Margin` → `net_margin`",
         "cause": "use an objective id (lowercase snake_case)",
         "effect": "use an objective id (lowercase snake_case)",
         "reporting_currency": "e.g. `reporting_currency: USD`",
