@@ -225,7 +225,7 @@ def _value_error_hint(name: str) -> str:
     if name in hints:
         return hints[name]
     if name == "data_sources" or "." in name:
-        return "write each data source as `system.table`, e.g. `billing.invoices`"
+        return "write each data source as `system.table`, e.g. `sales.orders`"
     return "change the entry so its values agree with each other"
 
 
