@@ -45,9 +45,9 @@ def _dbt_project_name(company_dir: Path) -> str:
 
 
 def _sample_orders(month: date, index: int, rng: random.Random) -> list[tuple[str, str, str, str]]:
-    """One month of orders: online grows ~4% a month from ~5,400, stores hold ~4,000."""
+    """One month of orders: online grows ~4% a month from ~5,400, retail holds ~4,000."""
     rows = []
-    for channel, base, growth, count in (("online", 5400.0, 0.04, 18), ("store", 4000.0, 0.0, 16)):
+    for channel, base, growth, count in (("online", 5400.0, 0.04, 18), ("retail", 4000.0, 0.0, 16)):
         total = base * (1 + growth) ** index
         for number in range(1, count + 1):
             day = 1 + (number * 7 + index) % 27

@@ -205,7 +205,7 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("scorecard_id", "text", "Scorecard id."),
             _c("scorecard_name", "text", "Display name."),
             _c("owner", "text", "Accountable person and role."),
-            _c("scorecard_level", "text", "Level in the organisation (corporate, division, store …)."),
+            _c("scorecard_level", "text", "Level in the organisation (corporate, business unit, branch …)."),
             _c("description", "text", "What the scorecard is for."),
             _c(
                 "parent_scorecard_id", "text", "Scorecard this one rolls up to (empty for the corporate one)."

@@ -81,7 +81,7 @@ class MeasureType(StrEnum):
     derived = "derived"
 
 
-# A segment dimension is the company's own (store, channel, division, country …): declared with
+# A segment dimension is the company's own (channel, country, brand, branch …): declared with
 # its values in strategy.yml ``segments``, chosen per measure with ``slice_by``. Measure values carry
 # it in long form (segment_dimension, segment_value), so any number of dimensions fit one table.
 SegmentDimension = Identifier

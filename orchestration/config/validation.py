@@ -965,7 +965,7 @@ def _check_segment(
             path,
             f"the segment filter {{{named}}} names {len(segment)} dimensions; measure values are sliced "
             "by one dimension at a time.",
-            "keep the one dimension this entry is about (e.g. the store, not also its division)",
+            "keep the one dimension this entry is about (e.g. the branch, not also its country)",
             "invalid_segment",
         )
         return False

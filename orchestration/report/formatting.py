@@ -172,7 +172,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def format_segment(row: Mapping[str, object]) -> str:
-    """A cascade segment as words: 'company' for the all/all row, else 'store: downtown store'."""
+    """A cascade segment as words: 'company' for the all/all row, else e.g. 'country: fr'."""
     dimension, value = row.get("segment_dimension"), row.get("segment_value")
     if dimension in (None, "all"):
         return "company"

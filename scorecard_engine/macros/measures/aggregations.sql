@@ -30,7 +30,7 @@
     Evaluated per row of expand_to_periods (it needs is_first_month), as a window over one entity's
     months of one period, so it goes in a select before the grouped aggregation.
       value_at_period_start   the entity's value of expression in the period's first month (null if
-                              the entity has no row then), e.g. the store an employee worked at when it started
+                              the entity has no row then), e.g. the branch an employee worked at when it started
       member_at_period_start  1 if flag (a 0/1 expression) was 1 in the period's first month, else 0
 #}
 {% macro value_at_period_start(expression, key) -%}

@@ -5,7 +5,7 @@
       value_kind='ratio'      value = numerator / denominator (null when the denominator is 0)
       value_kind='numerator'  value = numerator (flows, stocks, distributions); denominator null
     zero_fill=true is for counts and sums: in a period with data at company level, a segment with
-    no facts (a store whose last employee left) has 0, not null. Periods without any data stay null.
+    no facts (a branch whose last employee left) has 0, not null. Periods without any data stay null.
 #}
 {% macro measure_result(measure_id, aggregated, value_kind, zero_fill=false) -%}
     {%- if value_kind not in ('ratio', 'numerator') -%}

@@ -2,7 +2,7 @@
     Attainment: how much of its target a measure reached, the same way for both directions.
     higher_is_better → actual ÷ target; lower_is_better → target ÷ actual. Capped at 2.0 (200%) in
     both directions, so a tiny denominator cannot produce absurd values, and floored at 0.
-    Zero denominators are decided explicitly, not left to a division error or a null:
+    Zero denominators are decided explicitly, not left to a divide-by-zero error or a null:
       - lower_is_better with actual ≤ 0 (nothing went wrong at all) → 2.0, the cap: on track;
       - lower_is_better with target 0 and actual > 0 → 0 ÷ actual = 0: off track (any is too many);
       - higher_is_better with target 0 → 2.0 when actual > 0, 1.0 when actual = 0, 0 when below.
