@@ -9,11 +9,15 @@ scorecard_config/sources.yml.
 
 What the data shows, 2024-11 … 2026-10, for three store fronts (retail division) and the central
 bakery (wholesale division): values drift by a yearly rate per location, so that against the
-targets (revenue +5% and costs −3% on the same period last year, satisfaction 95%, sell-through
+targets (revenue +5% and costs -3% on the same period last year, satisfaction 95%, sell-through
 90%, queue 4 minutes, suggestions +40%, 8 training hours) the downtown store is mostly on track,
 riverside mostly at risk and the airport store mostly off track, with month-to-month noise. Shares
 (repeat visits, satisfied surveys) are drawn as quotas, not coin flips, so a month's share is close
 to its planned value and statuses are not decided by sampling noise alone.
+
+Each row is written to one file only, as the quality gates require of a load: employees in the
+file of their hire month (the first file holds everyone on staff then), leavers in hr/terminations,
+the four locations once, in finance/locations/2024-11.csv.
 """
 
 from __future__ import annotations
@@ -42,15 +46,48 @@ STORES = [loc for loc in LOCATIONS if loc[2] == "store_front"]
 # Per location: monthly base and yearly drift (0.08 = +8% a year).
 REVENUE = {"DT": (96_000, 0.08), "RV": (71_000, 0.005), "AP": (58_000, -0.07), "CB": (84_000, 0.06)}
 COSTS = {"DT": (78_000, -0.045), "RV": (62_000, 0.02), "AP": (51_000, 0.09), "CB": (66_000, -0.035)}
-COST_SPLIT = [("staff", 0.45), ("ingredients", 0.28), ("rent", 0.14), ("utilities", 0.06), ("packaging", 0.07)]
+COST_SPLIT = [
+    ("staff", 0.45),
+    ("ingredients", 0.28),
+    ("rent", 0.14),
+    ("utilities", 0.06),
+    ("packaging", 0.07),
+]
 AVERAGE_TICKET = {"DT": 9.40, "RV": 8.70, "AP": 11.20, "CB": 305.0}
-SEASON = {1: 0.92, 2: 0.90, 3: 0.98, 4: 1.03, 5: 1.00, 6: 0.97, 7: 0.95, 8: 0.94, 9: 0.99, 10: 1.02, 11: 1.04,
-          12: 1.26}
-AIRPORT_SEASON = {1: 0.90, 2: 0.88, 3: 0.97, 4: 1.02, 5: 1.00, 6: 1.06, 7: 1.13, 8: 1.12, 9: 1.00, 10: 0.98,
-                  11: 0.97, 12: 1.10}
+SEASON = {
+    1: 0.92,
+    2: 0.90,
+    3: 0.98,
+    4: 1.03,
+    5: 1.00,
+    6: 0.97,
+    7: 0.95,
+    8: 0.94,
+    9: 0.99,
+    10: 1.02,
+    11: 1.04,
+    12: 1.26,
+}
+AIRPORT_SEASON = {
+    1: 0.90,
+    2: 0.88,
+    3: 0.97,
+    4: 1.02,
+    5: 1.00,
+    6: 1.06,
+    7: 1.13,
+    8: 1.12,
+    9: 1.00,
+    10: 0.98,
+    11: 0.97,
+    12: 1.10,
+}
 # Weekday factors (Monday = 0) of daily sales; the central bakery does not deliver on Sundays.
-WEEKDAY = {"store": [0.92, 0.90, 0.93, 0.97, 1.08, 1.30, 0.90], "AP": [1.0, 0.96, 0.96, 1.0, 1.08, 1.0, 1.0],
-           "CB": [1.05, 1.0, 1.0, 1.0, 1.08, 0.87, 0.0]}
+WEEKDAY = {
+    "store": [0.92, 0.90, 0.93, 0.97, 1.08, 1.30, 0.90],
+    "AP": [1.0, 0.96, 0.96, 1.0, 1.08, 1.0, 1.0],
+    "CB": [1.05, 1.0, 1.0, 1.0, 1.08, 0.87, 0.0],
+}
 
 # Store fronts only: loyalty visits a month, repeat share (start, drift a year), median queue minutes.
 VISITS = {"DT": 130, "RV": 110, "AP": 100}
@@ -71,9 +108,15 @@ ROSTER = {
     "CB": {"bakery_manager": 1, "baker": 10, "packer": 3, "driver": 3, "account_manager": 1},
 }
 SUGGESTIONS = {"DT": (5.0, 0.55), "RV": (4.0, 0.30), "AP": (3.5, 0.05), "CB": (6.0, 0.45)}
-TRAINING_HOURS = {"DT": 10.0, "RV": 8.0, "AP": 6.5, "CB": 9.0}
-COURSES = [("food_safety", 3.0), ("allergen_awareness", 2.0), ("customer_service", 2.5), ("barista_basics", 2.0),
-           ("lamination_techniques", 4.0), ("first_aid", 3.5)]
+TRAINING_HOURS = {"DT": 10.6, "RV": 8.9, "AP": 7.6, "CB": 10.0}
+COURSES = [
+    ("food_safety", 3.0),
+    ("allergen_awareness", 2.0),
+    ("customer_service", 2.5),
+    ("barista_basics", 2.0),
+    ("lamination_techniques", 4.0),
+    ("first_aid", 3.5),
+]
 
 rng = random.Random(SEED)
 
@@ -137,6 +180,7 @@ def random_moment(day: date, first_hour: int, last_hour: int) -> datetime:
 
 
 def locations(month: date) -> None:
+    """The cost centres: one file, as no location has opened or changed since the first export."""
     header = ["location_id", "location_name", "location_type", "division", "opened_on"]
     write("finance", "locations", month, header, [list(loc[:5]) for loc in LOCATIONS])
 
@@ -155,9 +199,16 @@ def sales(month: date) -> None:
             daily = drifted(base, drift, day) * 12 / 365.25 * season * weekday * month_shock
             amount = daily * rng.gauss(1.0, 0.05)
             transactions = max(1, round(amount / (AVERAGE_TICKET[code] * rng.gauss(1.0, 0.03))))
-            rows.append([f"DS-{code}-{day:%Y%m%d}", location_id, day.isoformat(), transactions, money(amount)])
-    write("pos", "sales", month, ["sales_report_id", "location_id", "business_date", "transactions",
-                                  "net_amount"], rows)
+            rows.append(
+                [f"DS-{code}-{day:%Y%m%d}", location_id, day.isoformat(), transactions, money(amount)]
+            )
+    write(
+        "pos",
+        "sales",
+        month,
+        ["sales_report_id", "location_id", "business_date", "transactions", "net_amount"],
+        rows,
+    )
 
 
 def operating_costs(month: date, sequence: list[int]) -> None:
@@ -171,8 +222,13 @@ def operating_costs(month: date, sequence: list[int]) -> None:
             sequence[0] += 1
             amount = total * share * rng.gauss(1.0, 0.02)
             rows.append([f"OC{sequence[0]:06d}", location_id, posted_on.isoformat(), category, money(amount)])
-    write("finance", "operating_costs", month, ["cost_line_id", "location_id", "posted_on", "category",
-                                                "amount"], rows)
+    write(
+        "finance",
+        "operating_costs",
+        month,
+        ["cost_line_id", "location_id", "posted_on", "category", "amount"],
+        rows,
+    )
 
 
 class LoyaltyVisits:
@@ -208,10 +264,16 @@ class LoyaltyVisits:
                     member = f"L{self.members:06d}"
                 members[member] = moment
                 self.visits += 1
-                queue = max(0.2, round(median * math.exp(rng.gauss(0, 0.42)), 1))
+                # The queue sensor stops counting at 30 minutes.
+                queue = min(30.0, max(0.2, round(median * math.exp(rng.gauss(0, 0.42)), 1)))
                 rows.append([f"V{self.visits:07d}", location_id, member, stamp(moment), queue])
-        write("pos", "customer_visits", month, ["visit_id", "location_id", "loyalty_id", "visited_at",
-                                                "queue_minutes"], rows)
+        write(
+            "pos",
+            "customer_visits",
+            month,
+            ["visit_id", "location_id", "loyalty_id", "visited_at", "queue_minutes"],
+            rows,
+        )
 
 
 def survey_responses(month: date, sequence: list[int]) -> None:
@@ -225,8 +287,13 @@ def survey_responses(month: date, sequence: list[int]) -> None:
         for moment, satisfied in zip(moments, quota(count, share), strict=True):
             sequence[0] += 1
             rows.append([f"R{sequence[0]:06d}", location_id, channel, stamp(moment), str(satisfied).lower()])
-    write("surveys", "responses", month, ["response_id", "location_id", "channel", "answered_at", "satisfied"],
-          rows)
+    write(
+        "surveys",
+        "responses",
+        month,
+        ["response_id", "location_id", "channel", "answered_at", "satisfied"],
+        rows,
+    )
 
 
 def batches(month: date, sequence: list[int]) -> None:
@@ -249,8 +316,13 @@ def batches(month: date, sequence: list[int]) -> None:
                 discarded = round((baked - sold) * 0.45)
                 moment = datetime(day.year, day.month, day.day, hour, rng.randrange(0, 45))
                 rows.append([f"B{sequence[0]:06d}", location_id, stamp(moment), baked, sold, discarded])
-    write("bakery_ops", "batches", month, ["batch_id", "location_id", "baked_at", "units_baked", "units_sold_fresh",
-                                           "units_discarded"], rows)
+    write(
+        "bakery_ops",
+        "batches",
+        month,
+        ["batch_id", "location_id", "baked_at", "units_baked", "units_sold_fresh", "units_discarded"],
+        rows,
+    )
 
 
 class Workforce:
@@ -260,6 +332,7 @@ class Workforce:
         self.employees: list[dict[str, object]] = []
         self.suggestions = 0
         self.attendances = 0
+        self.trainings: list[tuple[str, date, float]] = []
         self.suggestion_carry = {code: 0.0 for code in SUGGESTIONS}
         self.training_carry = {code: 0.0 for code in TRAINING_HOURS}
         for _, _, _, _, opened_on, code in LOCATIONS:
@@ -270,35 +343,58 @@ class Workforce:
                     self._hire(code, role, hired)
 
     def _hire(self, code: str, role: str, hired: date) -> dict[str, object]:
-        employee = {"employee_id": f"E{len(self.employees) + 1:04d}", "code": code, "role": role,
-                    "hire_date": hired, "termination_date": None,
-                    "updated_at": datetime(hired.year, hired.month, hired.day, 9, 0)}
+        employee = {
+            "employee_id": f"E{len(self.employees) + 1:04d}",
+            "code": code,
+            "role": role,
+            "hire_date": hired,
+            "termination_date": None,
+            "termination_reason": None,
+        }
         self.employees.append(employee)
         return employee
 
     def on_staff(self, code: str, day: date) -> list[dict[str, object]]:
-        return [e for e in self.employees if e["code"] == code and e["hire_date"] <= day
-                and (e["termination_date"] is None or e["termination_date"] > day)]
+        return [
+            e
+            for e in self.employees
+            if e["code"] == code
+            and e["hire_date"] <= day
+            and (e["termination_date"] is None or e["termination_date"] > day)
+        ]
 
     def month(self, month: date) -> None:
         days = days_of(month)
-        changed: list[dict[str, object]] = []
+        hires: list[dict[str, object]] = list(self.employees) if month == FIRST_MONTH else []
+        leavers: list[dict[str, object]] = []
         # One or two leavers a month, each replaced by a hire in the same role a few days later.
         for _ in range(1 if rng.random() < 0.6 else 2):
             code = rng.choice([loc[5] for loc in LOCATIONS])
             leaver = rng.choice(self.on_staff(code, month))
-            left = rng.choice(days[:-7])
-            leaver["termination_date"] = left
-            leaver["updated_at"] = datetime(left.year, left.month, left.day, 17, 30)
-            changed.append(leaver)
-            hired = left + timedelta(days=rng.randrange(1, 7))
-            changed.append(self._hire(code, str(leaver["role"]), hired))
-        listed = self.employees if month == FIRST_MONTH else changed
-        rows = [[e["employee_id"], next(loc[0] for loc in LOCATIONS if loc[5] == e["code"]), e["role"],
-                 e["hire_date"].isoformat(), e["termination_date"].isoformat() if e["termination_date"] else None,
-                 stamp(e["updated_at"])] for e in listed]
-        write("hr", "employees", month, ["employee_id", "location_id", "job_role", "hire_date", "termination_date",
-                                         "updated_at"], rows)
+            leaver["termination_date"] = rng.choice(days[:-7])
+            leaver["termination_reason"] = "voluntary" if rng.random() < 0.8 else "involuntary"
+            leavers.append(leaver)
+            hired = leaver["termination_date"] + timedelta(days=rng.randrange(1, 7))
+            hires.append(self._hire(code, str(leaver["role"]), hired))
+        location_of = {loc[5]: loc[0] for loc in LOCATIONS}
+        write(
+            "hr",
+            "employees",
+            month,
+            ["employee_id", "location_id", "job_role", "hire_date"],
+            [
+                [e["employee_id"], location_of[e["code"]], e["role"], e["hire_date"].isoformat()]
+                for e in hires
+            ],
+        )
+        leavers.sort(key=lambda e: (e["termination_date"], e["employee_id"]))
+        write(
+            "hr",
+            "terminations",
+            month,
+            ["employee_id", "termination_date", "termination_reason"],
+            [[e["employee_id"], e["termination_date"].isoformat(), e["termination_reason"]] for e in leavers],
+        )
         self._suggestions(month, days)
         self._training(month, days)
 
@@ -312,35 +408,60 @@ class Workforce:
                 day = rng.choice(days)
                 staff = self.on_staff(code, day)
                 self.suggestions += 1
-                rows.append([f"S{self.suggestions:05d}", rng.choice(staff)["employee_id"],
-                             stamp(random_moment(day, 6, 20)), str(rng.random() < 0.3).lower()])
+                rows.append(
+                    [
+                        f"S{self.suggestions:05d}",
+                        rng.choice(staff)["employee_id"],
+                        stamp(random_moment(day, 6, 20)),
+                        str(rng.random() < 0.3).lower(),
+                    ]
+                )
         rows.sort(key=lambda row: (row[2], row[0]))
         write("hr", "suggestions", month, ["suggestion_id", "employee_id", "submitted_at", "adopted"], rows)
 
     def _training(self, month: date, days: list[date]) -> None:
+        """Each location's training hours go to whoever has trained least in the last 12 months."""
         rows = []
+        window_start = date(month.year - 1, month.month, 1)
         for code, hours_a_year in TRAINING_HOURS.items():
             staff = self.on_staff(code, month_end(month))
             wanted = len(staff) * hours_a_year / 12 + self.training_carry[code]
             while wanted > 1.0:
                 course, hours = rng.choice(COURSES)
                 day = rng.choice([d for d in days if d.weekday() < 5])
-                attendee = rng.choice(staff)
+                trained = {
+                    e["employee_id"]: sum(
+                        h
+                        for employee_id, on, h in self.trainings
+                        if employee_id == e["employee_id"] and on >= window_start
+                    )
+                    for e in staff
+                }
+                fewest = min(trained.values())
+                attendee = rng.choice([e for e in staff if trained[e["employee_id"]] == fewest])
+                self.trainings.append((attendee["employee_id"], day, hours))
                 self.attendances += 1
-                rows.append([f"T{self.attendances:05d}", attendee["employee_id"], course, day.isoformat(), hours])
+                rows.append(
+                    [f"T{self.attendances:05d}", attendee["employee_id"], course, day.isoformat(), hours]
+                )
                 wanted -= hours
             self.training_carry[code] = wanted
         rows.sort(key=lambda row: (row[3], row[0]))
-        write("hr", "training_sessions", month, ["attendance_id", "employee_id", "course", "attended_on", "hours"],
-              rows)
+        write(
+            "hr",
+            "training_sessions",
+            month,
+            ["attendance_id", "employee_id", "course", "attended_on", "hours"],
+            rows,
+        )
 
 
 def main() -> None:
     visits = LoyaltyVisits()
     workforce = Workforce()
     cost_lines, responses, batch_ids = [0], [0], [0]
+    locations(FIRST_MONTH)
     for month in months():
-        locations(month)
         sales(month)
         operating_costs(month, cost_lines)
         visits.month(month)

@@ -8,8 +8,6 @@ renamed as (
         cast(location_id as {{ dbt.type_string() }}) as location_id,
         cast(job_role as {{ dbt.type_string() }}) as job_role,
         cast(hire_date as date) as hire_date,
-        cast(termination_date as date) as termination_date,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
         _load_id,
         _loaded_at,
         _source_row_number
@@ -25,8 +23,6 @@ select
     location_id,
     job_role,
     hire_date,
-    termination_date,
-    updated_at,
     _load_id,
     _loaded_at
 from deduplicated
