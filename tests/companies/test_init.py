@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
+from orchestration.settings import get_settings
+from orchestration.transform.project import dbt_env, dbt_executable
 from tests.companies.helpers import (
     Company,
     company_env,
@@ -135,3 +138,150 @@ def test_a_measure_without_its_model_gets_the_right_fix(acme: Company, tmp_path:
     assert "measure `order_count` has no governed model" in output
     assert "msr_order_count.sql" in output
     assert "Traceback" not in output
+
+
+ORDER_COUNT_CONFIG = """
+  - id: order_count
+    name: Orders
+    definition: Orders placed in the period.
+    objective: grow_revenue
+    owner: Alex Doe, Chief Executive Officer
+    unit: count
+    direction: higher_is_better
+    indicator_type: leading
+    frequency: monthly
+    measure_type: flow
+    data_sources: [shop.orders]
+    slice_by: [channel]
+    effective_from: 2026-01-01
+"""
+ORDER_COUNT_TARGET = """
+  order_count:
+    - kind: absolute
+      value: 30
+      from: 2026-01
+      to: 2027-12
+"""
+ORDER_COUNT_SQL = """{{ config(meta={'measure_id': 'order_count'}) }}
+
+with orders as (
+    select
+        {{ scorecard_engine.month_start('ordered_at') }} as month_start,
+        channel,
+        order_id
+    from {{ ref('stg_shop__orders') }}
+),
+
+orders_by_period as (
+    {{ scorecard_engine.expand_to_periods('orders') | indent(4) }}
+),
+
+aggregated as (
+    select
+        period_grain,
+        period_start,
+        {{ scorecard_engine.segment_select('order_count') | indent(8) }},
+        {{ scorecard_engine.flow_count_distinct('order_id') }} as numerator
+    from orders_by_period
+    {{ scorecard_engine.segment_group_by('order_count') | indent(4) }}
+)
+
+{{ scorecard_engine.measure_result('order_count', 'aggregated', 'numerator', zero_fill=true) }}
+"""
+ORDER_COUNT_YAML = """version: 2
+
+models:
+  - name: msr_order_count
+    description: Orders (flow, count) placed in the period. {{ doc('measure_model') }}
+    data_tests:
+      - scorecard_engine.measure_shape
+
+unit_tests:
+  - name: msr_order_count_counts_each_order_once
+    description: Two online orders and one retail order in January; the quarter counts all three.
+    model: msr_order_count
+    given:
+      - input: ref('stg_shop__orders')
+        format: csv
+        rows: |
+          order_id,ordered_at,channel,amount
+          o1,2026-01-05 10:00:00,online,10
+          o2,2026-01-06 10:00:00,online,20
+          o3,2026-01-07 10:00:00,retail,30
+      - input: ref('int_fiscal_periods')
+        format: csv
+        rows: |
+          period_grain,period_start,period_end,period_label,month_start,is_first_month,is_last_month
+          month,2026-01-01,2026-01-31,2026-01,2026-01-01,true,true
+          quarter,2026-01-01,2026-03-31,FY2026-Q1,2026-01-01,true,false
+      - input: ref('int_scorecard_segments')
+        format: csv
+        rows: |
+          segment_dimension,segment_value
+          all,all
+          channel,online
+          channel,retail
+      - input: ref('cfg_measures')
+        rows:
+          - {measure_id: order_count, frequency: monthly, effective_from: 2026-01-01, retired_on: null}
+    expect:
+      format: csv
+      rows: |
+        measure_id,period_grain,period_start,segment_dimension,segment_value,value
+        order_count,month,2026-01-01,all,all,3
+        order_count,month,2026-01-01,channel,online,2
+        order_count,month,2026-01-01,channel,retail,1
+        order_count,quarter,2026-01-01,all,all,3
+        order_count,quarter,2026-01-01,channel,online,2
+        order_count,quarter,2026-01-01,channel,retail,1
+"""
+
+
+def test_adding_a_measure_takes_three_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's walkthrough: a config entry with its target, the SQL model, its YAML and unit test."""
+    root = tmp_path / "acme"
+    env = company_env(tmp_path, first_month=None, last_month=LAST_MONTH)
+    run_cli(["init", str(root), "--end-month", LAST_MONTH], env)
+    company = Company(root, env)
+    config = root / "scorecard_config"
+    (config / "measures.yml").write_text((config / "measures.yml").read_text() + ORDER_COUNT_CONFIG)
+    (config / "targets.yml").write_text((config / "targets.yml").read_text() + ORDER_COUNT_TARGET)
+    measures = root / "dbt_project" / "models" / "measures" / "customer"
+    measures.mkdir(parents=True)
+    (measures / "msr_order_count.sql").write_text(ORDER_COUNT_SQL)
+    (measures / "msr_order_count.yml").write_text(ORDER_COUNT_YAML)
+
+    company.cli("validate")
+    company.cli("run")
+    orders_per_month: dict[str, int] = defaultdict(int)
+    for path in (root / "landing" / "shop" / "orders").glob("*.csv"):
+        with path.open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                orders_per_month[row["ordered_at"][:7]] += 1
+    published = dict(
+        company.query(
+            "select strftime(period_start, '%Y-%m'), value from scorecard.measure_values "
+            "where measure_id = 'order_count' and period_grain = 'month' and segment_dimension = 'all' "
+            "and value is not null"
+        )
+    )
+    assert published == {month: float(count) for month, count in orders_per_month.items()}
+    targets = company.query(
+        "select distinct target from scorecard.scorecard where measure_id = 'order_count' "
+        "and scorecard_id = 'corporate' and period_grain = 'month'"
+    )
+    assert targets == [(30.0,)]
+
+    # The unit test beside the model passes under dbt, as CI runs unit tests.
+    monkeypatch.setenv("SCORECARD_COMPANY_DIR", str(root))
+    settings = get_settings()
+    unit = subprocess.run(
+        [dbt_executable(), "test", "--select", "msr_order_count,test_type:unit"],
+        cwd=settings.dbt_project_dir,
+        env=dbt_env(settings),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert unit.returncode == 0, unit.stdout + unit.stderr
+    assert "PASS=1" in unit.stdout
