@@ -299,7 +299,7 @@ def _lint_current_targets(
     config: ScorecardConfig, target_rows: dict[str, list[TargetRow]], today: date, locator: _Locator
 ) -> Iterator[Issue]:
     fy_start = config.company.fiscal_year_start_month
-    reported: set[tuple[str, tuple[str, str, str]]] = set()
+    reported: set[tuple[str, tuple[str, str]]] = set()
     for scorecard in config.scorecards:
         segment = segment_key(scorecard.segment)
         for measure_id in config.scorecard_measure_ids(scorecard):
@@ -313,7 +313,7 @@ def _lint_current_targets(
             if covers(rows, period):
                 continue
             reported.add((measure_id, segment))
-            sliced = ", ".join(f"{dim.value}={value}" for dim, value in scorecard.segment.items())
+            sliced = ", ".join(f"{dim}={value}" for dim, value in scorecard.segment.items())
             document = locator.documents.get("targets.yml")
             has_entry = document is not None and measure_id in (document.data.get("targets") or {})
             yield locator.warning(
