@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -90,7 +89,7 @@ class SuiteFile:
 
     @property
     def table(self) -> str:
-        """The warehouse table the suite guards: ``raw.billing__invoices`` or ``scorecard.measure_values``."""
+        """The warehouse table the suite guards: ``raw.<system>__<table>`` or ``scorecard.measure_values``."""
         if self.kind == "raw":
             return f"raw.{raw_table_name(self.asset_key[1], self.asset_key[2])}"
         return f"{MART_SCHEMA}.{self.asset_key[1]}"

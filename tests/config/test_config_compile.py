@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -11,10 +13,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
-from orchestration.config import ConfigError, compile_config, compile_config_dir, load_config
-from orchestration.config.compile import SEED_NAMES, build_tables, render_seed_properties
-from orchestration.settings import REPO_ROOT
+from orchestration.config import ConfigError, compile_config, load_config
+from orchestration.config.compile import SEED_NAMES, build_tables, render_registry, render_seed_properties
+from orchestration.settings import REPO_ROOT, Settings
+from orchestration.transform.project import compile_config_seeds
 from tests.config.helpers import SMALL_CONFIG, ConfigDir
 
 
@@ -23,11 +27,35 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _registry(text: str) -> dict:
+    """The JSON literal the generated ``scorecard_registry()`` macro returns."""
+    match = re.search(r"\{\{ return\((.*?)\) \}\}", text, re.DOTALL)
+    assert match, text
+    return json.loads(match.group(1))
+
+
 def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
     config = load_config(SMALL_CONFIG)
-    paths = compile_config(config, tmp_path / "seeds")
-    assert [path.name for path in paths] == [f"{name}.csv" for name in SEED_NAMES]
-    seeds = {path.stem: _rows(path) for path in paths}
+    generated = tmp_path / "generated"
+    paths = compile_config(config, generated)
+    assert paths == [
+        *(generated / "seeds" / f"{name}.csv" for name in SEED_NAMES),
+        generated / "seeds" / "_config__seeds.yml",
+        generated / "macros" / "scorecard_registry.sql",
+    ]
+    seeds = {path.stem: _rows(path) for path in paths if path.suffix == ".csv"}
+    assert paths[-2].read_text(encoding="utf-8") == render_seed_properties()
+    assert paths[-1].read_text(encoding="utf-8") == render_registry(config)
+    # slice_by unset = every declared dimension, resolved before compiling.
+    assert _registry(paths[-1].read_text(encoding="utf-8")) == {
+        "measures": [
+            {"measure_id": "sales", "model": "msr_sales", "slice_by": ["team"]},
+            {"measure_id": "satisfaction", "model": "msr_satisfaction", "slice_by": ["team"]},
+            {"measure_id": "delivery_days", "model": "msr_delivery_days", "slice_by": ["team"]},
+            {"measure_id": "training_hours", "model": "msr_training_hours", "slice_by": ["team"]},
+        ],
+        "segment_dimensions": ["team"],
+    }
 
     assert seeds["cfg_settings"] == [
         {
@@ -60,6 +88,7 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
         "effective_from": "2024-04-01",
         "retired_on": "",
         "data_sources": "shop.surveys",
+        "slice_by": "team",
     }
 
     targets = seeds["cfg_targets"]
@@ -72,9 +101,8 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
     assert sales[0] == {
         "target_id": "sales__0__1",
         "measure_id": "sales",
-        "team": "all",
-        "region": "all",
-        "customer_segment": "all",
+        "segment_dimension": "all",
+        "segment_value": "all",
         "grain": "month",
         "target_kind": "annual",
         "period_start": "2024-04-01",
@@ -112,17 +140,25 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
     )
     assert (delivery[0]["effective_from"], delivery[0]["effective_to"]) == ("2024-04-01", "2025-03-31")
     training = [
-        (r["team"], r["grain"], r["period_start"], r["period_end"], r["target_value"])
+        (
+            r["segment_dimension"],
+            r["segment_value"],
+            r["grain"],
+            r["period_start"],
+            r["period_end"],
+            r["target_value"],
+        )
         for r in targets
         if r["measure_id"] == "training_hours"
     ]
     assert training == [
-        ("all", "quarter", "2024-04-01", "2024-06-30", "2"),  # linear from 2 to 5 over four fiscal quarters
-        ("all", "quarter", "2024-07-01", "2024-09-30", "3"),
-        ("all", "quarter", "2024-10-01", "2024-12-31", "4"),
-        ("all", "quarter", "2025-01-01", "2025-03-31", "5"),
-        ("team_a", "quarter", "2024-04-01", "2024-06-30", "4"),
-        ("team_a", "quarter", "2024-07-01", "2024-09-30", "4"),
+        # linear from 2 to 5 over four fiscal quarters
+        ("all", "all", "quarter", "2024-04-01", "2024-06-30", "2"),
+        ("all", "all", "quarter", "2024-07-01", "2024-09-30", "3"),
+        ("all", "all", "quarter", "2024-10-01", "2024-12-31", "4"),
+        ("all", "all", "quarter", "2025-01-01", "2025-03-31", "5"),
+        ("team", "team_a", "quarter", "2024-04-01", "2024-06-30", "4"),
+        ("team", "team_a", "quarter", "2024-07-01", "2024-09-30", "4"),
     ]
 
     assert [
@@ -155,18 +191,22 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
         "assumption": "Fast delivery pleases.",
         "lag_months": "2",
     }
-    assert [(r["scorecard_id"], r["parent_scorecard_id"], r["team"]) for r in seeds["cfg_scorecards"]] == [
-        ("corporate", "", "all"),
-        ("team_a", "corporate", "team_a"),
+    assert [
+        (r["scorecard_id"], r["parent_scorecard_id"], r["segment_dimension"], r["segment_value"])
+        for r in seeds["cfg_scorecards"]
+    ] == [
+        ("corporate", "", "all", "all"),
+        ("team_a", "corporate", "team", "team_a"),
     ]
     assert [
-        (r["scorecard_id"], r["measure_id"], r["team"], r["weight"]) for r in seeds["cfg_scorecard_measures"]
+        (r["scorecard_id"], r["measure_id"], r["segment_dimension"], r["segment_value"], r["weight"])
+        for r in seeds["cfg_scorecard_measures"]
     ] == [
-        ("corporate", "sales", "all", "1"),
-        ("corporate", "satisfaction", "all", "2"),
-        ("corporate", "delivery_days", "all", "1"),
-        ("corporate", "training_hours", "all", "1"),
-        ("team_a", "training_hours", "team_a", "1"),
+        ("corporate", "sales", "all", "all", "1"),
+        ("corporate", "satisfaction", "all", "all", "2"),
+        ("corporate", "delivery_days", "all", "all", "1"),
+        ("corporate", "training_hours", "all", "all", "1"),
+        ("team_a", "training_hours", "team", "team_a", "1"),
     ]
     assert seeds["cfg_reviews"] == [
         {
@@ -208,23 +248,44 @@ def test_compiled_output_is_deterministic(tmp_path: Path, small: ConfigDir) -> N
 
 
 def test_demo_compiles_and_stale_seeds_are_removed(tmp_path: Path) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
+    generated = tmp_path / "generated"
+    seeds = generated / "seeds"
+    seeds.mkdir(parents=True)
     (seeds / "cfg_old_table.csv").write_text("a\n1\n", encoding="utf-8")
     (seeds / "keep_me.csv").write_text("a\n1\n", encoding="utf-8")
-    paths = compile_config(load_config(REPO_ROOT / "scorecard_config"), seeds)
-    assert sorted(path.name for path in seeds.iterdir()) == sorted([*(p.name for p in paths), "keep_me.csv"])
-    tables = build_tables(load_config(REPO_ROOT / "scorecard_config"))
-    assert len(tables["cfg_measures"]) == 19
-    assert {row[2] for row in tables["cfg_targets"]} == {"all", "cs_enterprise"}
+    config = load_config(REPO_ROOT / "scorecard_config")
+    paths = compile_config(config, generated)
+    assert sorted(path.name for path in seeds.iterdir()) == sorted(
+        [*(p.name for p in paths if p.parent == seeds), "keep_me.csv"]
+    )
+    tables = build_tables(config)
+    # One row per measure in measures.yml, in its order (counted from the YAML, not hard-coded).
+    declared = yaml.safe_load((REPO_ROOT / "scorecard_config" / "measures.yml").read_text(encoding="utf-8"))
+    assert [row[0] for row in tables["cfg_measures"]] == [entry["id"] for entry in declared["measures"]]
+    assert {(row[2], row[3]) for row in tables["cfg_targets"]} == {("all", "all"), ("team", "cs_enterprise")}
+    # slice_by: an explicit list stays as written ([] = company row only); unset = every declared dimension.
+    slice_by = {row[0]: row[-1] for row in tables["cfg_measures"]}
+    for entry in declared["measures"]:
+        expected = entry["slice_by"] if "slice_by" in entry else list(config.segments)
+        assert slice_by[entry["id"]] == ",".join(expected), entry["id"]
 
 
 def test_invalid_config_is_never_compiled(tmp_path: Path, small: ConfigDir) -> None:
     small.replace("measures.yml", "    owner: Ann Finance\n", "")
     project = tmp_path / "dbt_project"
+    settings = Settings(
+        warehouse_dir=tmp_path / "warehouse",
+        landing_dir=tmp_path / "landing",
+        config_dir=small.path,
+        dbt_project_dir=project,
+        dbt_target="duckdb",
+        company_dir=tmp_path,
+    )
+    # The route every dbt parse takes: validate, then write generated/ (never a partial one).
     with pytest.raises(ConfigError) as raised:
-        compile_config_dir(small.path, project)
+        compile_config_seeds(settings)
     assert [issue.entry for issue in raised.value.issues] == ["measures[sales].owner"]
+    assert not settings.generated_dir.exists()
     assert not project.exists()
 
 
@@ -244,7 +305,7 @@ def _hostile_config(small: ConfigDir) -> None:
 
 def test_config_strings_round_trip_as_csv_data(tmp_path: Path, small: ConfigDir) -> None:
     _hostile_config(small)
-    paths = {path.stem: path for path in compile_config(load_config(small.path), tmp_path / "seeds")}
+    paths = {path.stem: path for path in compile_config(load_config(small.path), tmp_path / "generated")}
     measures = _rows(paths["cfg_measures"])
     assert measures[0]["measure_name"] == HOSTILE
     assert measures[0]["definition"] == HOSTILE_DEFINITION
@@ -261,13 +322,13 @@ def test_config_strings_round_trip_as_csv_data(tmp_path: Path, small: ConfigDir)
 
 @pytest.mark.slow
 def test_dbt_seeds_the_compiled_config_with_the_declared_types(tmp_path: Path, small: ConfigDir) -> None:
-    """Real dbt: a minimal project holding only the compiled seeds and the committed properties file."""
+    """Real dbt: a minimal project holding only the generated seeds and their generated properties file."""
     _hostile_config(small)
     project = tmp_path / "project"
-    (project / "seeds").mkdir(parents=True)
+    project.mkdir()
     (project / "dbt_project.yml").write_text(
         "name: cfg_check\nversion: '1.0'\nconfig-version: 2\nprofile: cfg_check\n"
-        "seeds:\n  cfg_check:\n    +schema: config\n",
+        "seed-paths: ['generated/seeds']\n",
         encoding="utf-8",
     )
     (project / "profiles.yml").write_text(
@@ -275,9 +336,9 @@ def test_dbt_seeds_the_compiled_config_with_the_declared_types(tmp_path: Path, s
         f"      path: {tmp_path / 'seeded.duckdb'}\n",
         encoding="utf-8",
     )
-    shutil.copy(REPO_ROOT / "dbt_project" / "seeds" / "_config__seeds.yml", project / "seeds")
-    assert (project / "seeds" / "_config__seeds.yml").read_text(encoding="utf-8") == render_seed_properties()
-    compile_config(load_config(small.path), project / "seeds" / "config")
+    compile_config(load_config(small.path), project / "generated")
+    properties = project / "generated" / "seeds" / "_config__seeds.yml"
+    assert properties.read_text(encoding="utf-8") == render_seed_properties()
     dbt = shutil.which("dbt") or str(REPO_ROOT / ".venv" / "bin" / "dbt")
     result = subprocess.run(
         [dbt, "seed", "--project-dir", str(project), "--profiles-dir", str(project)],

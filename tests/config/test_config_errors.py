@@ -79,7 +79,7 @@ def test_measure_without_data_source(demo: ConfigDir) -> None:
         "measures[gross_margin].data_sources",
         "`data_sources` is empty.",
         "list the `system.table` names it is computed from, as named in sources.yml, "
-        "e.g. `data_sources: [billing.subscription_events]`",
+        "e.g. `data_sources: [sales.orders]`",
         "schema",
         demo.line_of("measures.yml", "data_sources: []"),
     )
@@ -93,7 +93,7 @@ def test_invalid_identifier(demo: ConfigDir) -> None:
         "measures[Gross Margin].id",
         "`Gross Margin` is not a valid id: use lowercase snake_case (a letter, then letters, digits or "
         "underscores, at most 63 characters).",
-        "rename it, e.g. `Gross Margin` → `gross_margin`",
+        "rename it, e.g. `Net Margin` → `net_margin`",
         "schema",
         demo.line_of("measures.yml", "Gross Margin"),
     )
@@ -397,9 +397,7 @@ def test_splitting_an_annual_total_of_a_ratio_is_an_error(demo: ConfigDir) -> No
 
 
 def test_segment_filter_a_measure_cannot_be_sliced_by(demo: ConfigDir) -> None:
-    demo.replace(
-        "scorecards.yml", "segment: {team: cs_enterprise}", "segment: {team: cs_enterprise, region: emea}"
-    )
+    demo.replace("scorecards.yml", "segment: {team: cs_enterprise}", "segment: {region: emea}")
     report = validate_config(demo.path, today=TODAY)
     line = demo.line_of("scorecards.yml", "region: emea")
     assert [issue for issue in report.issues if issue.code == "invalid_segment"] == [
@@ -413,6 +411,38 @@ def test_segment_filter_a_measure_cannot_be_sliced_by(demo: ConfigDir) -> None:
         )
         for measure in ("cs_training_completion_rate", "accounts_per_csm")
     ]
+
+
+def test_segment_filter_names_one_dimension_only(demo: ConfigDir) -> None:
+    demo.replace(
+        "scorecards.yml", "segment: {team: cs_enterprise}", "segment: {team: cs_enterprise, region: emea}"
+    )
+    report = validate_config(demo.path, today=TODAY)
+    assert [issue for issue in report.issues if issue.code == "invalid_segment"] == [
+        error(
+            "scorecards.yml",
+            "scorecards[cs_enterprise].segment",
+            "the segment filter {team: cs_enterprise, region: emea} names 2 dimensions; measure values are "
+            "sliced by one dimension at a time.",
+            "keep the one dimension this entry is about (e.g. the branch, not also its country)",
+            "invalid_segment",
+            demo.line_of("scorecards.yml", "region: emea"),
+        )
+    ]
+
+
+def test_segment_filter_on_an_undeclared_dimension(demo: ConfigDir) -> None:
+    demo.replace("scorecards.yml", "segment: {team: cs_enterprise}", "segment: {teams: cs_enterprise}")
+    report = validate_config(demo.path, today=TODAY)
+    unknown = [issue for issue in report.issues if issue.entry == "scorecards[cs_enterprise].segment.teams"]
+    assert [(issue.code, issue.message) for issue in unknown] == [
+        (
+            "unknown_reference",
+            "`teams` is not a segment dimension declared in strategy.yml segments "
+            "(declared: team, region, customer_segment).",
+        )
+    ]
+    assert "(did you mean `team`?)" in unknown[0].hint
 
 
 def test_scorecards_need_exactly_one_root(demo: ConfigDir) -> None:

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
+import csv
 from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
-from orchestration.config import format_report, load_config, validate_config
+from orchestration.config import compile_config, format_report, load_config, validate_config
 from orchestration.config.compile import render_seed_properties
 from orchestration.config.periods import Grain, month_period, periods_between, quarter_period
 from orchestration.config.targets import covers, expand_target, measure_grain, segment_key
 from orchestration.settings import REPO_ROOT
 from tests.config.helpers import TODAY
+from tests.dbt.helpers import copy_project
 
 DEMO = REPO_ROOT / "scorecard_config"
-SCRUMPTIOUS = REPO_ROOT / "examples" / "scrumptious_sweets"
+# A company is a folder of its own; its config is the folder's scorecard_config/.
+SCRUMPTIOUS = REPO_ROOT / "examples" / "scrumptious_sweets" / "scorecard_config"
 
 CATALOGUE_MEASURES = [
     "arr",
@@ -119,34 +120,26 @@ def test_demo_uses_every_target_kind_and_an_effective_dated_change() -> None:
     ]
 
 
-def test_committed_seed_properties_match_the_table_specs() -> None:
-    committed = (REPO_ROOT / "dbt_project" / "seeds" / "_config__seeds.yml").read_text(encoding="utf-8")
-    assert committed == render_seed_properties()
+def test_generated_seed_properties_match_the_table_specs(tmp_path: Path) -> None:
+    """The compiler writes the properties file beside the seeds, from the same specs as the CSVs."""
+    compile_config(load_config(DEMO), tmp_path / "generated")
+    seeds_dir = tmp_path / "generated" / "seeds"
+    generated = (seeds_dir / "_config__seeds.yml").read_text(encoding="utf-8")
+    assert generated == render_seed_properties()
+    properties = {seed["name"]: seed for seed in yaml.safe_load(generated)["seeds"]}
+    assert sorted(properties) == sorted(path.stem for path in seeds_dir.glob("cfg_*.csv"))
+    for name, seed in properties.items():
+        with (seeds_dir / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        assert [column["name"] for column in seed["columns"]] == header, name
+        assert list(seed["config"]["column_types"]) == header, name
 
 
 @pytest.mark.slow
 def test_demo_measures_and_dbt_measure_models_match_one_to_one(tmp_path: Path) -> None:
-    """Parse the real dbt project and check config ↔ models/measures/ both ways."""
-    project = REPO_ROOT / "dbt_project"
-    dbt = shutil.which("dbt") or str(REPO_ROOT / ".venv" / "bin" / "dbt")
-    target_path = tmp_path / "target"
-    result = subprocess.run(
-        [
-            dbt,
-            "parse",
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-            "--target-path",
-            str(target_path),
-            "--no-partial-parse",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "DBT_LOG_PATH": str(tmp_path / "logs")},
-    )
+    """Parse the real dbt project (a private copy, engine linked) and check config ↔ measure models."""
+    project = copy_project(tmp_path)
+    result = project.dbt("parse", "--no-partial-parse")
     assert result.returncode == 0, result.stdout + result.stderr
-    report = validate_config(DEMO, today=TODAY, dbt_manifest=target_path / "manifest.json")
+    report = validate_config(DEMO, today=TODAY, dbt_manifest=project.target_dir / "manifest.json")
     assert report.errors == [], format_report(report)

@@ -21,7 +21,8 @@ def _measure_models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _configured_measure_ids(project: DbtProject) -> set[str]:
-    with (project.project_dir / "seeds" / "config" / "cfg_measures.csv").open(newline="") as handle:
+    # What dbt seeded: the compiled config in the company project's generated/ folder.
+    with (project.settings.generated_dir / "seeds" / "cfg_measures.csv").open(newline="") as handle:
         return {row["measure_id"] for row in csv.DictReader(handle)}
 
 
@@ -37,11 +38,65 @@ def test_every_model_and_column_is_described(built_project: DbtProject) -> None:
     assert not undocumented, f"describe these in the model's YAML: {undocumented}"
 
 
-def test_every_model_documents_exactly_its_columns(built_project: DbtProject) -> None:
-    """The YAML lists the columns the model really has (no stale or missing entries)."""
+# The measure shape (scorecard_engine/README.md): every msr_ model returns exactly these columns, which
+# measure_values unions. Measure models do not repeat them in their YAML; one generic test,
+# measure_shape, checks the rows instead.
+MEASURE_SHAPE = (
+    "measure_id",
+    "period_grain",
+    "period_start",
+    "period_end",
+    "period_label",
+    "segment_dimension",
+    "segment_value",
+    "numerator",
+    "denominator",
+    "value",
+)
+
+
+def _column_names(project: DbtProject, node: dict[str, Any]) -> list[str]:
+    return [
+        row[0]
+        for row in project.query(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [node["schema"], node["alias"]],
+        )
+    ]
+
+
+def test_every_measure_model_returns_the_measure_shape_and_is_tested_for_it(
+    built_project: DbtProject,
+) -> None:
     manifest = built_project.manifest()
+    contract = list(manifest["nodes"]["model.scorecard_engine.measure_values"]["columns"])
+    assert contract[: len(MEASURE_SHAPE)] == list(MEASURE_SHAPE)
+    shape_tested = {
+        node["attached_node"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and (node.get("test_metadata") or {}).get("name") == "measure_shape"
+    }
+    for name, node in _measure_models(manifest).items():
+        assert _column_names(built_project, node) == list(MEASURE_SHAPE), name
+        assert node["unique_id"] in shape_tested, (
+            f"{name}: add `data_tests: [scorecard_engine.measure_shape]`"
+        )
+
+
+def test_every_model_documents_exactly_its_columns(built_project: DbtProject) -> None:
+    """The YAML lists the columns the model really has (no stale or missing entries).
+
+    Measure models are the exception: their columns are the measure shape (checked above), so their
+    YAML documents no columns, or exactly those.
+    """
+    manifest = built_project.manifest()
+    measure_models = _measure_models(manifest)
     mismatched = {}
     for name, node in _models(manifest).items():
+        if name in measure_models and not node["columns"]:
+            continue
         actual = {
             row[0]
             for row in built_project.query(
@@ -84,7 +139,8 @@ def test_configured_measures_and_measure_models_agree(built_project: DbtProject)
 
 def test_measure_values_unions_every_measure_model(built_project: DbtProject) -> None:
     manifest = built_project.manifest()
-    measure_values = manifest["nodes"]["model.balanced_scorecard.measure_values"]
+    # measure_values is the engine's; the measure models are the company's.
+    measure_values = manifest["nodes"]["model.scorecard_engine.measure_values"]
     measure_model_ids = {node["unique_id"] for node in _measure_models(manifest).values()}
     upstream = {node for node in measure_values["depends_on"]["nodes"] if node.startswith("model.")}
     assert upstream == measure_model_ids
@@ -93,7 +149,7 @@ def test_measure_values_unions_every_measure_model(built_project: DbtProject) ->
 
 def test_measure_values_has_an_enforced_contract_and_key_tests(built_project: DbtProject) -> None:
     manifest = built_project.manifest()
-    node = manifest["nodes"]["model.balanced_scorecard.measure_values"]
+    node = manifest["nodes"]["model.scorecard_engine.measure_values"]
     assert node["config"]["contract"]["enforced"] is True
     assert all(spec.get("data_type") for spec in node["columns"].values())
     tests_on_model = [

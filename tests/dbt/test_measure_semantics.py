@@ -23,11 +23,10 @@ _QUARTER_VS_MONTHS = """
             on months.measure_id = quarters.measure_id
             and months.period_grain = 'month'
             and months.period_start = periods.month_start
-            and months.team = quarters.team
-            and months.region = quarters.region
-            and months.customer_segment = quarters.customer_segment
-        where quarters.measure_id = ? and quarters.period_grain = 'quarter' and quarters.team = ?
-            and quarters.region = 'all' and quarters.customer_segment = 'all'
+            and months.segment_dimension = quarters.segment_dimension
+            and months.segment_value = quarters.segment_value
+        where quarters.measure_id = ? and quarters.period_grain = 'quarter'
+            and quarters.segment_dimension = ? and quarters.segment_value = ?
         group by quarters.period_start
     )
     select
@@ -41,25 +40,27 @@ _QUARTER_VS_MONTHS = """
         months.month_count
     from scorecard.measure_values as quarters
     inner join months on months.quarter_start = quarters.period_start
-    where quarters.measure_id = ? and quarters.period_grain = 'quarter' and quarters.team = ?
-        and quarters.region = 'all' and quarters.customer_segment = 'all'
+    where quarters.measure_id = ? and quarters.period_grain = 'quarter'
+        and quarters.segment_dimension = ? and quarters.segment_value = ?
 """
 
 
 @pytest.mark.parametrize(
-    ("measure_id", "team"),
+    ("measure_id", "segment_dimension", "segment_value"),
     [
-        ("support_csat", "all"),
-        ("first_contact_resolution_rate", "all"),
-        ("ticket_reopen_rate", "cs_enterprise"),
-        ("onboarding_completion_rate", "all"),
-        ("cs_training_completion_rate", "all"),
+        ("support_csat", "all", "all"),
+        ("first_contact_resolution_rate", "all", "all"),
+        ("ticket_reopen_rate", "team", "cs_enterprise"),
+        ("support_csat", "region", "emea"),
+        ("onboarding_completion_rate", "all", "all"),
+        ("cs_training_completion_rate", "all", "all"),
     ],
 )
 def test_quarterly_ratio_is_a_ratio_of_summed_months(
-    built_project: DbtProject, measure_id: str, team: str
+    built_project: DbtProject, measure_id: str, segment_dimension: str, segment_value: str
 ) -> None:
-    rows = built_project.query(_QUARTER_VS_MONTHS, [measure_id, team, measure_id, team])
+    segment = [segment_dimension, segment_value]
+    rows = built_project.query(_QUARTER_VS_MONTHS, [measure_id, *segment, measure_id, *segment])
     full_quarters = [row for row in rows if row[7] == 3]
     assert full_quarters, "the demo range should hold complete fiscal quarters"
     differs_from_average = False
@@ -75,7 +76,8 @@ def test_quarterly_ratio_is_a_ratio_of_summed_months(
 def test_stock_quarter_reads_its_last_month(built_project: DbtProject) -> None:
     mismatches = built_project.query(
         """
-        select quarters.measure_id, quarters.period_start, quarters.team, quarters.value, months.value
+        select quarters.measure_id, quarters.period_start, quarters.segment_dimension,
+            quarters.segment_value, quarters.value, months.value
         from scorecard.measure_values as quarters
         inner join (
             select period_start, max(month_start) as last_month
@@ -84,8 +86,8 @@ def test_stock_quarter_reads_its_last_month(built_project: DbtProject) -> None:
         inner join scorecard.measure_values as months
             on months.measure_id = quarters.measure_id and months.period_grain = 'month'
             and months.period_start = periods.last_month
-            and months.team = quarters.team and months.region = quarters.region
-            and months.customer_segment = quarters.customer_segment
+            and months.segment_dimension = quarters.segment_dimension
+            and months.segment_value = quarters.segment_value
         where quarters.period_grain = 'quarter'
             and quarters.measure_id in ('arr', 'active_customers', 'cs_headcount', 'accounts_per_csm')
             and quarters.value is distinct from months.value
@@ -97,42 +99,59 @@ def test_stock_quarter_reads_its_last_month(built_project: DbtProject) -> None:
 def test_flow_quarter_is_the_sum_of_its_months(built_project: DbtProject) -> None:
     mismatches = built_project.query(
         """
-        select quarters.measure_id, quarters.period_start, quarters.team
+        select quarters.measure_id, quarters.period_start, quarters.segment_dimension, quarters.segment_value
         from scorecard.measure_values as quarters
         inner join intermediate.int_fiscal_periods as periods
             on periods.period_grain = 'quarter' and periods.period_start = quarters.period_start
         inner join scorecard.measure_values as months
             on months.measure_id = quarters.measure_id and months.period_grain = 'month'
             and months.period_start = periods.month_start
-            and months.team = quarters.team and months.region = quarters.region
-            and months.customer_segment = quarters.customer_segment
+            and months.segment_dimension = quarters.segment_dimension
+            and months.segment_value = quarters.segment_value
         where quarters.period_grain = 'quarter' and quarters.measure_id in ('expansion_mrr', 'new_customers')
-        group by quarters.measure_id, quarters.period_start, quarters.team, quarters.region,
-            quarters.customer_segment, quarters.value
+        group by quarters.measure_id, quarters.period_start, quarters.segment_dimension,
+            quarters.segment_value, quarters.value
         having abs(quarters.value - sum(months.value)) > 1e-6
         """
     )
     assert mismatches == []
 
 
-def test_company_level_equals_the_sum_of_teams_for_additive_measures(built_project: DbtProject) -> None:
+def test_company_level_equals_the_sum_of_each_dimension_for_additive_measures(
+    built_project: DbtProject,
+) -> None:
+    # Long form: each dimension's rows split the same company-wide facts (one dimension per row).
     mismatches = built_project.query(
         """
-        select company.measure_id, company.period_grain, company.period_start, company.value, sum(teams.value)
+        select
+            company.measure_id, company.period_grain, company.period_start, segments.segment_dimension,
+            company.value, sum(segments.value)
         from scorecard.measure_values as company
-        inner join scorecard.measure_values as teams
-            on teams.measure_id = company.measure_id and teams.period_grain = company.period_grain
-            and teams.period_start = company.period_start
-            and teams.team <> 'all' and teams.region = 'all' and teams.customer_segment = 'all'
-        where company.team = 'all' and company.region = 'all' and company.customer_segment = 'all'
+        inner join scorecard.measure_values as segments
+            on segments.measure_id = company.measure_id and segments.period_grain = company.period_grain
+            and segments.period_start = company.period_start
+            and segments.segment_dimension <> 'all'
+        where company.segment_dimension = 'all' and company.segment_value = 'all'
             and company.measure_id in (
                 'arr', 'active_customers', 'new_customers', 'expansion_mrr', 'cs_headcount'
             )
-        group by company.measure_id, company.period_grain, company.period_start, company.value
-        having abs(company.value - sum(teams.value)) > 1e-6
+        group by
+            company.measure_id, company.period_grain, company.period_start, segments.segment_dimension,
+            company.value
+        having abs(coalesce(company.value, 0) - coalesce(sum(segments.value), 0)) > 1e-6
         """
     )
     assert mismatches == []
+    sliced = built_project.query(
+        "select distinct measure_id, segment_dimension from scorecard.measure_values "
+        "where measure_id in ('arr', 'cs_headcount') and segment_dimension <> 'all'"
+    )
+    assert sorted(sliced) == [
+        ("arr", "customer_segment"),
+        ("arr", "region"),
+        ("arr", "team"),
+        ("cs_headcount", "team"),
+    ]
 
 
 def test_percent_measures_are_fractions(built_project: DbtProject) -> None:

@@ -16,12 +16,12 @@ def test_rows_per_measure_are_periods_times_segments(built_project: DbtProject) 
             measure_id,
             count(*) as row_count,
             count(distinct period_grain || period_start) as periods,
-            count(distinct team || '|' || region || '|' || customer_segment) as segments
+            count(distinct segment_dimension || '|' || segment_value) as segments
         from scorecard.measure_values
         group by measure_id
         """
     )
-    assert len(rows) == 19
+    assert sorted(row[0] for row in rows) == sorted(m.id for m in built_project.config().measures)
     for measure_id, row_count, periods, segments in rows:
         assert row_count == periods * segments, f"{measure_id}: missing (period, segment) rows"
 
@@ -57,37 +57,30 @@ def test_each_measure_has_every_period_its_frequency_reports(built_project: DbtP
     assert grains == {"month": 15, "quarter": 6, "year": 2}
 
 
-def test_each_measure_covers_every_segment_of_its_population(built_project: DbtProject) -> None:
-    rows = built_project.query(
-        """
-        with measure_segments as (
-            select distinct measure_id, team, region, customer_segment from scorecard.measure_values
-        ),
-        matches as (
-            select measure_segments.measure_id, dimensions.segment_dimension
-            from measure_segments
-            inner join intermediate.int_scorecard_segments as dimensions
-                using (team, region, customer_segment)
-            group by measure_segments.measure_id, dimensions.segment_dimension
-            having count(*) = (
-                select count(*) from measure_segments as m
-                where m.measure_id = measure_segments.measure_id
-            )
-                and count(*) = (
-                    select count(*) from intermediate.int_scorecard_segments as s
-                    where s.segment_dimension = dimensions.segment_dimension
-                )
-        )
-        select measure_id, min(segment_dimension) from matches group by measure_id
-        """
-    )
-    dimension_of = dict(rows)
-    assert len(dimension_of) == 19, "some measure's segments are not exactly one population's segments"
-    assert dimension_of["gross_margin"] == "company"
-    assert dimension_of["cs_headcount"] == "cs_employee"
-    assert dimension_of["voluntary_attrition_rate"] == "employee"
-    assert dimension_of["support_csat"] == "account"
-    assert dimension_of["accounts_per_csm"] == "cs_employee"
+def test_each_measure_covers_every_declared_segment_of_its_dimensions(built_project: DbtProject) -> None:
+    """Long form: the company row, then every declared value of each slice_by dimension."""
+    config = built_project.config()
+    seen: dict[str, dict[str, set[str]]] = {}
+    for measure_id, dimension, value in built_project.query(
+        "select distinct measure_id, segment_dimension, segment_value from scorecard.measure_values"
+    ):
+        seen.setdefault(measure_id, {}).setdefault(dimension, set()).add(value)
+    assert sorted(seen) == sorted(measure.id for measure in config.measures)
+    for measure in config.measures:
+        segments = seen[measure.id]
+        assert set(segments) == {"all", *measure.slice_by}, measure.id
+        assert segments["all"] == {"all"}, f"{measure.id}: the company row is 'all' / 'all'"
+        for dimension in measure.slice_by:
+            missing = set(config.segments[dimension]) - segments[dimension]
+            assert not missing, f"{measure.id} has no {dimension} rows for declared values {missing}"
+            assert "all" not in segments[dimension], f"{measure.id}: 'all' is only the company row"
+    # The demo's populations, as its measures.yml slices them.
+    dimensions_of = {measure_id: set(segments) for measure_id, segments in seen.items()}
+    assert dimensions_of["gross_margin"] == {"all"}
+    assert dimensions_of["cs_headcount"] == {"all", "team"}
+    assert dimensions_of["voluntary_attrition_rate"] == {"all", "team"}
+    assert dimensions_of["accounts_per_csm"] == {"all", "team"}
+    assert dimensions_of["support_csat"] == {"all", "team", "region", "customer_segment"}
 
 
 def test_missing_data_is_a_null_value_not_a_missing_row(built_project: DbtProject) -> None:
@@ -96,7 +89,7 @@ def test_missing_data_is_a_null_value_not_a_missing_row(built_project: DbtProjec
         """
         select value from scorecard.measure_values
         where measure_id = 'net_revenue_retention' and period_grain = 'quarter'
-            and team = 'all' and region = 'all' and customer_segment = 'all'
+            and segment_dimension = 'all' and segment_value = 'all'
         order by period_start
         limit 1
         """

@@ -21,7 +21,7 @@ RECENT_MONTH = date(2025, 4, 1)
 _CSAT = """
     select value, computed_at from scorecard.measure_values
     where measure_id = 'support_csat' and period_grain = 'month' and period_start = ?
-        and team = 'all' and region = 'all' and customer_segment = 'all'
+        and segment_dimension = 'all' and segment_value = 'all'
 """
 
 
@@ -38,11 +38,12 @@ def _rewrite_csat_scores(warehouse: Path, month: date) -> None:
 def _computed_at_by_row(project: DbtProject) -> dict[tuple, object]:
     rows = project.query(
         """
-        select measure_id, period_grain, period_start, team, region, customer_segment, period_end, computed_at
+        select
+            measure_id, period_grain, period_start, segment_dimension, segment_value, period_end, computed_at
         from scorecard.measure_values
         """
     )
-    return {row[:6]: (row[6], row[7]) for row in rows}
+    return {row[:5]: (row[5], row[6]) for row in rows}
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ def test_every_scorecard_measure_in_scope_has_exactly_one_row_per_period(
         select sm.scorecard_id, mv.period_grain, mv.period_start, sm.measure_id
         from config.cfg_scorecard_measures as sm
         join scorecard.measure_values as mv
-            on mv.measure_id = sm.measure_id and mv.team = sm.team
-            and mv.region = sm.region and mv.customer_segment = sm.customer_segment
+            on mv.measure_id = sm.measure_id and mv.segment_dimension = sm.segment_dimension
+            and mv.segment_value = sm.segment_value
         """
     )
     rows = marts_warehouse.query(
@@ -36,6 +36,18 @@ def test_every_scorecard_measure_in_scope_has_exactly_one_row_per_period(
     # Both scorecards and all three grains are there.
     assert {row[0] for row in rows} == {"corporate", "cs_enterprise"}
     assert {row[1] for row in rows} == {"month", "quarter", "year"}
+
+
+def test_each_scorecard_reads_the_segment_its_config_filters_on(marts_warehouse: MartsWarehouse) -> None:
+    shown = marts_warehouse.query(
+        "select distinct scorecard_id, segment_dimension, segment_value from scorecard.scorecard"
+    )
+    configured = marts_warehouse.query(
+        "select scorecard_id, segment_dimension, segment_value from config.cfg_scorecards"
+    )
+    assert sorted(shown) == sorted(configured)
+    assert ("corporate", "all", "all") in shown
+    assert ("cs_enterprise", "team", "cs_enterprise") in shown
 
 
 def test_status_is_never_null_and_uses_the_vocabulary(marts_warehouse: MartsWarehouse) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from orchestration.publish import PublishedTable, contract_tables
-from orchestration.settings import get_settings
 from orchestration.transform.project import prepare_dbt_project
+from tests.dbt.helpers import copy_project
 
 
 def _node(resource_type: str, name: str, schema: str = "scorecard", **config) -> dict:
@@ -55,17 +55,22 @@ def test_tables_and_keys_come_from_the_nodes_and_their_uniqueness_tests():
 
 
 def test_every_table_dbt_builds_in_scorecard_is_published_with_a_key(isolated_dirs):
-    project = prepare_dbt_project(get_settings())
+    # The company's project as a real run prepares it (config compiled, engine linked, parsed), in a copy.
+    settings = copy_project(isolated_dirs).settings
+    project = prepare_dbt_project(settings)
     tables = {table.name: table for table in contract_tables(json.loads(project.manifest_path.read_text()))}
+    # Long-form segments: the same key for every company, whatever its segment dimensions.
     assert tables["measure_values"].key_columns == (
         "measure_id",
         "period_grain",
         "period_start",
-        "team",
-        "region",
-        "customer_segment",
+        "segment_dimension",
+        "segment_value",
     )
-    assert tables["measure_value_history"].key_columns[-1] == "dbt_valid_from"
+    assert tables["measure_value_history"].key_columns == (
+        *tables["measure_values"].key_columns,
+        "dbt_valid_from",
+    )
     assert tables["restatements"] == PublishedTable("restatements", ("restatement_id",), allow_empty=True)
     unkeyed = sorted(name for name, table in tables.items() if not table.key_columns)
     assert not unkeyed, f"published tables without a uniqueness test (the audit would refuse them): {unkeyed}"

@@ -139,7 +139,7 @@ def test_a_late_correction_to_a_closed_month_is_recorded_as_a_restatement(baseli
 
     deployment.run("run", "--period", LAST_MONTH, log_name="late_data")
 
-    key = "measure_id = 'support_csat' AND team = 'all' AND region = 'all' AND customer_segment = 'all'"
+    key = "measure_id = 'support_csat' AND segment_dimension = 'all' AND segment_value = 'all'"
     month = f"{key} AND period_grain = 'month' AND period_start = DATE '2025-03-01'"
     with duckdb.connect(str(baseline.published), read_only=True) as old:
         ((as_reported,),) = old.execute(

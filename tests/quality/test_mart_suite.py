@@ -49,7 +49,7 @@ def build(path: Path, changes: list[tuple[str, int, float]], unknown: bool = Fal
             SELECT
                 measure_id, 'month' AS period_grain,
                 CAST(DATE '2024-12-01' + to_months(m) AS DATE) AS period_start,
-                'all' AS team, 'all' AS region, 'all' AS customer_segment,
+                'all' AS segment_dimension, 'all' AS segment_value,
                 CAST(NULL AS DOUBLE) AS numerator, CAST(1 AS DOUBLE) AS denominator, value
             FROM ({union})
             """
@@ -61,9 +61,9 @@ def build(path: Path, changes: list[tuple[str, int, float]], unknown: bool = Fal
             )
         if unknown:
             con.execute(
-                "INSERT INTO scorecard.measure_values SELECT 'mystery', period_grain, period_start, team, "
-                "region, customer_segment, numerator, denominator, value FROM scorecard.measure_values "
-                "WHERE measure_id = 'arr'"
+                "INSERT INTO scorecard.measure_values SELECT 'mystery', period_grain, period_start, "
+                "segment_dimension, segment_value, numerator, denominator, value "
+                "FROM scorecard.measure_values WHERE measure_id = 'arr'"
             )
     finally:
         con.close()
@@ -123,3 +123,37 @@ def test_a_measure_missing_from_the_config_is_an_error(
     [failure] = outcome.failures
     assert failure.kwargs == {"column": "unit"}
     assert "measure_id='mystery'" in failure_message(outcome, failure)
+
+
+def test_segment_rows_are_long_form_and_only_company_arr_must_not_jump(
+    tmp_path: Path, shipped_registry: SourceRegistry
+) -> None:
+    # A segment's series (any dimension the company declares) is checked for range and sign like the
+    # company row, but a small segment's ARR may legitimately jump tenfold.
+    path = build(tmp_path / "w.duckdb", [])
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "INSERT INTO scorecard.measure_values SELECT measure_id, period_grain, period_start, 'store', "
+            "'downtown', numerator, denominator, CASE WHEN period_start >= DATE '2025-07-01' THEN value "
+            "ELSE value / 20 END FROM scorecard.measure_values WHERE measure_id = 'arr'"
+        )
+    finally:
+        con.close()
+    outcome = validate(path, shipped_registry)
+    assert outcome.passed, [failure_message(outcome, e) for e in outcome.failures]
+    assert outcome.frame_rows == {"rows": 72, "month_over_month": 66}
+
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "UPDATE scorecard.measure_values SET value = -1 WHERE segment_dimension = 'store' "
+            "AND period_start = DATE '2025-03-01'"
+        )
+    finally:
+        con.close()
+    outcome = validate(path, shipped_registry)
+    [failure] = outcome.failures
+    message = failure_message(outcome, failure)
+    assert "Counts, amounts and durations are not negative" in message
+    assert "segment_dimension='store'" in message and "segment_value='downtown'" in message

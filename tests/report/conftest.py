@@ -109,16 +109,17 @@ select * from (values
 _SCORECARDS = """
 create table fixture_scorecards as
 select * from (values
-    ('corporate', 'Fixture Analytics — corporate scorecard', 'all', 1.0, date '2025-08-01'),
-    ('cs_enterprise', 'Customer Success — Enterprise team', 'cs_enterprise', 0.98, date '2026-04-01')
-) as t(scorecard_id, scorecard_name, team, value_factor, first_month)
+    ('corporate', 'Fixture Analytics — corporate scorecard', 'all', 'all', 1.0, date '2025-08-01'),
+    ('cs_enterprise', 'Customer Success — Enterprise team', 'team', 'cs_enterprise', 0.98, date '2026-04-01')
+) as t(scorecard_id, scorecard_name, segment_dimension, segment_value, value_factor, first_month)
 """
 
 # Raw actual/target per scorecard, period and measure, before the status rules.
 _VALUES = """
 create table fixture_values as
 select
-    s.scorecard_id, s.scorecard_name, s.team, p.period_grain, p.period_start, p.period_end, p.period_label,
+    s.scorecard_id, s.scorecard_name, s.segment_dimension, s.segment_value,
+    p.period_grain, p.period_start, p.period_end, p.period_label,
     p.month_index, m.*,
     case
         -- No responses were recorded for the last two months: no data.
@@ -182,7 +183,7 @@ select
     scorecard_id, scorecard_name, period_grain, period_start, period_end, period_label,
     measure_id, measure_name, definition, objective_id, objective_name, perspective_id, perspective_name,
     owner, unit, direction, indicator_type, measure_type, cast(weight as double) as weight,
-    team, 'all' as region, 'all' as customer_segment,
+    segment_dimension, segment_value,
     cast(actual as double) as actual, cast(target as double) as target,
     cast(actual - target as double) as variance, cast(attainment as double) as attainment, status,
     case when status in ('on_track', 'at_risk', 'off_track')
@@ -481,7 +482,7 @@ _HISTORY = """
 create table scorecard.measure_value_history as
 select
     measure_id, period_grain, cast(period_start as date) as period_start,
-    cast(period_end as date) as period_end, period_label, team, 'all' as region, 'all' as customer_segment,
+    cast(period_end as date) as period_end, period_label, segment_dimension, segment_value,
     cast(null as double) as numerator, cast(null as double) as denominator, cast(value as double) as value,
     cast(value as decimal(28, 6)) as comparable_value, 'cfg-3f2a9c1e77d0' as config_version,
     cast(computed_at as timestamp) as computed_at, true as is_period_complete,
@@ -490,31 +491,31 @@ select
     cast(computed_at as timestamp) as dbt_valid_from,
     cast(valid_to as timestamp) as dbt_valid_to
 from (values
-    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'all', 11800000.0, '2026-08-03 06:00:00',
+    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'all', 'all', 11800000.0, '2026-08-03 06:00:00',
      '2026-07-01', 'run-12', 12, 'v-arr-jul-1', '2026-10-03 06:00:00'),
-    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'all', 11845000.0, '2026-10-03 06:00:00',
+    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'all', 'all', 11845000.0, '2026-10-03 06:00:00',
      '2026-09-01', 'run-14', 14, 'v-arr-jul-2', null),
-    ('arr', 'quarter', '2026-05-01', '2026-07-31', 'FY2027-Q2', 'all', 11800000.0, '2026-08-03 06:00:00',
-     '2026-07-01', 'run-12', 12, 'v-arr-q2-1', '2026-10-03 06:00:00'),
-    ('arr', 'quarter', '2026-05-01', '2026-07-31', 'FY2027-Q2', 'all', 11845000.0, '2026-10-03 06:00:00',
-     '2026-09-01', 'run-14', 14, 'v-arr-q2-2', null),
-    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'cs_enterprise', 5100000.0, '2026-08-03 06:00:00',
-     '2026-07-01', 'run-12', 12, 'v-arr-ent-1', '2026-10-03 06:00:00'),
-    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'cs_enterprise', 5145000.0, '2026-10-03 06:00:00',
-     '2026-09-01', 'run-14', 14, 'v-arr-ent-2', null),
-    ('logo_churn_rate', 'month', '2026-06-01', '2026-06-30', '2026-06', 'cs_enterprise', 0.010,
+    ('arr', 'quarter', '2026-05-01', '2026-07-31', 'FY2027-Q2', 'all', 'all', 11800000.0,
+     '2026-08-03 06:00:00', '2026-07-01', 'run-12', 12, 'v-arr-q2-1', '2026-10-03 06:00:00'),
+    ('arr', 'quarter', '2026-05-01', '2026-07-31', 'FY2027-Q2', 'all', 'all', 11845000.0,
+     '2026-10-03 06:00:00', '2026-09-01', 'run-14', 14, 'v-arr-q2-2', null),
+    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'team', 'cs_enterprise', 5100000.0,
+     '2026-08-03 06:00:00', '2026-07-01', 'run-12', 12, 'v-arr-ent-1', '2026-10-03 06:00:00'),
+    ('arr', 'month', '2026-07-01', '2026-07-31', '2026-07', 'team', 'cs_enterprise', 5145000.0,
+     '2026-10-03 06:00:00', '2026-09-01', 'run-14', 14, 'v-arr-ent-2', null),
+    ('logo_churn_rate', 'month', '2026-06-01', '2026-06-30', '2026-06', 'team', 'cs_enterprise', 0.010,
      '2026-07-03 06:00:00', '2026-06-01', 'run-11', 11, 'v-churn-ent-1', '2026-09-03 06:00:00'),
-    ('logo_churn_rate', 'month', '2026-06-01', '2026-06-30', '2026-06', 'cs_enterprise', 0.015,
+    ('logo_churn_rate', 'month', '2026-06-01', '2026-06-30', '2026-06', 'team', 'cs_enterprise', 0.015,
      '2026-09-03 06:00:00', '2026-08-01', 'run-13', 13, 'v-churn-ent-2', null)
-) as t(measure_id, period_grain, period_start, period_end, period_label, team, value, computed_at,
-       reported_through_month, run_id, run_seq, dbt_scd_id, valid_to)
+) as t(measure_id, period_grain, period_start, period_end, period_label, segment_dimension, segment_value,
+       value, computed_at, reported_through_month, run_id, run_seq, dbt_scd_id, valid_to)
 """
 
 _RESTATEMENTS = """
 create table scorecard.restatements as
 select
     restated.dbt_scd_id as restatement_id, restated.measure_id, restated.period_grain, restated.period_start,
-    restated.period_end, restated.period_label, restated.team, restated.region, restated.customer_segment,
+    restated.period_end, restated.period_label, restated.segment_dimension, restated.segment_value,
     reported.value as as_reported_value, restated.value as restated_value,
     restated.value - reported.value as change, reported.computed_at as as_reported_at,
     restated.computed_at as restated_at, reported.run_id as as_reported_run_id,
@@ -523,7 +524,9 @@ select
 from scorecard.measure_value_history as restated
 join scorecard.measure_value_history as reported
   on reported.measure_id = restated.measure_id and reported.period_grain = restated.period_grain
- and reported.period_start = restated.period_start and reported.team = restated.team
+ and reported.period_start = restated.period_start
+ and reported.segment_dimension = restated.segment_dimension
+ and reported.segment_value = restated.segment_value
  and reported.dbt_valid_to = restated.dbt_valid_from
 """
 

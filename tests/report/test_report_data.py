@@ -11,7 +11,7 @@ import yaml
 
 from orchestration.report import ReportError, latest_closed_period, render_report
 from orchestration.report.data import REQUIRED_TABLES, load_report_data
-from orchestration.settings import REPO_ROOT
+from orchestration.settings import ENGINE_DBT_DIR
 from tests.report.helpers import CASCADE_FIRST_PERIOD, FIRST_PERIOD, LATEST_PERIOD
 
 
@@ -73,7 +73,9 @@ def test_trend_history_is_the_last_twelve_months_of_the_shown_grain(marts_db: Pa
 
 def test_the_cascade_reads_its_own_rows(marts_db: Path) -> None:
     data = load_report_data(marts_db, period=LATEST_PERIOD, scorecard_id="cs_enterprise", schema="scorecard")
-    assert {view.row["team"] for view in data.measures} == {"cs_enterprise"}
+    assert {(view.row["segment_dimension"], view.row["segment_value"]) for view in data.measures} == {
+        ("team", "cs_enterprise")
+    }
     assert [row["perspective_id"] for row in data.perspectives] == ["customer", "learning_growth"]
     assert all(len(view.history) == 6 for view in data.measures)
     assert data.balance["financial_status"] == "no_data"
@@ -82,9 +84,12 @@ def test_the_cascade_reads_its_own_rows(marts_db: Path) -> None:
 def test_a_month_lists_the_restatements_made_while_it_was_the_latest(marts_db: Path) -> None:
     latest = load_report_data(marts_db, period=LATEST_PERIOD, scorecard_id="corporate", schema="scorecard")
     # The September refresh restated July and its quarter; Enterprise ARR is on no corporate row.
-    assert [(row["measure_id"], row["period_label"], row["team"]) for row in latest.restatements] == [
-        ("arr", "FY2027-Q2", "all"),
-        ("arr", "2026-07", "all"),
+    assert [
+        (row["measure_id"], row["period_label"], row["segment_dimension"], row["segment_value"])
+        for row in latest.restatements
+    ] == [
+        ("arr", "FY2027-Q2", "all", "all"),
+        ("arr", "2026-07", "all", "all"),
     ]
     july = latest.restatements[1]
     assert (july["as_reported_value"], july["restated_value"], july["measure_name"]) == (
@@ -209,8 +214,9 @@ def test_rendering_never_writes_to_the_database(marts_copy: Path, tmp_path: Path
 
 
 def test_the_fixture_has_the_columns_of_the_dbt_marts(marts_db: Path) -> None:
-    # The crafted marts stand in for dbt's: if a mart's contract changes, this says where.
-    dbt_dir = REPO_ROOT / "dbt_project"
+    # The crafted marts stand in for dbt's: if a mart's contract changes, this says where. The marts
+    # and the history snapshot are the engine's (the same for every company).
+    dbt_dir = ENGINE_DBT_DIR
     con = duckdb.connect(str(marts_db), read_only=True)
     try:
         for table in REQUIRED_TABLES:

@@ -23,6 +23,7 @@ from orchestration.report.formatting import (
     format_change,
     format_ratio,
     format_score,
+    format_segment,
     format_value,
     status_label,
 )
@@ -203,3 +204,14 @@ def test_the_status_bar_is_proportional_and_labelled() -> None:
     assert widths == [150.0, 50.0]
     assert 'aria-label="3 on track, 1 off track"' in svg
     assert str(status_bar({})) == ""
+
+
+def test_segments_are_named_in_words_whatever_the_company_calls_its_dimensions() -> None:
+    assert format_segment({"segment_dimension": "all", "segment_value": "all"}) == "company"
+    assert format_segment({"segment_dimension": "team", "segment_value": "cs_enterprise"}) == (
+        "team: cs enterprise"
+    )
+    # Dimensions are the company's own (declared in its strategy.yml), never a fixed list.
+    assert format_segment({"segment_dimension": "store", "segment_value": "downtown_store"}) == (
+        "store: downtown store"
+    )
