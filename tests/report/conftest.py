@@ -220,13 +220,16 @@ _COUNTS = """
 """
 
 
-def _rolled_status(score: str, total: str) -> str:
+_UNTRUSTED_SHARE = "coalesce(sum(weight) filter (where status = 'untrusted') / nullif(sum(weight), 0), 0)"
+
+
+def _rolled_status(score: str) -> str:
     return f"""
         case
+            when {_UNTRUSTED_SHARE} >= 0.5 then 'untrusted'
             when {score} >= 95 then 'on_track'
             when {score} >= 85 then 'at_risk'
             when {score} is not null then 'off_track'
-            when count(*) filter (where status = 'untrusted') = {total} then 'untrusted'
             else 'no_data'
         end
     """
@@ -241,7 +244,8 @@ select
     objective_id, objective_name, perspective_id, perspective_name,
     min(owner) as owner,
     {_WEIGHTED} as score,
-    {_rolled_status(_WEIGHTED, "count(*)")} as status,
+    {_rolled_status(_WEIGHTED)} as status,
+    {_UNTRUSTED_SHARE} as untrusted_weight_share,
     {_COUNTS},
     count(*) filter (where status = 'off_track') > 0 as has_off_track_measures
 from scorecard.scorecard
@@ -255,7 +259,8 @@ with measures as (
         scorecard_id, scorecard_name, period_grain, period_start, period_end, period_label,
         perspective_id, perspective_name,
         {_WEIGHTED} as score,
-        {_rolled_status(_WEIGHTED, "count(*)")} as status,
+        {_rolled_status(_WEIGHTED)} as status,
+        {_UNTRUSTED_SHARE} as untrusted_weight_share,
         {_COUNTS}
     from scorecard.scorecard
     group by all
@@ -272,7 +277,8 @@ select
     m.perspective_id, m.perspective_name,
     case m.perspective_id when 'financial' then 1 when 'customer' then 2 when 'internal_process' then 3
         else 4 end as display_order,
-    m.score, m.status, m.measures_total, m.measures_on_track, m.measures_at_risk, m.measures_off_track,
+    m.score, m.status, m.untrusted_weight_share,
+    m.measures_total, m.measures_on_track, m.measures_at_risk, m.measures_off_track,
     m.measures_no_data, m.measures_no_target, m.measures_untrusted,
     o.objectives_total, o.objectives_off_track
 from measures m
@@ -307,6 +313,7 @@ with pivoted as (
 overall as (
     select scorecard_id, scorecard_name, period_grain, period_start, period_end, period_label,
            {_WEIGHTED} as overall_score,
+           {_UNTRUSTED_SHARE} as untrusted_weight_share,
            count(*) as measures_total,
            count(*) filter (where status = 'off_track') as measures_off_track
     from scorecard.scorecard
@@ -317,8 +324,10 @@ select
     p.financial_score, p.financial_status, p.customer_score, p.customer_status,
     p.internal_process_score, p.internal_process_status, p.learning_growth_score, p.learning_growth_status,
     o.overall_score,
-    case when o.overall_score >= 95 then 'on_track' when o.overall_score >= 85 then 'at_risk'
+    case when o.untrusted_weight_share >= 0.5 then 'untrusted'
+         when o.overall_score >= 95 then 'on_track' when o.overall_score >= 85 then 'at_risk'
          when o.overall_score is not null then 'off_track' else 'no_data' end as overall_status,
+    o.untrusted_weight_share,
     p.balance_index,
     (p.green_outcome is not null and p.red_perspective is not null) or p.balance_index < 70 as is_imbalanced,
     case
@@ -400,7 +409,8 @@ select
     b.scorecard_id, b.scorecard_name, b.period_grain, b.period_start, b.period_end, b.period_label,
     b.financial_score, b.financial_status, b.customer_score, b.customer_status,
     b.internal_process_score, b.internal_process_status, b.learning_growth_score, b.learning_growth_status,
-    b.overall_score, b.overall_status, b.balance_index, b.is_imbalanced, b.imbalance_reason,
+    b.overall_score, b.overall_status, b.untrusted_weight_share,
+    b.balance_index, b.is_imbalanced, b.imbalance_reason,
     b.measures_total, b.measures_off_track,
     count(f.finding_id) as findings_total,
     count(f.finding_id) filter (where f.severity = 'critical') as findings_critical

@@ -17,6 +17,7 @@ select
     learning_growth_status,
     overall_score,
     overall_status,
+    untrusted_weight_share,
     balance_index,
     is_imbalanced,
     imbalance_reason,

@@ -14,6 +14,7 @@ select
     owner,
     score,
     status,
+    untrusted_weight_share,
     measures_total,
     measures_on_track,
     measures_at_risk,

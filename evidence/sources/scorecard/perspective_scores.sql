@@ -12,6 +12,7 @@ select
     display_order,
     score,
     status,
+    untrusted_weight_share,
     measures_total,
     measures_on_track,
     measures_at_risk,

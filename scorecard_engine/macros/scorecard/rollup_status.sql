@@ -1,6 +1,8 @@
 {#
     Status of a roll-up (objective, perspective, whole scorecard) from its weighted score:
-      untrusted  every measure under it is untrusted;
+      untrusted  at least var rollup_untrusted_share_max (default 0.5) of its measure weight is
+                 untrusted: the score of the trusted rest cannot speak for the whole (3 untrusted
+                 measures of 4 no longer show "on track 100");
       no_data    no measure under it is scored (the weighted score is null);
       on_track   score ≥ var score_on_track_min (default 95);
       at_risk    score ≥ var score_at_risk_min (default 85);
@@ -8,11 +10,12 @@
     The vars are checked to be numbers (macro numeric_var), so they cannot inject SQL. Counts by status sit beside every
     roll-up, so a green average never hides red children.
 #}
-{% macro rollup_status(score, measures_total, measures_untrusted) -%}
+{% macro rollup_status(score, untrusted_weight_share) -%}
     {%- set on_track_min = scorecard_engine.numeric_var('score_on_track_min', 95, minimum=0) -%}
     {%- set at_risk_min = scorecard_engine.numeric_var('score_at_risk_min', 85, minimum=0) -%}
+    {%- set untrusted_max = scorecard_engine.numeric_var('rollup_untrusted_share_max', 0.5, minimum=0) -%}
     case
-        when {{ measures_total }} > 0 and {{ measures_untrusted }} = {{ measures_total }} then 'untrusted'
+        when {{ untrusted_weight_share }} >= {{ untrusted_max }} - 1e-9 then 'untrusted'
         when {{ score }} is null then 'no_data'
         when {{ score }} >= {{ on_track_min }} - 1e-9 then 'on_track'
         when {{ score }} >= {{ at_risk_min }} - 1e-9 then 'at_risk'
@@ -27,6 +30,17 @@
 {% macro weighted_score(score, weight) -%}
     sum(case when {{ score }} is not null then {{ weight }} * {{ score }} end)
     / nullif(sum(case when {{ score }} is not null then {{ weight }} end), 0)
+{%- endmacro %}
+
+{#
+    Share of a roll-up's measure weight (0 to 1) that rests on untrusted measures. For use inside a
+    group by.
+#}
+{% macro untrusted_weight_share(status, weight) -%}
+    coalesce(
+        sum(case when {{ status }} = 'untrusted' then {{ weight }} else 0 end) / nullif(sum({{ weight }}), 0),
+        0
+    )
 {%- endmacro %}
 
 {#
@@ -56,6 +70,7 @@
     select
         {{ group_columns | join(',\n        ') }},
         {{ scorecard_engine.weighted_score('score', 'weight') }} as score,
+        {{ scorecard_engine.untrusted_weight_share('status', 'weight') }} as untrusted_weight_share,
         {{ scorecard_engine.status_counts('status') }}
     from {{ rows }}
     group by
@@ -64,11 +79,13 @@
 
 {#
     The published columns of a roll-up made by rollup_scorecard_rows (alias: its relation): score,
-    status (macro rollup_status) and the counts by measure status, cast to their contract types.
+    status (macro rollup_status), the untrusted share of its weight and the counts by measure status,
+    cast to their contract types.
 #}
 {% macro rollup_result_columns(alias) -%}
     cast({{ alias }}.score as {{ scorecard_engine.type_double() }}) as score,
-    cast({{ scorecard_engine.rollup_status(alias ~ '.score', alias ~ '.measures_total', alias ~ '.measures_untrusted') }} as {{ dbt.type_string() }}) as status,
+    cast({{ scorecard_engine.rollup_status(alias ~ '.score', alias ~ '.untrusted_weight_share') }} as {{ dbt.type_string() }}) as status,
+    cast({{ alias }}.untrusted_weight_share as {{ scorecard_engine.type_double() }}) as untrusted_weight_share,
     {%- for counted in ['total'] + scorecard_engine.rollup_counted_statuses() %}
     cast({{ alias }}.measures_{{ counted }} as integer) as measures_{{ counted }}{{ ',' if not loop.last }}
     {%- endfor %}

@@ -21,6 +21,7 @@ overall as (
         period_end,
         period_label,
         {{ weighted_score('score', 'weight') }} as overall_score,
+        {{ untrusted_weight_share('status', 'weight') }} as untrusted_weight_share,
         count(*) as measures_total,
         sum(case when status = 'off_track' then 1 else 0 end) as measures_off_track,
         sum(case when status = 'untrusted' then 1 else 0 end) as measures_untrusted
@@ -71,8 +72,8 @@ select
     overall.period_end,
     overall.period_label,
     overall.overall_score,
-    {{ rollup_status('overall.overall_score', 'overall.measures_total', 'overall.measures_untrusted') }}
-        as overall_status,
+    {{ rollup_status('overall.overall_score', 'overall.untrusted_weight_share') }} as overall_status,
+    overall.untrusted_weight_share,
     overall.measures_total,
     overall.measures_off_track,
     overall.measures_untrusted,

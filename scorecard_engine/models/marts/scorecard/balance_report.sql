@@ -70,6 +70,7 @@ select
     {%- endfor %}
     cast(balance.overall_score as {{ type_double() }}) as overall_score,
     cast(balance.overall_status as {{ dbt.type_string() }}) as overall_status,
+    cast(balance.untrusted_weight_share as {{ type_double() }}) as untrusted_weight_share,
     cast(balance.balance_index as {{ type_double() }}) as balance_index,
     cast(reasons.imbalance_reason is not null as {{ dbt.type_boolean() }}) as is_imbalanced,
     cast(reasons.imbalance_reason as {{ dbt.type_string() }}) as imbalance_reason,
