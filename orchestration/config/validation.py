@@ -7,7 +7,8 @@ Three passes:
    the problems of the others;
 3. check what needs several entries or files: references, duplicate ids, strategy-map cycles, data
    sources against ``sources.yml``, periods and grains, overlapping effective dates, segment filters,
-   and (given a dbt manifest) that config and dbt measure models match one to one.
+   and (given a dbt manifest) that config and dbt measure models match one to one and that each
+   measure's ``data_sources`` are the sources its model reads in the dbt lineage.
 
 When all of that passes, the lints in ``lints.py`` add warnings. Nothing here raises for a user's
 mistake; ``load_config`` turns errors into a ``ConfigError``.
@@ -1297,7 +1298,8 @@ def _check_reviews(state: _State, parsed: _Parsed) -> None:
 
 
 def _check_dbt_manifest(state: _State, parsed: _Parsed, manifest_path: Path) -> None:
-    """Config measures and dbt measure models (``models/measures/`` with ``meta.measure_id``) match 1:1."""
+    """Config measures and dbt measure models (``models/measures/`` with ``meta.measure_id``) match 1:1,
+    and each measure's ``data_sources`` are exactly the sources its model reads in the dbt lineage."""
     name = manifest_path.name
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -1311,7 +1313,8 @@ def _check_dbt_manifest(state: _State, parsed: _Parsed, manifest_path: Path) -> 
         )
         return
     models: dict[str, list[str]] = defaultdict(list)
-    for node in (manifest.get("nodes") or {}).values():
+    model_ids: dict[str, list[str]] = defaultdict(list)
+    for unique_id, node in (manifest.get("nodes") or {}).items():
         if node.get("resource_type") != "model":
             continue
         file_path = str(node.get("original_file_path") or node.get("path") or "").replace("\\", "/")
@@ -1321,6 +1324,7 @@ def _check_dbt_manifest(state: _State, parsed: _Parsed, manifest_path: Path) -> 
         measure_id = meta.get("measure_id")
         if isinstance(measure_id, str):
             models[measure_id].append(file_path)
+            model_ids[measure_id].append(unique_id)
     if "*" in state.broken_ids["Measure"]:
         return  # measures.yml could not be read: its own errors say so; a comparison would be noise
     configured = {located.model.id: located for located in parsed.measures}
@@ -1345,6 +1349,8 @@ def _check_dbt_manifest(state: _State, parsed: _Parsed, manifest_path: Path) -> 
                 "keep exactly one governed model per measure",
                 "dbt_measure_duplicate",
             )
+        else:
+            _check_measure_lineage(state, parsed, located, manifest, model_ids[measure_id][0])
     for measure_id in sorted(set(models) - set(configured) - state.broken_ids["Measure"]):
         for file_path in sorted(models[measure_id]):
             state.issues.append(
@@ -1358,6 +1364,88 @@ def _check_dbt_manifest(state: _State, parsed: _Parsed, manifest_path: Path) -> 
                     code="dbt_model_without_config",
                 )
             )
+
+
+def upstream_sources(manifest: Mapping[str, Any], unique_id: str) -> dict[str, list[str]]:
+    """The company's dbt sources a node reads, directly or through other nodes, as ``system.table``.
+
+    Walks the manifest's ``parent_map`` (or each node's ``depends_on.nodes``) upstream from
+    ``unique_id`` to every ``source.<project>.<system>.<table>`` node; the dbt source name is the
+    system and the source table's name the table, as in sources.yml. Only sources of the root
+    project (the company) count: the engine package's own sources (its quality bookkeeping) are no
+    data source of a measure. Each source maps to one path of node names that reaches it (the
+    nearest), from the node's first parent to the source's last reader, for messages.
+    """
+    nodes: Mapping[str, Any] = manifest.get("nodes") or {}
+    sources: Mapping[str, Any] = manifest.get("sources") or {}
+    parent_map: Mapping[str, list[str]] = manifest.get("parent_map") or {}
+    project = (manifest.get("metadata") or {}).get("project_name")
+
+    def parents(node_id: str) -> list[str]:
+        if node_id in parent_map:
+            return list(parent_map[node_id])
+        return list(((nodes.get(node_id) or {}).get("depends_on") or {}).get("nodes") or [])
+
+    found: dict[str, list[str]] = {}
+    via: dict[str, list[str]] = {unique_id: []}
+    queue = [unique_id]
+    while queue:  # breadth first, so each source is reached by its shortest path
+        current = queue.pop(0)
+        for parent in parents(current):
+            if parent in via:
+                continue
+            via[parent] = [*via[current], current]
+            if parent.startswith("source."):
+                source = sources.get(parent) or {}
+                if project and source.get("package_name") not in (None, project):
+                    continue
+                system = source.get("source_name") or parent.split(".")[-2]
+                table = source.get("name") or parent.split(".")[-1]
+                path = [str((nodes.get(step) or {}).get("name") or step) for step in via[parent][1:]]
+                found.setdefault(f"{system}.{table}", path)
+            else:
+                queue.append(parent)
+    return found
+
+
+def _check_measure_lineage(
+    state: _State, parsed: _Parsed, located: Located, manifest: Mapping[str, Any], model_id: str
+) -> None:
+    """A measure's ``data_sources`` list every source its dbt model reads, and nothing else.
+
+    Which measures turn ``untrusted`` follows ``data_sources``: a source the SQL reads but the config
+    omits would leave the measure trusted on flagged data; a listed source the SQL does not read would
+    mark it untrusted for nothing.
+    """
+    measure: Measure = located.model
+    model = (manifest.get("nodes") or {}).get(model_id) or {}
+    model_name = model.get("name") or model_id
+    read = upstream_sources(manifest, model_id)
+    declared = list(measure.data_sources)
+    for source in sorted(set(read) - set(declared)):
+        through = f" through {' → '.join(read[source])}" if read[source] else " directly"
+        state.error(
+            MEASURES,
+            (*located.path, "data_sources"),
+            f"measure `{measure.id}` reads `{source}` (its dbt model {model_name} reads it{through}), "
+            "but its data_sources do not list it: a quality flag on that table would leave the measure "
+            "trusted.",
+            f"add `{source}` to data_sources of measure {measure.id} in measures.yml",
+            "data_source_not_declared",
+        )
+    for index, source in enumerate(declared):
+        if source in read or (parsed.data_sources is not None and source not in parsed.data_sources):
+            continue  # an unregistered table has its own error already
+        state.error(
+            MEASURES,
+            (*located.path, "data_sources", index),
+            f"measure `{measure.id}` lists `{source}` in data_sources, but its dbt model {model_name} does "
+            "not read it (no path in the dbt lineage leads to that source): a quality flag on that table "
+            "would mark the measure untrusted for nothing.",
+            f"remove `{source}` from data_sources of measure {measure.id} in measures.yml, or make the "
+            "model read it",
+            "data_source_not_read",
+        )
 
 
 def build_config(parsed: _Parsed) -> ScorecardConfig:
@@ -1450,6 +1538,7 @@ def validate_config(
 
     ``today`` fixes the "current period" for lints (default: the real date). ``dbt_manifest``, when
     given, is dbt's ``target/manifest.json``: every configured measure must have exactly one dbt model
-    under ``models/measures/`` whose ``meta.measure_id`` names it, and vice versa.
+    under ``models/measures/`` whose ``meta.measure_id`` names it, and vice versa; and each measure's
+    ``data_sources`` must be exactly the sources its model reads in the dbt lineage.
     """
     return run_validation(config_dir, today=today, dbt_manifest=dbt_manifest).report

@@ -3,6 +3,11 @@
 The marts mark a measure ``untrusted`` for a period when one of its data sources has a flag for that
 period, or one with ``period_start`` NULL (every period). Each check owns its rows: a run replaces
 the check's previous flags with its current failures, so fixing the data clears them.
+
+``message`` is the failed expectation in plain words, its ``meta.description`` from the suite file
+(e.g. "No row of a delivery is quarantined."), not the check's name: the marts show it to readers of
+the scorecard as "<system.table> failed the check '<message>' for <month>". What failed where, and
+what to do, is in the quality report and the check's result (``failure_message``).
 """
 
 from __future__ import annotations
@@ -12,9 +17,14 @@ from datetime import UTC, date, datetime
 import duckdb
 
 from orchestration.ingestion.loader import QUALITY_SCHEMA, ensure_bookkeeping_tables
-from orchestration.quality.validate import SuiteOutcome, failure_message
+from orchestration.quality.validate import ExpectationOutcome, SuiteOutcome
 
 FLAGS_TABLE = f"{QUALITY_SCHEMA}.source_flags"
+
+
+def flag_message(expectation: ExpectationOutcome) -> str:
+    """The check that failed, in plain words: the expectation's description (its type if it has none)."""
+    return " ".join(expectation.description.split()) or expectation.type
 
 
 def replace_flags(con: duckdb.DuckDBPyConnection, outcome: SuiteOutcome) -> int:
@@ -31,7 +41,7 @@ def replace_flags(con: duckdb.DuckDBPyConnection, outcome: SuiteOutcome) -> int:
             date.fromisoformat(period) if period else None,
             outcome.check_name,
             expectation.severity,
-            failure_message(outcome, expectation),
+            flag_message(expectation),
             flagged_at,
         )
         for expectation in outcome.failures

@@ -6,7 +6,10 @@ scorecard config is compiled into the project's ``generated/`` folder (seeds and
 registry: dbt never sees config that skipped validation, and both must exist before dbt can parse
 the models that use them), ``dbt deps`` links the engine package when it is not linked yet, then
 ``dbt parse`` writes ``target/manifest.json`` when it is missing or older than the files it is built
-from.
+from, and finally config and manifest are checked against each other (the same check as
+``scorecard validate`` with a manifest: one governed model per measure, and each measure's
+``data_sources`` exactly the sources its model reads in the dbt lineage), so a run whose trust
+marking would not follow the SQL stops before building anything.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from orchestration.config import ConfigError, Issue, Severity, compile_config, load_config
+from orchestration.config.validation import run_validation
 from orchestration.settings import Settings, get_settings
 
 # Everything dbt parses; a manifest older than any of these is stale.
@@ -131,8 +135,17 @@ def ensure_engine_package(settings: Settings) -> None:
     _run_dbt(settings, ["deps", "--quiet"], "install the engine package into")
 
 
+def check_config_against_manifest(settings: Settings, manifest_path: Path) -> None:
+    """Raise ConfigError when config and the parsed dbt project disagree (``validate_config``'s
+    manifest check: measure models one to one, and ``data_sources`` against the dbt lineage)."""
+    report = run_validation(settings.config_dir, dbt_manifest=manifest_path, lint=False).report
+    if report.errors:
+        raise ConfigError(report.errors)
+
+
 def prepare_dbt_project(settings: Settings | None = None, *, force: bool = False) -> DbtProject:
-    """Compile config seeds, parse the dbt project if its manifest is stale, and return the project."""
+    """Compile config seeds, parse the dbt project if its manifest is stale, check the config against
+    the manifest (ConfigError listing every disagreement), and return the project."""
     settings = settings or get_settings()
     compile_config_seeds(settings)
     ensure_engine_package(settings)
@@ -146,7 +159,15 @@ def prepare_dbt_project(settings: Settings | None = None, *, force: bool = False
     if force or not manifest.exists() or manifest.stat().st_mtime < newest:
         # The engine's SQL lives outside the company folder, so its files count for staleness too.
         _run_dbt(settings, ["parse", "--quiet", "--target", settings.dbt_target], "parse")
+    check_config_against_manifest(settings, manifest)
     return project
 
 
-__all__ = ["ConfigError", "compile_config_seeds", "dbt_env", "dbt_executable", "prepare_dbt_project"]
+__all__ = [
+    "ConfigError",
+    "check_config_against_manifest",
+    "compile_config_seeds",
+    "dbt_env",
+    "dbt_executable",
+    "prepare_dbt_project",
+]

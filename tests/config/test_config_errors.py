@@ -71,7 +71,9 @@ def test_measure_without_frequency(demo: ConfigDir) -> None:
 
 def test_measure_without_data_source(demo: ConfigDir) -> None:
     demo.replace(
-        "measures.yml", "data_sources: [billing.invoice_lines, finance.cost_of_revenue]", "data_sources: []"
+        "measures.yml",
+        "data_sources: [billing.invoices, billing.invoice_lines, finance.cost_of_revenue]",
+        "data_sources: []",
     )
     issue = only(validate_config(demo.path, today=TODAY), "schema")
     assert issue == error(

@@ -62,7 +62,8 @@ def _load_demo(root: Path, warehouse_path: Path) -> None:
         )
         con.execute(
             "insert into quality.source_flags values (?, ?, 'row_count_within_range', 'error', "
-            "'Only 3 responses arrived; the export was cut short.', timestamp '2026-10-02 06:00:00')",
+            "'A delivery holds at least a quarter of the rows of the deliveries before it.', "
+            "timestamp '2026-10-02 06:00:00')",
             [FLAGGED_TABLE, FLAGGED_MONTH],
         )
     finally:

@@ -95,11 +95,58 @@ def test_the_flagged_source_makes_its_measure_untrusted(marts_warehouse: MartsWa
     assert len(rows) == 6
     for _, _, status, is_trusted, trust_note in rows:
         assert (status, is_trusted) == ("untrusted", False)
-        assert "support.csat_responses failed row_count_within_range for 2026-09" in trust_note
+        assert trust_note == (
+            "support.csat_responses failed the check 'A delivery holds at least a quarter of the rows "
+            "of the deliveries before it' for 2026-09"
+        )
     others = marts_warehouse.query(
         "select count(*) from scorecard.scorecard where not is_trusted and measure_id <> 'support_csat'"
     )
     assert others == [(0,)]
+
+
+def test_roll_ups_say_how_much_rests_on_untrusted_measures(marts_warehouse: MartsWarehouse) -> None:
+    """Every objective and perspective roll-up carries the untrusted share of its weight, recomputed
+    here from the scorecard rows; at half or more it is untrusted, never on track."""
+    for table, level in (("objective_scores", "objective_id"), ("perspective_scores", "perspective_id")):
+        mismatched = marts_warehouse.query(
+            f"""
+            with expected as (
+                select scorecard_id, period_grain, period_start, {level},
+                    sum(case when status = 'untrusted' then weight else 0 end) / sum(weight) as share
+                from scorecard.scorecard
+                group by all
+            )
+            select r.scorecard_id, r.period_start, r.{level}, r.status, r.untrusted_weight_share, e.share
+            from scorecard.{table} as r
+            join expected as e using (scorecard_id, period_grain, period_start, {level})
+            where abs(r.untrusted_weight_share - e.share) > 1e-9
+                or (e.share >= 0.5) <> (r.status = 'untrusted')
+            """
+        )
+        assert mismatched == [], (table, mismatched[:5])
+    # The flagged month: support CSAT is the only measure of its objective, so that objective is
+    # untrusted; the customer perspective holds more than CSAT, so it shows the share and still scores.
+    objective = marts_warehouse.query(
+        """
+        select o.status, o.untrusted_weight_share from scorecard.objective_scores as o
+        join scorecard.scorecard as s using (scorecard_id, period_grain, period_start, objective_id)
+        where s.measure_id = 'support_csat' and o.scorecard_id = 'corporate'
+            and o.period_grain = 'month' and o.period_start = ?
+        """,
+        [marts_warehouse.flagged_month],
+    )
+    assert objective == [("untrusted", 1.0)]
+    perspective = marts_warehouse.query(
+        """
+        select status, untrusted_weight_share from scorecard.perspective_scores
+        where scorecard_id = 'corporate' and perspective_id = 'customer'
+            and period_grain = 'month' and period_start = ?
+        """,
+        [marts_warehouse.flagged_month],
+    )
+    ((status, share),) = perspective
+    assert 0 < share < 0.5 and status != "untrusted"
 
 
 def test_balance_report_has_one_row_per_scorecard_and_period(marts_warehouse: MartsWarehouse) -> None:

@@ -339,6 +339,14 @@ def _unknown_reference(d: Deployment) -> None:
     path.write_text(text.replace("objective: improve_profitability", "objective: improve_profitabilty", 1))
 
 
+def _undeclared_data_source(d: Deployment) -> None:
+    path = d.config_dir / "measures.yml"
+    text = path.read_text()
+    declared = "[billing.invoices, billing.invoice_lines, finance.cost_of_revenue]"
+    assert declared in text
+    path.write_text(text.replace(declared, "[billing.invoice_lines, finance.cost_of_revenue]", 1))
+
+
 def _strategy_cycle(d: Deployment) -> None:
     path = d.config_dir / "strategy.yml"
     path.write_text(
@@ -426,6 +434,13 @@ CATALOGUE = [
         "objective `improve_profitabilty` is not defined in strategy.yml objectives",
         "did you mean `improve_profitability`?",
     ]),
+    Case("a broken config: a data source the SQL reads is not declared", _undeclared_data_source, [
+        "measures.yml",
+        "measures[gross_margin].data_sources",
+        "measure `gross_margin` reads `billing.invoices` (its dbt model msr_gross_margin reads it through",
+        "a quality flag on that table would leave the measure trusted",
+        "Fix: add `billing.invoices` to data_sources of measure gross_margin in measures.yml",
+    ]),
     Case("a broken config: cycle in the strategy map", _strategy_cycle, [
         "strategy.yml",
         "strategy_map[improve_profitability -> engage_our_people]",
@@ -500,9 +515,50 @@ def test_a_warning_publishes_with_the_periods_measures_untrusted(
             "AND measure_id = 'first_contact_resolution_rate'",
             [date(2025, 4, 1)],
         ).fetchall()[0][0]
+        notes = con.execute(
+            "SELECT DISTINCT trust_note FROM scorecard.scorecard "
+            "WHERE period_grain = 'month' AND period_start = ? "
+            "AND measure_id = 'first_contact_resolution_rate'",
+            [date(2025, 5, 1)],
+        ).fetchall()
     assert statuses["first_contact_resolution_rate"] == "untrusted/false"
     assert statuses["arr"].endswith("/true") and not statuses["arr"].startswith("untrusted")
     assert april is True
+    # In plain words: which check failed on which table, from the suite's meta.description.
+    assert notes == [("support.tickets failed the check 'channel is one of email, chat, phone' for 2025-05",)]
+
+
+def test_a_warning_on_invoices_makes_gross_margin_untrusted(
+    deployment: Deployment, shipped_registry: SourceRegistry
+) -> None:
+    """gross_margin reads billing.invoices through its intermediate model (dbt lineage), and its
+    data_sources must say so: an invoices warning marks it untrusted, with a finding in plain words."""
+    rewrite_csv(deployment.file(INVOICES), first_rows("'disputed' AS status", rows=2))
+
+    delivery = deliver(deployment)
+
+    assert delivery.outcome is not None and delivery.outcome.success, delivery.messages
+    assert delivery.outcome.published
+    invoices = delivery.check_results["billing__invoices_suite"]
+    assert (invoices.passed, invoices.severity) == (False, dg.AssetCheckSeverity.WARN)
+    with duckdb.connect(str(deployment.settings.published_path), read_only=True) as con:
+        rows = con.execute(
+            "SELECT measure_id, min(status), bool_and(is_trusted), min(trust_note) FROM scorecard.scorecard "
+            "WHERE period_grain = 'month' AND period_start = ? "
+            "AND measure_id IN ('gross_margin', 'arr') GROUP BY measure_id ORDER BY measure_id",
+            [date(2025, 5, 1)],
+        ).fetchall()
+        findings = con.execute(
+            "SELECT DISTINCT severity, message FROM scorecard.balance_findings "
+            "WHERE finding_type = 'untrusted_data' AND measure_id = 'gross_margin' "
+            "AND period_grain = 'month' AND period_start = ?",
+            [date(2025, 5, 1)],
+        ).fetchall()
+    note = "billing.invoices failed the check 'status is one of paid, open, past_due, void' for 2025-05"
+    arr, gross_margin = rows
+    assert gross_margin == ("gross_margin", "untrusted", False, note)
+    assert arr[2] is True and arr[3] is None
+    assert findings == [("warning", f"Gross margin cannot be trusted for 2025-05: {note}.")]
 
 
 # The gate each demo defect must trip. Late rows are valid data arriving late: they load into their

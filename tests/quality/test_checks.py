@@ -70,6 +70,13 @@ def flags(warehouse: Path) -> list[tuple]:
         ).fetchall()
 
 
+def flag_messages(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT source_table, severity, message FROM quality.source_flags ORDER BY ALL"
+        ).fetchall()
+
+
 def evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
 
@@ -124,6 +131,13 @@ def test_an_error_blocks_downstream_and_a_warning_flags_the_period(
         ("billing.invoices", "2025-05-01", "billing__invoices_suite", "error"),
         ("billing.invoices", "2025-05-01", "billing__invoices_suite", "warning"),
         ("support.tickets", "2025-03-01", "support__tickets_suite", "warning"),
+    ]
+    # The flag's message is the failed check in plain words (the expectation's meta.description),
+    # what the marts show as "<table> failed the check '<message>' for <month>".
+    assert flag_messages(raw_demo.warehouse) == [
+        ("billing.invoices", "error", "At most 0.1% of a delivery's rows are quarantined."),
+        ("billing.invoices", "warning", "No row of a delivery is quarantined."),
+        ("support.tickets", "warning", "channel is one of email, chat, phone."),
     ]
     [listed] = list_quality_reports(get_settings())
     assert listed.status == "failed"

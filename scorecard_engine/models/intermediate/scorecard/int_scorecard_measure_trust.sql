@@ -4,6 +4,11 @@
     (cfg_measures.data_sources) for a month inside the period, or for all periods. Either severity
     makes the period untrusted; has_error_flag says whether any flag was an error. Measure-periods
     not listed here are trusted.
+
+    trust_note says in plain words which check failed on which table, one sentence per flag:
+    "<system.table> failed the check '<what should hold>' for <month>" (or "for all periods"). The
+    check's words are the flag's message, where the quality gates write the expectation's
+    description; the flag's check_name (a technical id) only stands in for a flag without one.
 #}
 with flags as (
     select
@@ -54,11 +59,10 @@ described as (
         severity,
         {{ dbt.concat([
             'source_table',
-            "' failed '",
-            'check_name',
-            "case when flag_period_start is null then ' (all periods)' else " ~ dbt.concat(["' for '", month_label('flag_period_start')]) ~ " end",
-            "': '",
-            "coalesce(message, 'no message')"
+            "' failed the check '''",
+            "rtrim(coalesce(nullif(trim(message), ''), check_name), '.')",
+            "''''",
+            "case when flag_period_start is null then ' for all periods' else " ~ dbt.concat(["' for '", month_label('flag_period_start')]) ~ " end"
         ]) }} as note
     from flagged
 )
