@@ -149,6 +149,16 @@ def test_roll_ups_say_how_much_rests_on_untrusted_measures(marts_warehouse: Mart
     assert 0 < share < 0.5 and status != "untrusted"
 
 
+def test_count_measures_have_whole_number_targets(marts_warehouse: MartsWarehouse) -> None:
+    """No '2,523.2 customers': every target of a count measure, at every grain, is a whole number,
+    and count measures have targets at all (so the check is not vacuous)."""
+    rows = marts_warehouse.query(
+        "select target from scorecard.scorecard where unit = 'count' and target is not null"
+    )
+    assert rows
+    assert [target for (target,) in rows if target != round(target)] == []
+
+
 def test_balance_report_has_one_row_per_scorecard_and_period(marts_warehouse: MartsWarehouse) -> None:
     key = "scorecard_id, period_grain, period_start"
     periods = set(marts_warehouse.query(f"select distinct {key} from scorecard.scorecard"))

@@ -13,6 +13,9 @@
        stock → the last one's, ratio / distribution / derived → their average when all have one.
     Segment targets apply only to their segment: a cascade without its own target has none (no
     fallback to the company target).
+    4. A measure whose unit is 'count' gets whole-number targets: a relative rule or an average can
+       give 2,523.2 customers, which no one can reach; it becomes the whole number that meets it
+       (2,524 when higher is better, 2,523 when lower is better).
 #}
 with targets as (
     select * from {{ ref(project_name, 'cfg_targets') }}
@@ -22,6 +25,8 @@ measures as (
     select
         measure_id,
         measure_type,
+        unit,
+        direction,
         case when frequency = 'quarterly' then 'quarter' else 'month' end as own_grain
     from {{ ref(project_name, 'cfg_measures') }}
 ),
@@ -227,12 +232,20 @@ all_targets as (
 )
 
 select
-    cast(measure_id as {{ dbt.type_string() }}) as measure_id,
-    cast(segment_dimension as {{ dbt.type_string() }}) as segment_dimension,
-    cast(segment_value as {{ dbt.type_string() }}) as segment_value,
-    cast(period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(period_start as date) as period_start,
-    cast(target_value as {{ type_double() }}) as target_value,
-    cast(target_basis as {{ dbt.type_string() }}) as target_basis,
-    cast(target_id as {{ dbt.type_string() }}) as target_id
+    cast(all_targets.measure_id as {{ dbt.type_string() }}) as measure_id,
+    cast(all_targets.segment_dimension as {{ dbt.type_string() }}) as segment_dimension,
+    cast(all_targets.segment_value as {{ dbt.type_string() }}) as segment_value,
+    cast(all_targets.period_grain as {{ dbt.type_string() }}) as period_grain,
+    cast(all_targets.period_start as date) as period_start,
+    cast(
+        case
+            when measures.unit <> 'count' or measures.unit is null then all_targets.target_value
+            when measures.direction = 'lower_is_better' then floor(all_targets.target_value + 1e-9)
+            else ceil(all_targets.target_value - 1e-9)
+        end as {{ type_double() }}
+    ) as target_value,
+    cast(all_targets.target_basis as {{ dbt.type_string() }}) as target_basis,
+    cast(all_targets.target_id as {{ dbt.type_string() }}) as target_id
 from all_targets
+left join measures
+    on all_targets.measure_id = measures.measure_id
