@@ -159,6 +159,25 @@ def test_count_measures_have_whole_number_targets(marts_warehouse: MartsWarehous
     assert [target for (target,) in rows if target != round(target)] == []
 
 
+def test_to_date_and_cut_periods_are_marked_incomplete(marts_warehouse: MartsWarehouse) -> None:
+    """Every month in range is complete; the running fiscal year is to date; a fiscal year that
+    starts before the history does is cut and not complete."""
+    rows = marts_warehouse.query(
+        "select period_grain, period_label, bool_and(is_complete_period), bool_or(is_complete_period) "
+        "from scorecard.scorecard group by all"
+    )
+    consistent = {(grain, label): complete for grain, label, complete, any_complete in rows}
+    assert all(complete == any_complete for _, _, complete, any_complete in rows)
+    assert all(complete for (grain, _), complete in consistent.items() if grain == "month")
+    # History 2023-11 … 2026-10 with fiscal years from February: FY2024 (Feb 2023 to Jan 2024) is cut
+    # at the start, FY2027 (Feb 2026 to Jan 2027) runs to date; its Q3 (Aug to Oct 2026) ends with
+    # the history and is whole.
+    assert consistent[("year", "FY2024")] is False
+    assert consistent[("year", "FY2025")] is True
+    assert consistent[("year", "FY2027")] is False
+    assert consistent[("quarter", "FY2027-Q3")] is True
+
+
 def test_balance_report_has_one_row_per_scorecard_and_period(marts_warehouse: MartsWarehouse) -> None:
     key = "scorecard_id, period_grain, period_start"
     periods = set(marts_warehouse.query(f"select distinct {key} from scorecard.scorecard"))

@@ -205,7 +205,8 @@ select
     case when status = 'untrusted'
          then 'support.csat_responses failed the freshness check for 2026-09 (latest response 41 days old).'
     end as trust_note,
-    'cfg-3f2a9c1e77d0' as config_version
+    'cfg-3f2a9c1e77d0' as config_version,
+    period_start >= date '2025-08-01' and period_end <= date '2026-09-30' as is_complete_period
 from statused
 """
 

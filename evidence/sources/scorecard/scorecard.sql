@@ -37,5 +37,6 @@ select
     trend_direction,
     is_trusted,
     trust_note,
-    config_version
+    config_version,
+    is_complete_period
 from scorecard.scorecard

@@ -188,7 +188,14 @@ select
     end as {{ dbt.type_string() }}) as trend_direction,
     cast(trended.is_trusted as {{ dbt.type_boolean() }}) as is_trusted,
     cast(trended.trust_note as {{ dbt.type_string() }}) as trust_note,
-    cast(trended.config_version as {{ dbt.type_string() }}) as config_version
+    cast(trended.config_version as {{ dbt.type_string() }}) as config_version,
+    -- Complete: the whole period lies inside the scorecard's range. The quarter and year still
+    -- running, and a fiscal year cut at the start of history, are to-date values, not whole ones.
+    cast(
+        trended.period_start >= {{ scorecard_first_month() }}
+        and trended.period_end <= {{ scorecard_last_day() }}
+        as {{ dbt.type_boolean() }}
+    ) as is_complete_period
 from trended
 inner join scorecards
     on trended.scorecard_id = scorecards.scorecard_id
