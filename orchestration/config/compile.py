@@ -128,6 +128,12 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("retired_on", "date", "Day the measure stopped applying (empty while in use)."),
             _c("data_sources", "text", "Comma-separated system.table names from sources.yml."),
             _c("slice_by", "text", "Comma-separated segment dimensions the measure is sliced by."),
+            _c(
+                "target_rollup",
+                "text",
+                "How a quarter or year target follows from the measure's own targets: sum, last, "
+                "average or compound (1 - product of (1 - target)).",
+            ),
         ),
     ),
     SeedSpec(
@@ -366,6 +372,7 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
             m.retired_on,
             ",".join(m.data_sources),
             ",".join(m.slice_by or []),
+            m.resolved_target_rollup.value,
         )
         for m in config.measures
     ]

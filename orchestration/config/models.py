@@ -81,6 +81,37 @@ class MeasureType(StrEnum):
     derived = "derived"
 
 
+class TargetRollup(StrEnum):
+    """How the target of a coarser period (fiscal quarter, year) follows from the measure's own targets.
+
+    It must match how the measure's *value* behaves over a longer period, or the quarter and the year
+    are judged against a target of another kind:
+
+    ``sum``       a flow: the period's total is the sum of its months (revenue, new customers).
+    ``last``      a level read at the period's end: a stock (ARR, headcount), or a rate over a trailing
+                  window that ends with the period (net revenue retention over 12 months).
+    ``average``   a rate whose value over the period stays on the monthly scale (gross margin, CSAT,
+                  a median): the mean of the monthly targets.
+    ``compound``  a cohort rate that accumulates over the period (churn, attrition: of those there at
+                  the start, the share lost during it): 1 - Π(1 - monthly target), so 2% a month is
+                  5.9% a quarter and 21.5% a year.
+    """
+
+    sum = "sum"
+    last = "last"
+    average = "average"
+    compound = "compound"
+
+
+DEFAULT_TARGET_ROLLUP = {
+    MeasureType.flow: TargetRollup.sum,
+    MeasureType.stock: TargetRollup.last,
+    MeasureType.ratio: TargetRollup.average,
+    MeasureType.distribution: TargetRollup.average,
+    MeasureType.derived: TargetRollup.average,
+}
+
+
 # A segment dimension is the company's own (channel, country, brand, branch …): declared with
 # its values in strategy.yml ``segments``, chosen per measure with ``slice_by``. Measure values carry
 # it in long form (segment_dimension, segment_value), so any number of dimensions fit one table.
@@ -251,6 +282,13 @@ class Measure(ConfigModel):
     # None: every dimension declared in strategy.yml segments (resolved when the config is assembled).
     slice_by: list[SegmentDimension] | None = None
     previous_versions: list[MeasureVersion] = Field(default_factory=list)
+    # None: the default for the measure type (DEFAULT_TARGET_ROLLUP); see TargetRollup.
+    target_rollup: TargetRollup | None = None
+
+    @property
+    def resolved_target_rollup(self) -> TargetRollup:
+        """The declared ``target_rollup``, or the measure type's default."""
+        return self.target_rollup or DEFAULT_TARGET_ROLLUP[self.measure_type]
 
     @model_validator(mode="after")
     def _retired_after_start(self) -> Measure:

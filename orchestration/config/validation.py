@@ -48,6 +48,7 @@ from orchestration.config.models import (
     SegmentDimension,
     StrategyLink,
     Target,
+    TargetRollup,
     Thresholds,
 )
 from orchestration.config.models import Company as CompanyModel
@@ -743,6 +744,32 @@ def _check_measures(state: _State, parsed: _Parsed) -> None:
                     "unknown_reference",
                 )
         _check_measure_versions(state, located)
+        _check_target_rollup(state, located)
+
+
+def _check_target_rollup(state: _State, located: Located) -> None:
+    """A declared target_rollup must fit the measure: a level cannot be summed, only a share compounds."""
+    measure: Measure = located.model
+    rollup = measure.target_rollup
+    path = (*located.path, "target_rollup")
+    if rollup is TargetRollup.sum and measure.measure_type is MeasureType.stock:
+        state.error(
+            MEASURES,
+            path,
+            "a stock is a level read at the period's end; summing its monthly targets gives a quarter "
+            "target three times the level.",
+            "use `target_rollup: last` (the default for a stock), or remove the line",
+            "invalid_target_rollup",
+        )
+    if rollup is TargetRollup.compound and measure.unit != "percent":
+        state.error(
+            MEASURES,
+            path,
+            f"`compound` treats each monthly target as a share lost (1 - Π(1 - target)), which needs "
+            f"unit percent (a fraction 0…1); this measure's unit is `{measure.unit}`.",
+            "use `sum`, `last` or `average` for this unit, or store the measure as a percent fraction",
+            "invalid_target_rollup",
+        )
 
 
 def resolved_slice_by(measure: Measure, segments: Mapping[str, list[str]]) -> list[str]:

@@ -16,7 +16,13 @@ import pytest
 import yaml
 
 from orchestration.config import ConfigError, compile_config, load_config
-from orchestration.config.compile import SEED_NAMES, build_tables, render_registry, render_seed_properties
+from orchestration.config.compile import (
+    SEED_NAMES,
+    SEEDS,
+    build_tables,
+    render_registry,
+    render_seed_properties,
+)
 from orchestration.settings import REPO_ROOT, Settings
 from orchestration.transform.project import compile_config_seeds
 from tests.config.helpers import SMALL_CONFIG, ConfigDir
@@ -89,6 +95,7 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
         "retired_on": "",
         "data_sources": "shop.surveys",
         "slice_by": "team",
+        "target_rollup": "average",
     }
 
     targets = seeds["cfg_targets"]
@@ -264,10 +271,21 @@ def test_demo_compiles_and_stale_seeds_are_removed(tmp_path: Path) -> None:
     assert [row[0] for row in tables["cfg_measures"]] == [entry["id"] for entry in declared["measures"]]
     assert {(row[2], row[3]) for row in tables["cfg_targets"]} == {("all", "all"), ("team", "cs_enterprise")}
     # slice_by: an explicit list stays as written ([] = company row only); unset = every declared dimension.
-    slice_by = {row[0]: row[-1] for row in tables["cfg_measures"]}
+    columns = [column.name for column in next(spec for spec in SEEDS if spec.name == "cfg_measures").columns]
+    rows = {row[0]: dict(zip(columns, row, strict=True)) for row in tables["cfg_measures"]}
+    defaults = {
+        "flow": "sum",
+        "stock": "last",
+        "ratio": "average",
+        "distribution": "average",
+        "derived": "average",
+    }
     for entry in declared["measures"]:
         expected = entry["slice_by"] if "slice_by" in entry else list(config.segments)
-        assert slice_by[entry["id"]] == ",".join(expected), entry["id"]
+        assert rows[entry["id"]]["slice_by"] == ",".join(expected), entry["id"]
+        # target_rollup: as written, or the measure type's default.
+        rollup = entry.get("target_rollup", defaults[entry["measure_type"]])
+        assert rows[entry["id"]]["target_rollup"] == rollup, entry["id"]
 
 
 def test_invalid_config_is_never_compiled(tmp_path: Path, small: ConfigDir) -> None:

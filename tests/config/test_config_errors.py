@@ -398,6 +398,49 @@ def test_splitting_an_annual_total_of_a_ratio_is_an_error(demo: ConfigDir) -> No
     )
 
 
+def test_summing_the_targets_of_a_stock_is_an_error(demo: ConfigDir) -> None:
+    demo.replace(
+        "measures.yml", "    measure_type: stock\n", "    measure_type: stock\n    target_rollup: sum\n"
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_target_rollup")
+    assert issue == error(
+        "measures.yml",
+        "measures[arr].target_rollup",
+        "a stock is a level read at the period's end; summing its monthly targets gives a quarter "
+        "target three times the level.",
+        "use `target_rollup: last` (the default for a stock), or remove the line",
+        "invalid_target_rollup",
+        demo.line_of("measures.yml", "target_rollup: sum"),
+    )
+
+
+def test_compounding_targets_needs_a_percent_measure(demo: ConfigDir) -> None:
+    demo.replace(
+        "measures.yml", "    measure_type: stock\n", "    measure_type: stock\n    target_rollup: compound\n"
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_target_rollup")
+    assert issue == error(
+        "measures.yml",
+        "measures[arr].target_rollup",
+        "`compound` treats each monthly target as a share lost (1 - Π(1 - target)), which needs "
+        "unit percent (a fraction 0…1); this measure's unit is `usd`.",
+        "use `sum`, `last` or `average` for this unit, or store the measure as a percent fraction",
+        "invalid_target_rollup",
+        demo.line_of("measures.yml", "target_rollup: compound"),
+    )
+
+
+def test_an_unknown_target_rollup_lists_the_choices(demo: ConfigDir) -> None:
+    demo.replace(
+        "measures.yml", "    measure_type: stock\n", "    measure_type: stock\n    target_rollup: median\n"
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue.entry == "measures[arr].target_rollup"
+    assert issue.line == demo.line_of("measures.yml", "target_rollup: median")
+    assert issue.message == "`median` is not allowed for `target_rollup`."
+    assert issue.hint == "use one of: 'sum', 'last', 'average' or 'compound'"
+
+
 def test_segment_filter_a_measure_cannot_be_sliced_by(demo: ConfigDir) -> None:
     demo.replace("scorecards.yml", "segment: {team: cs_enterprise}", "segment: {region: emea}")
     report = validate_config(demo.path, today=TODAY)

@@ -159,6 +159,56 @@ def test_count_measures_have_whole_number_targets(marts_warehouse: MartsWarehous
     assert [target for (target,) in rows if target != round(target)] == []
 
 
+def test_no_quarter_or_year_contradicts_its_months(marts_warehouse: MartsWarehouse) -> None:
+    """A quarter or year of a monthly measure is never off track while every scored month in it is
+    on track, or on track while every one is off track: its target is of the same kind as its value
+    (a compounded churn target for a compounded churn, a to-date target for a to-date value)."""
+    contradictions = marts_warehouse.query(
+        """
+        with scored_months as (
+            select scorecard_id, measure_id, period_start, status
+            from scorecard.scorecard
+            where period_grain = 'month' and status in ('on_track', 'at_risk', 'off_track')
+        )
+        select coarse.scorecard_id, coarse.measure_id, coarse.period_label, coarse.status
+        from scorecard.scorecard as coarse
+        inner join config.cfg_measures as measures
+            on coarse.measure_id = measures.measure_id and measures.frequency = 'monthly'
+        inner join scored_months as months
+            on coarse.scorecard_id = months.scorecard_id and coarse.measure_id = months.measure_id
+            and months.period_start between coarse.period_start and coarse.period_end
+        where coarse.period_grain in ('quarter', 'year')
+        group by all
+        having (coarse.status = 'off_track' and bool_and(months.status = 'on_track'))
+            or (coarse.status = 'on_track' and bool_and(months.status = 'off_track'))
+        order by all
+        """
+    )
+    assert contradictions == []
+
+
+def test_churn_targets_compound_over_the_quarter(marts_warehouse: MartsWarehouse) -> None:
+    """Logo churn is a cohort rate: a quarter's target is 1 - Π(1 - monthly target), not their mean,
+    and it is above every monthly target in it."""
+    rows = marts_warehouse.query(
+        """
+        select quarter.period_label, quarter.target, 1 - product(1 - month.target), max(month.target)
+        from scorecard.scorecard as quarter
+        inner join scorecard.scorecard as month
+            on quarter.scorecard_id = month.scorecard_id and quarter.measure_id = month.measure_id
+            and month.period_grain = 'month'
+            and month.period_start between quarter.period_start and quarter.period_end
+        where quarter.scorecard_id = 'corporate' and quarter.measure_id = 'logo_churn_rate'
+            and quarter.period_grain = 'quarter' and quarter.target is not null
+        group by all
+        """
+    )
+    assert len(rows) >= 10
+    for label, target, compounded, highest_month in rows:
+        assert target == pytest.approx(compounded, abs=1e-9), label
+        assert target > highest_month, label
+
+
 def test_to_date_and_cut_periods_are_marked_incomplete(marts_warehouse: MartsWarehouse) -> None:
     """Every month in range is complete; the running fiscal year is to date; a fiscal year that
     starts before the history does is cut and not complete."""

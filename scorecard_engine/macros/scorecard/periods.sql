@@ -26,3 +26,13 @@
 {% macro grain_plural(period_grain) -%}
     case {{ period_grain }} when 'month' then 'months' when 'quarter' then 'quarters' else 'years' end
 {%- endmacro %}
+
+{#
+    Whether a period is complete: it lies wholly inside the scorecard's range. The quarter and year
+    still running (cut by scorecard_last_month), and a fiscal year cut at the start of history, are
+    to-date periods: their values cover only the months in range, and so do their targets.
+#}
+{% macro is_complete_period(period_start, period_end) -%}
+    ({{ period_start }} >= {{ scorecard_engine.scorecard_first_month() }}
+        and {{ period_end }} <= {{ scorecard_engine.scorecard_last_day() }})
+{%- endmacro %}

@@ -3,14 +3,21 @@
 
     1. At the measure's own frequency (month for monthly measures, fiscal quarter for quarterly):
        the absolute and phased annual rows of cfg_targets, and relative rules evaluated.
-    2. Relative rules are evaluated at every grain from the baseline period's actual in
-       measure_values, same segment and grain: same_period_last_year (12 months earlier) or
-       previous_period (one period of that grain earlier); change_type 'relative' multiplies the
-       baseline by (1 + change), 'absolute' adds the change. A rule covers the periods that start
-       between its effective_from and effective_to. A baseline without an actual gives no target.
-    3. A coarser period (quarter, year) not covered by a relative rule derives its target from its
-       own-frequency periods by measure type (macro rollup_target): flow → sum when all have one,
-       stock → the last one's, ratio / distribution / derived → their average when all have one.
+    2. Relative rules are evaluated from the baseline period's actual in measure_values, same
+       segment and grain: same_period_last_year (12 months earlier) or previous_period (one period
+       of that grain earlier); change_type 'relative' multiplies the baseline by (1 + change),
+       'absolute' adds the change. A rule covers the periods that start between its effective_from
+       and effective_to. A baseline without an actual gives no target.
+       Like is compared with like: at the own frequency, a period that is to-date (a quarterly
+       measure's running quarter) or whose baseline is (cut at the start of history) gets no
+       relative target, since a part-period would be judged against a whole one. At a coarser grain
+       a rule applies directly only when it is same_period_last_year and both the period and its
+       baseline are complete (FY2026-Q3 against FY2025-Q3 × 1.05). A previous_period rule states a
+       change per own-frequency period ("3% month on month"), so quarters and years derive from
+       those monthly targets (step 3), as do to-date periods: the months in range, each against the
+       same month last year, is like-for-like quarter-to-date.
+    3. A coarser period without a direct relative target derives its target from its own-frequency
+       periods by the measure's target_rollup (macro rollup_target): sum, last, average or compound.
     Segment targets apply only to their segment: a cascade without its own target has none (no
     fallback to the company target).
     4. A measure whose unit is 'count' gets whole-number targets: a relative rule or an average can
@@ -27,6 +34,7 @@ measures as (
         measure_type,
         unit,
         direction,
+        target_rollup,
         case when frequency = 'quarterly' then 'quarter' else 'month' end as own_grain
     from {{ ref(project_name, 'cfg_measures') }}
 ),
@@ -36,7 +44,14 @@ fiscal_periods as (
 ),
 
 measure_values as (
-    select measure_id, segment_dimension, segment_value, period_grain, period_start, value
+    select
+        measure_id,
+        segment_dimension,
+        segment_value,
+        period_grain,
+        period_start,
+        value,
+        {{ is_complete_period('period_start', 'period_end') }} as is_complete_period
     from {{ ref('measure_values') }}
 ),
 
@@ -78,7 +93,12 @@ relative_targets as (
         periods.period_start,
         {{ relative_target('baselines.value', 'rules.change_type', 'rules.change_value') }} as target_value,
         'relative' as target_basis,
-        rules.target_id
+        rules.target_id,
+        rules.baseline,
+        (
+            periods.is_complete_period
+            and baselines.period_start >= {{ scorecard_first_month() }}
+        ) as is_like_for_like
     from measure_values as periods
     inner join relative_rules as rules
         on periods.measure_id = rules.measure_id
@@ -98,17 +118,42 @@ relative_targets as (
         ) }}
 ),
 
-own_grain_targets as (
+-- The relative targets that apply directly: at the own frequency every month, and a quarter of a
+-- quarterly measure when like-for-like; at a coarser grain only same period last year, both whole.
+applied_relative_targets as (
+    select
+        relative_targets.measure_id,
+        relative_targets.segment_dimension,
+        relative_targets.segment_value,
+        relative_targets.period_grain,
+        relative_targets.period_start,
+        relative_targets.target_value,
+        relative_targets.target_basis,
+        relative_targets.target_id
+    from relative_targets
+    inner join measures
+        on relative_targets.measure_id = measures.measure_id
+    where
+        (
+            relative_targets.period_grain = measures.own_grain
+            and (relative_targets.period_grain = 'month' or relative_targets.is_like_for_like)
+        )
+        or (
+            relative_targets.period_grain <> measures.own_grain
+            and relative_targets.baseline = 'same_period_last_year'
+            and relative_targets.is_like_for_like
+        )
+),
+
+-- Targets set for the period itself: fixed rows at the own frequency, and applied relative rules.
+direct_targets as (
     select fixed_targets.*
     from fixed_targets
 
     union all
 
-    select relative_targets.*
-    from relative_targets
-    inner join measures
-        on relative_targets.measure_id = measures.measure_id
-        and relative_targets.period_grain = measures.own_grain
+    select applied_relative_targets.*
+    from applied_relative_targets
 ),
 
 -- The own-frequency periods inside each coarser period: months of quarters and years for monthly
@@ -151,7 +196,7 @@ sub_periods as (
 
 target_segments as (
     select distinct measure_id, segment_dimension, segment_value
-    from own_grain_targets
+    from direct_targets
 ),
 
 sub_period_targets as (
@@ -159,30 +204,31 @@ sub_period_targets as (
         target_segments.measure_id,
         target_segments.segment_dimension,
         target_segments.segment_value,
-        measures.measure_type,
+        measures.target_rollup,
         sub_periods.period_grain,
         sub_periods.period_start,
         count(*) as sub_periods_expected,
-        count(own_grain_targets.target_value) as sub_periods_with_target,
-        sum(own_grain_targets.target_value) as target_sum,
-        avg(own_grain_targets.target_value) as target_avg,
-        max(case when sub_periods.is_last_sub_period then own_grain_targets.target_value end) as target_last
+        count(direct_targets.target_value) as sub_periods_with_target,
+        sum(direct_targets.target_value) as target_sum,
+        avg(direct_targets.target_value) as target_avg,
+        max(case when sub_periods.is_last_sub_period then direct_targets.target_value end) as target_last,
+        {{ compound_share('direct_targets.target_value') }} as target_compound
     from target_segments
     inner join measures
         on target_segments.measure_id = measures.measure_id
     inner join sub_periods
         on measures.own_grain = sub_periods.own_grain
-    left join own_grain_targets
-        on target_segments.measure_id = own_grain_targets.measure_id
-        and target_segments.segment_dimension = own_grain_targets.segment_dimension
-        and target_segments.segment_value = own_grain_targets.segment_value
-        and own_grain_targets.period_grain = measures.own_grain
-        and own_grain_targets.period_start = sub_periods.sub_period_start
+    left join direct_targets
+        on target_segments.measure_id = direct_targets.measure_id
+        and target_segments.segment_dimension = direct_targets.segment_dimension
+        and target_segments.segment_value = direct_targets.segment_value
+        and direct_targets.period_grain = measures.own_grain
+        and direct_targets.period_start = sub_periods.sub_period_start
     group by
         target_segments.measure_id,
         target_segments.segment_dimension,
         target_segments.segment_value,
-        measures.measure_type,
+        measures.target_rollup,
         sub_periods.period_grain,
         sub_periods.period_start
 ),
@@ -195,38 +241,29 @@ derived_targets as (
         sub_period_targets.period_grain,
         sub_period_targets.period_start,
         {{ rollup_target(
-            'sub_period_targets.measure_type',
+            'sub_period_targets.target_rollup',
             'sub_period_targets.target_sum',
             'sub_period_targets.target_avg',
             'sub_period_targets.target_last',
+            'sub_period_targets.target_compound',
             'sub_period_targets.sub_periods_with_target',
             'sub_period_targets.sub_periods_expected'
         ) }} as target_value,
         'derived' as target_basis,
         cast(null as {{ dbt.type_string() }}) as target_id
     from sub_period_targets
-    -- a relative rule covering the coarser period itself wins over deriving it
-    left join relative_targets
-        on sub_period_targets.measure_id = relative_targets.measure_id
-        and sub_period_targets.segment_dimension = relative_targets.segment_dimension
-        and sub_period_targets.segment_value = relative_targets.segment_value
-        and sub_period_targets.period_grain = relative_targets.period_grain
-        and sub_period_targets.period_start = relative_targets.period_start
-    where relative_targets.measure_id is null
-),
-
-coarse_relative_targets as (
-    select relative_targets.*
-    from relative_targets
-    inner join measures
-        on relative_targets.measure_id = measures.measure_id
-        and relative_targets.period_grain <> measures.own_grain
+    -- a relative rule applied directly to the coarser period wins over deriving it
+    left join direct_targets
+        on sub_period_targets.measure_id = direct_targets.measure_id
+        and sub_period_targets.segment_dimension = direct_targets.segment_dimension
+        and sub_period_targets.segment_value = direct_targets.segment_value
+        and sub_period_targets.period_grain = direct_targets.period_grain
+        and sub_period_targets.period_start = direct_targets.period_start
+    where direct_targets.measure_id is null
 ),
 
 all_targets as (
-    select * from own_grain_targets
-    union all
-    select * from coarse_relative_targets
+    select * from direct_targets
     union all
     select * from derived_targets
 )

@@ -192,9 +192,7 @@ select
     -- Complete: the whole period lies inside the scorecard's range. The quarter and year still
     -- running, and a fiscal year cut at the start of history, are to-date values, not whole ones.
     cast(
-        trended.period_start >= {{ scorecard_first_month() }}
-        and trended.period_end <= {{ scorecard_last_day() }}
-        as {{ dbt.type_boolean() }}
+        {{ is_complete_period('trended.period_start', 'trended.period_end') }} as {{ dbt.type_boolean() }}
     ) as is_complete_period
 from trended
 inner join scorecards
