@@ -767,7 +767,7 @@ def _check_target_rollup(state: _State, located: Located) -> None:
             path,
             f"`compound` treats each monthly target as a share lost (1 - Π(1 - target)), which needs "
             f"unit percent (a fraction 0…1); this measure's unit is `{measure.unit}`.",
-            "use `sum`, `last` or `average` for this unit, or store the measure as a percent fraction",
+            "use `sum`, `last` or `average` for this unit, or express the measure as a percent fraction",
             "invalid_target_rollup",
         )
 
