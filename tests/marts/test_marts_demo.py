@@ -226,6 +226,13 @@ def test_to_date_and_cut_periods_are_marked_incomplete(marts_warehouse: MartsWar
     assert consistent[("year", "FY2025")] is True
     assert consistent[("year", "FY2027")] is False
     assert consistent[("quarter", "FY2027-Q3")] is True
+    # Every roll-up of a period says the same as the measures it rolls up.
+    for table in ("objective_scores", "perspective_scores", "balance_report"):
+        rolled = marts_warehouse.query(
+            f"select distinct period_grain, period_label, is_complete_period from scorecard.{table}"
+        )
+        assert rolled, table
+        assert {(grain, label): complete for grain, label, complete in rolled} == consistent, table
 
 
 def test_balance_report_has_one_row_per_scorecard_and_period(marts_warehouse: MartsWarehouse) -> None:

@@ -248,7 +248,8 @@ select
     {_rolled_status(_WEIGHTED)} as status,
     {_UNTRUSTED_SHARE} as untrusted_weight_share,
     {_COUNTS},
-    count(*) filter (where status = 'off_track') > 0 as has_off_track_measures
+    count(*) filter (where status = 'off_track') > 0 as has_off_track_measures,
+    bool_and(is_complete_period) as is_complete_period
 from scorecard.scorecard
 group by all
 """
@@ -262,6 +263,7 @@ with measures as (
         {_WEIGHTED} as score,
         {_rolled_status(_WEIGHTED)} as status,
         {_UNTRUSTED_SHARE} as untrusted_weight_share,
+        bool_and(is_complete_period) as is_complete_period,
         {_COUNTS}
     from scorecard.scorecard
     group by all
@@ -281,7 +283,7 @@ select
     m.score, m.status, m.untrusted_weight_share,
     m.measures_total, m.measures_on_track, m.measures_at_risk, m.measures_off_track,
     m.measures_no_data, m.measures_no_target, m.measures_untrusted,
-    o.objectives_total, o.objectives_off_track
+    o.objectives_total, o.objectives_off_track, m.is_complete_period
 from measures m
 join objectives o using (scorecard_id, period_grain, period_start, perspective_id)
 """
@@ -316,7 +318,8 @@ overall as (
            {_WEIGHTED} as overall_score,
            {_UNTRUSTED_SHARE} as untrusted_weight_share,
            count(*) as measures_total,
-           count(*) filter (where status = 'off_track') as measures_off_track
+           count(*) filter (where status = 'off_track') as measures_off_track,
+           bool_and(is_complete_period) as is_complete_period
     from scorecard.scorecard
     group by all
 )
@@ -341,7 +344,7 @@ select
             'The perspectives are far apart (balance index ' || cast(round(p.balance_index) as integer)
             || ' is below 70).'
     end as imbalance_reason,
-    o.measures_total, o.measures_off_track
+    o.measures_total, o.measures_off_track, o.is_complete_period
 from overall o
 join pivoted p using (scorecard_id, period_grain, period_start)
 """
@@ -414,7 +417,8 @@ select
     b.balance_index, b.is_imbalanced, b.imbalance_reason,
     b.measures_total, b.measures_off_track,
     count(f.finding_id) as findings_total,
-    count(f.finding_id) filter (where f.severity = 'critical') as findings_critical
+    count(f.finding_id) filter (where f.severity = 'critical') as findings_critical,
+    b.is_complete_period
 from fixture_balance b
 left join scorecard.balance_findings f using (scorecard_id, period_grain, period_start)
 group by all

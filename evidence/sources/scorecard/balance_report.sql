@@ -24,5 +24,6 @@ select
     measures_total,
     measures_off_track,
     findings_total,
-    findings_critical
+    findings_critical,
+    is_complete_period
 from scorecard.balance_report

@@ -22,5 +22,6 @@ select
     measures_no_data,
     measures_no_target,
     measures_untrusted,
-    has_off_track_measures
+    has_off_track_measures,
+    is_complete_period
 from scorecard.objective_scores

@@ -21,5 +21,6 @@ select
     measures_no_target,
     measures_untrusted,
     objectives_total,
-    objectives_off_track
+    objectives_off_track,
+    is_complete_period
 from scorecard.perspective_scores

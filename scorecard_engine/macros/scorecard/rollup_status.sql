@@ -44,6 +44,14 @@
 {%- endmacro %}
 
 {#
+    Whether every row of a group belongs to a complete period (for use inside a group by): a
+    roll-up of a to-date quarter is to-date. Portable, unlike bool_and.
+#}
+{% macro all_complete(is_complete_period) -%}
+    (min(case when {{ is_complete_period }} then 1 else 0 end) = 1)
+{%- endmacro %}
+
+{#
     The measure statuses a roll-up counts, in column order: the one list status_counts and
     rollup_result_columns both follow.
 #}
@@ -71,6 +79,7 @@
         {{ group_columns | join(',\n        ') }},
         {{ scorecard_engine.weighted_score('score', 'weight') }} as score,
         {{ scorecard_engine.untrusted_weight_share('status', 'weight') }} as untrusted_weight_share,
+        {{ scorecard_engine.all_complete('is_complete_period') }} as is_complete_period,
         {{ scorecard_engine.status_counts('status') }}
     from {{ rows }}
     group by

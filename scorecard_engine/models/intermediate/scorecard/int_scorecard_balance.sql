@@ -22,6 +22,7 @@ overall as (
         period_label,
         {{ weighted_score('score', 'weight') }} as overall_score,
         {{ untrusted_weight_share('status', 'weight') }} as untrusted_weight_share,
+        {{ all_complete('is_complete_period') }} as is_complete_period,
         count(*) as measures_total,
         sum(case when status = 'off_track' then 1 else 0 end) as measures_off_track,
         sum(case when status = 'untrusted' then 1 else 0 end) as measures_untrusted
@@ -74,6 +75,7 @@ select
     overall.overall_score,
     {{ rollup_status('overall.overall_score', 'overall.untrusted_weight_share') }} as overall_status,
     overall.untrusted_weight_share,
+    overall.is_complete_period,
     overall.measures_total,
     overall.measures_off_track,
     overall.measures_untrusted,

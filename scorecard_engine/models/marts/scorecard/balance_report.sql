@@ -77,7 +77,8 @@ select
     cast(balance.measures_total as integer) as measures_total,
     cast(balance.measures_off_track as integer) as measures_off_track,
     cast(coalesce(finding_counts.findings_total, 0) as integer) as findings_total,
-    cast(coalesce(finding_counts.findings_critical, 0) as integer) as findings_critical
+    cast(coalesce(finding_counts.findings_critical, 0) as integer) as findings_critical,
+    cast(balance.is_complete_period as {{ dbt.type_boolean() }}) as is_complete_period
 from balance
 left join side_by_side
     on balance.scorecard_id = side_by_side.scorecard_id

@@ -31,7 +31,8 @@ select
     cast(rolled_up.perspective_name as {{ dbt.type_string() }}) as perspective_name,
     cast(objectives.owner as {{ dbt.type_string() }}) as owner,
     {{ rollup_result_columns('rolled_up') }},
-    cast(rolled_up.measures_off_track > 0 as {{ dbt.type_boolean() }}) as has_off_track_measures
+    cast(rolled_up.measures_off_track > 0 as {{ dbt.type_boolean() }}) as has_off_track_measures,
+    cast(rolled_up.is_complete_period as {{ dbt.type_boolean() }}) as is_complete_period
 from rolled_up
 inner join objectives
     on rolled_up.objective_id = objectives.objective_id

@@ -48,7 +48,8 @@ select
     cast(perspectives.display_order as integer) as display_order,
     {{ rollup_result_columns('rolled_up') }},
     cast(objective_counts.objectives_total as integer) as objectives_total,
-    cast(objective_counts.objectives_off_track as integer) as objectives_off_track
+    cast(objective_counts.objectives_off_track as integer) as objectives_off_track,
+    cast(rolled_up.is_complete_period as {{ dbt.type_boolean() }}) as is_complete_period
 from rolled_up
 inner join perspectives
     on rolled_up.perspective_id = perspectives.perspective_id
