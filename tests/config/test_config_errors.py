@@ -424,7 +424,7 @@ def test_compounding_targets_needs_a_percent_measure(demo: ConfigDir) -> None:
         "measures[arr].target_rollup",
         "`compound` treats each monthly target as a share lost (1 - Π(1 - target)), which needs "
         "unit percent (a fraction 0…1); this measure's unit is `usd`.",
-        "use `sum`, `last` or `average` for this unit, or store the measure as a percent fraction",
+        "use `sum`, `last` or `average` for this unit, or express the measure as a percent fraction",
         "invalid_target_rollup",
         demo.line_of("measures.yml", "target_rollup: compound"),
     )
