@@ -6,41 +6,60 @@
     warns about it too, since the map claims the effect travels along the chain. The map has no
     cycles (validated), so following at most var strategy_map_max_hops (default 10) links reaches
     every downstream objective of any real map.
+    A decline counts only when it is material: worse than var early_warning_min_decline (default
+    0.02, i.e. 2%) of the previous value, so noise does not raise alarms; a provisional value (its
+    observation window still open) never counts. The links' lag_months add up along a path, and the
+    message says how soon the map expects the outcome to follow (the shortest path's lag).
     One finding per scorecard × period × leading measure, naming the lagging measures at risk.
 #}
 {%- set decline_periods = numeric_var('early_warning_periods', 2, whole_number=true, minimum=1) -%}
 {%- set max_hops = numeric_var('strategy_map_max_hops', 10, whole_number=true, minimum=1) -%}
+{%- set min_decline = numeric_var('early_warning_min_decline', 0.02, minimum=0) -%}
 
 with scorecard_rows as (
     select * from {{ ref('scorecard') }}
 ),
 
 links as (
-    select cause_objective_id, effect_objective_id from {{ ref(project_name, 'cfg_strategy_links') }}
+    select
+        cause_objective_id,
+        effect_objective_id,
+        coalesce(lag_months, 0) as lag_months
+    from {{ ref(project_name, 'cfg_strategy_links') }}
 ),
 
 paths_1 as (
-    select cause_objective_id, effect_objective_id from links
+    select cause_objective_id, effect_objective_id, lag_months from links
 ),
 {%- for hop in range(2, max_hops + 1) %}
 
     paths_{{ hop }} as (
         select
             paths_{{ hop - 1 }}.cause_objective_id,
-            links.effect_objective_id
+            links.effect_objective_id,
+            paths_{{ hop - 1 }}.lag_months + links.lag_months as lag_months
         from paths_{{ hop - 1 }}
         inner join links
             on paths_{{ hop - 1 }}.effect_objective_id = links.cause_objective_id
     ),
 {%- endfor %}
 
-downstream as (
+all_paths as (
     {%- for hop in range(1, max_hops + 1) %}
-        select cause_objective_id, effect_objective_id from paths_{{ hop }}
+        select cause_objective_id, effect_objective_id, lag_months from paths_{{ hop }}
         {%- if not loop.last %}
-            union
+            union all
         {%- endif %}
     {%- endfor %}
+),
+
+downstream as (
+    select
+        cause_objective_id,
+        effect_objective_id,
+        min(lag_months) as lag_months
+    from all_paths
+    group by cause_objective_id, effect_objective_id
 ),
 
 leading_changes as (
@@ -54,8 +73,14 @@ leading_changes as (
         objective_id,
         perspective_id,
         owner,
+        -- A provisional value (its observation window still open) is expected to move: not a decline.
         case
-            when (actual - previous_value) * {{ direction_sign('direction') }} < 0 then 1 else 0
+            when status = 'provisional' then 0
+            when (actual - previous_value) * {{ direction_sign('direction') }} < 0
+                and (actual - previous_value) * {{ direction_sign('direction') }}
+                < 0 - {{ min_decline }} * abs(previous_value)
+                then 1
+            else 0
         end as is_decline
     from scorecard_rows
     where indicator_type = 'leading'
@@ -83,7 +108,8 @@ outcomes_on_track as (
         declining.period_grain,
         declining.period_start,
         declining.measure_id,
-        lagging.measure_name as lagging_measure_name
+        lagging.measure_name as lagging_measure_name,
+        downstream.lag_months
     from declining
     inner join downstream
         on declining.objective_id = downstream.cause_objective_id
@@ -102,11 +128,19 @@ lagging_names as (
         period_grain,
         period_start,
         measure_id,
-        count(*) as lagging_measure_count,
+        count(distinct lagging_measure_name) as lagging_measure_count,
+        min(lag_months) as lag_months,
         {{ dbt.listagg('lagging_measure_name', "', '", 'order by lagging_measure_name') }} as lagging_measure_names
     from (
-        select distinct scorecard_id, period_grain, period_start, measure_id, lagging_measure_name
+        select
+            scorecard_id,
+            period_grain,
+            period_start,
+            measure_id,
+            lagging_measure_name,
+            min(lag_months) as lag_months
         from outcomes_on_track
+        group by scorecard_id, period_grain, period_start, measure_id, lagging_measure_name
     ) as distinct_outcomes
     group by scorecard_id, period_grain, period_start, measure_id
 )
@@ -131,7 +165,10 @@ select
         'lagging_names.lagging_measure_names',
         "', which it drives through the strategy map, '",
         "case when lagging_names.lagging_measure_count > 1 then 'are' else 'is' end",
-        "' still on track: expect the outcome to follow unless the driver recovers.'"
+        "' still on track: the map expects the effect '",
+        "case when lagging_names.lag_months = 0 then 'in the same month' when lagging_names.lag_months = 1 "
+        ~ "then 'within 1 month' else " ~ dbt.concat(["'within '", whole_number_text('lagging_names.lag_months'), "' months'"]) ~ " end",
+        "', so expect the outcome to follow unless the driver recovers.'"
     ]) }} as message
 from declining
 inner join lagging_names
