@@ -134,6 +134,12 @@ SEEDS: tuple[SeedSpec, ...] = (
                 "How a quarter or year target follows from the measure's own targets: sum, last, "
                 "average or compound (1 - product of (1 - target)).",
             ),
+            _c(
+                "matures_after_days",
+                "integer",
+                "Observation window: a period's value is provisional until this many days after the "
+                "period ends (empty: final when the period closes).",
+            ),
         ),
     ),
     SeedSpec(
@@ -373,6 +379,7 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
             ",".join(m.data_sources),
             ",".join(m.slice_by or []),
             m.resolved_target_rollup.value,
+            m.matures_after_days,
         )
         for m in config.measures
     ]

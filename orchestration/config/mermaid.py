@@ -21,6 +21,7 @@ STATUS_STYLES: dict[Status, str] = {
     Status.at_risk: "fill:#ffe0b2,stroke:#ef6c00,color:#e65100",
     Status.off_track: "fill:#ffcdd2,stroke:#c62828,color:#b71c1c",
     Status.no_data: "fill:#eeeeee,stroke:#9e9e9e,color:#424242",
+    Status.provisional: "fill:#e0f2f1,stroke:#00796b,color:#004d40,stroke-dasharray:6 3",
     Status.no_target: "fill:#f5f5f5,stroke:#bdbdbd,color:#424242,stroke-dasharray:4 3",
     Status.untrusted: "fill:#e1bee7,stroke:#6a1b9a,color:#4a148c,stroke-dasharray:2 2",
 }

@@ -172,6 +172,7 @@ class Status(StrEnum):
     at_risk = "at_risk"
     off_track = "off_track"
     no_data = "no_data"
+    provisional = "provisional"
     no_target = "no_target"
     untrusted = "untrusted"
 
@@ -284,6 +285,9 @@ class Measure(ConfigModel):
     previous_versions: list[MeasureVersion] = Field(default_factory=list)
     # None: the default for the measure type (DEFAULT_TARGET_ROLLUP); see TargetRollup.
     target_rollup: TargetRollup | None = None
+    # Observation window of a cohort measure: a period's value is provisional until this many days
+    # after the period ends (e.g. 30 for "completed within 30 days of sign-up"). None: final at once.
+    matures_after_days: int | None = Field(default=None, ge=1, le=366)
 
     @property
     def resolved_target_rollup(self) -> TargetRollup:

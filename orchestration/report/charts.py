@@ -18,7 +18,14 @@ from typing import Any
 import vl_convert
 from markupsafe import Markup, escape
 
-from orchestration.report.formatting import STATUS_ORDER, STATUS_STYLES, format_score, status_style
+from orchestration.report.formatting import (
+    SCORED_STATUSES,
+    STATUS_ORDER,
+    STATUS_STYLES,
+    UNSCORED_STATUSES,
+    format_score,
+    status_style,
+)
 
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
 
@@ -165,6 +172,8 @@ class _Node:
     status: str
     score: object
     owner: str | None
+    # The period actually measured when it is not the map's own (a quarterly-only objective in a month).
+    measured_in: str | None
     x: float  # centre
     y: float  # centre
     width: float
@@ -423,6 +432,11 @@ def render_strategy_map(
                 status=row["status"],
                 score=row.get("score"),
                 owner=row.get("owner"),
+                measured_in=(
+                    row.get("measured_period_label")
+                    if row.get("measured_period_label") not in (None, row.get("period_label"))
+                    else None
+                ),
                 x=left + position * (width + _NODE_GAP) + width / 2,
                 y=_node_y(index),
                 width=width,
@@ -493,12 +507,15 @@ def render_strategy_map(
         style = status_style(node.status)
         left = node.x - node.width / 2
         top = node.y - _NODE_HEIGHT / 2
-        dash = ' stroke-dasharray="5 3"' if node.status in {"no_data", "no_target", "untrusted"} else ""
+        dash = ' stroke-dasharray="5 3"' if node.status in UNSCORED_STATUSES else ""
         name_lines = _wrap(node.name, node.width - 16)
         status_line = f"{style.symbol} {style.label}"
-        if node.status in {"on_track", "at_risk", "off_track"}:
+        if node.status in SCORED_STATUSES:
             status_line += f" · {format_score(node.score)}"
         title = f"{node.name}: {style.label}, score {format_score(node.score)}"
+        if node.measured_in:
+            status_line += f" ({node.measured_in})"
+            title += f", measured quarterly: {node.measured_in}"
         if node.owner:
             title += f"; owner {node.owner}"
         text_top = top + 20 if len(name_lines) == 1 else top + 16

@@ -36,10 +36,15 @@ STATUS_STYLES: dict[str, StatusStyle] = {
     "at_risk": StatusStyle("At risk", "!", "#ffe7b8", "#c77700", "#6b3f00", "bold dark_orange"),
     "off_track": StatusStyle("Off track", "✕", "#f9d0d0", "#c62828", "#7f1010", "bold red"),
     "no_data": StatusStyle("No data", EN_DASH, "#ececec", "#7a7a7a", "#333333", "dim"),
+    # Shown, not scored: the period's observation window is still open (scorecard.is_provisional).
+    "provisional": StatusStyle("Provisional", "◔", "#dff2ef", "#00796b", "#004d40", "cyan"),
     "no_target": StatusStyle("No target", "○", "#e3edf7", "#4a6f94", "#1f3b57", "steel_blue"),
     "untrusted": StatusStyle("Untrusted data", "?", "#eadcf3", "#7b3fa0", "#4a1d66", "bold magenta"),
 }
 STATUS_ORDER: tuple[str, ...] = tuple(STATUS_STYLES)
+# The statuses that carry a score; every other one is shown but left out of roll-ups.
+SCORED_STATUSES: tuple[str, ...] = ("on_track", "at_risk", "off_track")
+UNSCORED_STATUSES: tuple[str, ...] = tuple(s for s in STATUS_ORDER if s not in SCORED_STATUSES)
 _UNKNOWN_STATUS = StatusStyle("Unknown", "·", "#ffffff", "#999999", "#333333", "")
 
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "warning", "info")
@@ -180,6 +185,7 @@ def format_segment(row: Mapping[str, object]) -> str:
 
 
 RESTATEMENT_REASON_LABELS = {
+    "matured": "provisional value matured",
     "data_changed": "late or corrected data",
     "definition_changed": "measure definition changed",
 }

@@ -22,14 +22,8 @@ from orchestration.report import formatting
 from orchestration.report.charts import render_strategy_map, render_trend_chart, status_bar
 from orchestration.report.data import MeasureView, ReportData, load_report_data
 
-_COUNT_COLUMNS: dict[str, str] = {
-    "on_track": "measures_on_track",
-    "at_risk": "measures_at_risk",
-    "off_track": "measures_off_track",
-    "no_data": "measures_no_data",
-    "no_target": "measures_no_target",
-    "untrusted": "measures_untrusted",
-}
+# Every status has its count column on the roll-ups (macro status_counts): measures_<status>.
+_COUNT_COLUMNS: dict[str, str] = {status: f"measures_{status}" for status in formatting.STATUS_ORDER}
 # The finding types the headline shows (each with an owner); the rest are in the findings section.
 _HEADLINE_FINDINGS = ("early_warning", "failed_assumption", "overdue_action")
 

@@ -39,12 +39,12 @@ def print_balance_summary(
     table.add_column("Perspective")
     table.add_column("Score", justify="right")
     table.add_column("Status")
-    for status in ("on_track", "at_risk", "off_track"):
+    for status in formatting.SCORED_STATUSES:
         style = formatting.STATUS_STYLES[status]
         table.add_column(f"{style.symbol} {style.label}", justify="right")
     table.add_column("Other", justify="right")
     for row in data.perspectives:
-        other = sum(int(row.get(f"measures_{name}") or 0) for name in ("no_data", "no_target", "untrusted"))
+        other = sum(int(row.get(f"measures_{name}") or 0) for name in formatting.UNSCORED_STATUSES)
         table.add_row(
             str(row["perspective_name"]),
             formatting.format_score(row["score"]),

@@ -36,21 +36,11 @@ from pathlib import Path
 
 from orchestration.config.periods import add_months
 from orchestration.demo import generate_demo
+from tests.publish.helpers import hold_back
 
 
 def _children_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
-def _hold_back(landing: Path, month: str, holding: Path) -> list[Path]:
-    """Move every export of ``month`` out of the landing zone; return their landing paths."""
-    moved = []
-    for path in sorted(landing.rglob(f"{month}.*")):
-        target = holding / path.relative_to(landing)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(path, target)
-        moved.append(path)
-    return moved
 
 
 def _run(label: str, args: list[str], env: dict[str, str], log: Path) -> float:
@@ -85,7 +75,7 @@ def main() -> None:
         landing, warehouse, log = tmp / "landing", tmp / "warehouse", tmp / "runs.log"
         started = time.perf_counter()
         summary = generate_demo(landing, scale=args.scale, months=args.months, end_month=end)
-        held = _hold_back(landing, f"{end:%Y-%m}", tmp / "held")
+        held = hold_back(landing, f"{end:%Y-%m}", tmp / "held")
         print(
             f"scale={args.scale:g} months={args.months} ({first:%Y-%m}..{end:%Y-%m}): "
             f"{summary.total_rows:,} rows in {summary.total_files} files, generated in "

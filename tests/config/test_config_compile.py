@@ -96,6 +96,7 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
         "data_sources": "shop.surveys",
         "slice_by": "team",
         "target_rollup": "average",
+        "matures_after_days": "",
     }
 
     targets = seeds["cfg_targets"]

@@ -11,7 +11,7 @@ from tests.marts.conftest import MartsWarehouse
 
 pytestmark = pytest.mark.slow
 
-STATUSES = {"on_track", "at_risk", "off_track", "no_data", "no_target", "untrusted"}
+STATUSES = {"on_track", "at_risk", "off_track", "no_data", "provisional", "no_target", "untrusted"}
 
 
 def test_every_scorecard_measure_in_scope_has_exactly_one_row_per_period(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,15 @@ def latest_publication(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, i
         "SELECT run_id, table_rows FROM scorecard.publications ORDER BY published_at DESC LIMIT 1"
     ).fetchall()[0]
     return run_id, json.loads(rows)
+
+
+def hold_back(landing: Path, month: str, holding: Path) -> list[Path]:
+    """Move every per-month export of ``month`` out of the landing zone into ``holding``, as if not
+    yet delivered; return their landing paths (move them back to deliver the month)."""
+    moved = []
+    for path in sorted(landing.rglob(f"{month}.*")):
+        target = holding / path.relative_to(landing)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+        moved.append(path)
+    return moved

@@ -206,7 +206,10 @@ select
          then 'support.csat_responses failed the freshness check for 2026-09 (latest response 41 days old).'
     end as trust_note,
     'cfg-3f2a9c1e77d0' as config_version,
-    period_start >= date '2025-08-01' and period_end <= date '2026-09-30' as is_complete_period
+    period_start >= date '2025-08-01' and period_end <= date '2026-09-30' as is_complete_period,
+    false as is_provisional,
+    cast(null as date) as matures_on,
+    1 as definition_version
 from statused
 """
 
@@ -217,7 +220,8 @@ _COUNTS = """
     cast(count(*) filter (where status = 'off_track') as integer) as measures_off_track,
     cast(count(*) filter (where status = 'no_data') as integer) as measures_no_data,
     cast(count(*) filter (where status = 'no_target') as integer) as measures_no_target,
-    cast(count(*) filter (where status = 'untrusted') as integer) as measures_untrusted
+    cast(count(*) filter (where status = 'untrusted') as integer) as measures_untrusted,
+    cast(count(*) filter (where status = 'provisional') as integer) as measures_provisional
 """
 
 
@@ -249,7 +253,8 @@ select
     {_UNTRUSTED_SHARE} as untrusted_weight_share,
     {_COUNTS},
     count(*) filter (where status = 'off_track') > 0 as has_off_track_measures,
-    bool_and(is_complete_period) as is_complete_period
+    bool_and(is_complete_period) as is_complete_period,
+    period_label as measured_period_label
 from scorecard.scorecard
 group by all
 """
@@ -282,7 +287,7 @@ select
         else 4 end as display_order,
     m.score, m.status, m.untrusted_weight_share,
     m.measures_total, m.measures_on_track, m.measures_at_risk, m.measures_off_track,
-    m.measures_no_data, m.measures_no_target, m.measures_untrusted,
+    m.measures_no_data, m.measures_no_target, m.measures_untrusted, m.measures_provisional,
     o.objectives_total, o.objectives_off_track, m.is_complete_period
 from measures m
 join objectives o using (scorecard_id, period_grain, period_start, perspective_id)
@@ -501,6 +506,7 @@ select
     cast(null as double) as numerator, cast(null as double) as denominator, cast(value as double) as value,
     cast(value as decimal(28, 6)) as comparable_value, 'cfg-3f2a9c1e77d0' as config_version,
     cast(computed_at as timestamp) as computed_at, true as is_period_complete,
+    cast(null as date) as matures_on, false as is_provisional, false as is_withdrawn,
     cast(reported_through_month as date) as reported_through_month, run_id,
     cast(run_seq as bigint) as run_seq, dbt_scd_id, cast(computed_at as timestamp) as dbt_updated_at,
     cast(computed_at as timestamp) as dbt_valid_from,

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from orchestration.config.models import Status
 from orchestration.report.charts import (
     _detour_x,
     _prefix_ids,
@@ -95,9 +96,10 @@ def test_scores_and_attainment() -> None:
 
 
 def test_statuses_have_distinct_colours_symbols_and_labels() -> None:
-    assert len({style.stroke for style in STATUS_STYLES.values()}) == 6
-    assert len({style.fill for style in STATUS_STYLES.values()}) == 6
-    assert len({style.symbol for style in STATUS_STYLES.values()}) == 6
+    assert len({style.stroke for style in STATUS_STYLES.values()}) == 7
+    assert len({style.fill for style in STATUS_STYLES.values()}) == 7
+    assert len({style.symbol for style in STATUS_STYLES.values()}) == 7
+    assert set(STATUS_STYLES) == {status.value for status in Status}, "one vocabulary with the warehouse"
     assert STATUS_STYLES["no_data"].symbol == EN_DASH
     assert status_label("off_track") == "Off track"
     assert status_label("something_new") == "something_new"

@@ -22,6 +22,8 @@ select
     measures_no_data,
     measures_no_target,
     measures_untrusted,
+    measures_provisional,
     has_off_track_measures,
-    is_complete_period
+    is_complete_period,
+    measured_period_label
 from scorecard.objective_scores

@@ -20,6 +20,7 @@ select
     measures_no_data,
     measures_no_target,
     measures_untrusted,
+    measures_provisional,
     objectives_total,
     objectives_off_track,
     is_complete_period

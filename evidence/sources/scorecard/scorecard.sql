@@ -38,5 +38,8 @@ select
     is_trusted,
     trust_note,
     config_version,
-    is_complete_period
+    is_complete_period,
+    is_provisional,
+    matures_on,
+    definition_version
 from scorecard.scorecard

@@ -32,6 +32,5 @@
     ) as segments
     where measures.measure_id = '{{ measure_id }}'
         and (periods.period_grain <> 'month' or measures.frequency = 'monthly')
-        and periods.period_end >= cast(measures.effective_from as date)
-        and (measures.retired_on is null or periods.period_start < cast(measures.retired_on as date))
+        and {{ scorecard_engine.is_active_measure_period('measures', 'periods.period_start', 'periods.period_end') }}
 {%- endmacro %}

@@ -36,3 +36,24 @@
     ({{ period_start }} >= {{ scorecard_engine.scorecard_first_month() }}
         and {{ period_end }} <= {{ scorecard_engine.scorecard_last_day() }})
 {%- endmacro %}
+
+{#
+    The day a period's value becomes final under its measure's observation window
+    (cfg_measures.matures_after_days): period_end + that many days. Null when the measure declares
+    no window (its value is final when the period closes).
+#}
+{% macro matures_on(period_end, matures_after_days) -%}
+    case
+        when {{ matures_after_days }} is not null
+            then cast({{ dbt.dateadd('day', matures_after_days, period_end) }} as date)
+    end
+{%- endmacro %}
+
+{#
+    Whether a period's value is still provisional: its observation window runs past the scorecard's
+    last day, so the cohort it counts has not had its full window (accounts created on the 28th
+    cannot yet have completed onboarding "within 30 days"). Provisional values are shown, not scored.
+#}
+{% macro is_provisional(matures_on) -%}
+    coalesce({{ matures_on }} > {{ scorecard_engine.scorecard_last_day() }}, false)
+{%- endmacro %}

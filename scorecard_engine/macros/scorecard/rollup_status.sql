@@ -3,6 +3,8 @@
       untrusted  at least var rollup_untrusted_share_max (default 0.5) of its measure weight is
                  untrusted: the score of the trusted rest cannot speak for the whole (3 untrusted
                  measures of 4 no longer show "on track 100");
+      provisional  no measure under it is scored but some are provisional (their observation
+                 window is still open): the roll-up waits for them rather than read "no data";
       no_data    no measure under it is scored (the weighted score is null);
       on_track   score ≥ var score_on_track_min (default 95);
       at_risk    score ≥ var score_at_risk_min (default 85);
@@ -10,12 +12,13 @@
     The vars are checked to be numbers (macro numeric_var), so they cannot inject SQL. Counts by status sit beside every
     roll-up, so a green average never hides red children.
 #}
-{% macro rollup_status(score, untrusted_weight_share) -%}
+{% macro rollup_status(score, untrusted_weight_share, measures_provisional='0') -%}
     {%- set on_track_min = scorecard_engine.numeric_var('score_on_track_min', 95, minimum=0) -%}
     {%- set at_risk_min = scorecard_engine.numeric_var('score_at_risk_min', 85, minimum=0) -%}
     {%- set untrusted_max = scorecard_engine.numeric_var('rollup_untrusted_share_max', 0.5, minimum=0) -%}
     case
         when {{ untrusted_weight_share }} >= {{ untrusted_max }} - 1e-9 then 'untrusted'
+        when {{ score }} is null and {{ measures_provisional }} > 0 then 'provisional'
         when {{ score }} is null then 'no_data'
         when {{ score }} >= {{ on_track_min }} - 1e-9 then 'on_track'
         when {{ score }} >= {{ at_risk_min }} - 1e-9 then 'at_risk'
@@ -56,7 +59,7 @@
     rollup_result_columns both follow.
 #}
 {% macro rollup_counted_statuses() -%}
-    {{ return(['on_track', 'at_risk', 'off_track', 'no_data', 'no_target', 'untrusted']) }}
+    {{ return(['on_track', 'at_risk', 'off_track', 'no_data', 'no_target', 'untrusted', 'provisional']) }}
 {%- endmacro %}
 
 {#
@@ -93,7 +96,9 @@
 #}
 {% macro rollup_result_columns(alias) -%}
     cast({{ alias }}.score as {{ scorecard_engine.type_double() }}) as score,
-    cast({{ scorecard_engine.rollup_status(alias ~ '.score', alias ~ '.untrusted_weight_share') }} as {{ dbt.type_string() }}) as status,
+    cast({{ scorecard_engine.rollup_status(
+        alias ~ '.score', alias ~ '.untrusted_weight_share', alias ~ '.measures_provisional'
+    ) }} as {{ dbt.type_string() }}) as status,
     cast({{ alias }}.untrusted_weight_share as {{ scorecard_engine.type_double() }}) as untrusted_weight_share,
     {%- for counted in ['total'] + scorecard_engine.rollup_counted_statuses() %}
     cast({{ alias }}.measures_{{ counted }} as integer) as measures_{{ counted }}{{ ',' if not loop.last }}

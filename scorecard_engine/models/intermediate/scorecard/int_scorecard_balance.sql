@@ -25,7 +25,8 @@ overall as (
         {{ all_complete('is_complete_period') }} as is_complete_period,
         count(*) as measures_total,
         sum(case when status = 'off_track' then 1 else 0 end) as measures_off_track,
-        sum(case when status = 'untrusted' then 1 else 0 end) as measures_untrusted
+        sum(case when status = 'untrusted' then 1 else 0 end) as measures_untrusted,
+        sum(case when status = 'provisional' then 1 else 0 end) as measures_provisional
     from scorecard_rows
     group by scorecard_id, scorecard_name, period_grain, period_start, period_end, period_label
 ),
@@ -73,7 +74,9 @@ select
     overall.period_end,
     overall.period_label,
     overall.overall_score,
-    {{ rollup_status('overall.overall_score', 'overall.untrusted_weight_share') }} as overall_status,
+    {{ rollup_status(
+        'overall.overall_score', 'overall.untrusted_weight_share', 'overall.measures_provisional'
+    ) }} as overall_status,
     overall.untrusted_weight_share,
     overall.is_complete_period,
     overall.measures_total,

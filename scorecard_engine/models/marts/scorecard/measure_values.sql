@@ -10,7 +10,9 @@
     Incremental runs replace only the periods that end on or after the start of the restatement
     window (last month − restatement_window_months): a late correction to a recent month also
     restates the quarter and fiscal year that contain it, while closed history keeps its published
-    values. `dbt build --full-refresh` recomputes everything.
+    values. `dbt build --full-refresh` recomputes everything. Rows the config no longer reports (a
+    measure retired or removed) are deleted at any age before the insert (macro
+    delete_inactive_measure_rows), so retiring a measure never leaves stale periods behind.
 #}
 {%- set measure_models = [] -%}
 {%- for measure in scorecard_registry()['measures'] -%}
@@ -24,6 +26,7 @@
     on_schema_change='append_new_columns',
     contract={'enforced': true},
     meta={'measure_models': measure_models},
+    pre_hook="{{ scorecard_engine.delete_inactive_measure_rows(this) }}",
 ) }}
 
 with unioned as (
@@ -48,6 +51,10 @@ with unioned as (
 
 settings as (
     select config_version from {{ ref(project_name, 'cfg_settings') }}
+),
+
+measures as (
+    select measure_id, matures_after_days from {{ ref(project_name, 'cfg_measures') }}
 )
 
 select
@@ -62,9 +69,12 @@ select
     cast(unioned.denominator as {{ type_double() }}) as denominator,
     cast(unioned.value as {{ type_double() }}) as value,
     cast(settings.config_version as {{ dbt.type_string() }}) as config_version,
-    {{ to_utc_timestamp('current_timestamp') }} as computed_at
+    {{ to_utc_timestamp('current_timestamp') }} as computed_at,
+    cast({{ matures_on('unioned.period_end', 'measures.matures_after_days') }} as date) as matures_on
 from unioned
 cross join settings
+left join measures
+    on unioned.measure_id = measures.measure_id
 {%- if is_incremental() %}
     {%- set window_start = dbt.dateadd('month', 0 - var('restatement_window_months') | int, scorecard_last_month()) %}
     where unioned.period_end >= cast({{ window_start }} as date)

@@ -1,6 +1,8 @@
 {#
-    Every change to a published measure value of a complete period: late or corrected data, or a
-    change of definition. Built from the measure_value_history snapshot.
+    Every change to a published measure value of a complete period: a provisional value maturing
+    (its observation window closed), a value withdrawn because its measure was retired from the
+    period or removed from the config (restated_value null), late or corrected data, or a change of
+    definition. Built from the measure_value_history snapshot.
 
     Only published versions count. A version is published when some publication (publish.publications,
     written by the publish step) happened while it was the current version, i.e. by a run numbered
@@ -33,6 +35,8 @@ with history as (
         cast(value as {{ dbt.type_numeric() }}) as comparable_value,
         config_version,
         is_period_complete,
+        coalesce(is_provisional, false) as is_provisional,
+        coalesce(is_withdrawn, false) as is_withdrawn,
         computed_at,
         run_id,
         run_seq,
@@ -47,8 +51,12 @@ with history as (
 ),
 
 published_versions as (
-    select history.*
+    select
+        history.*,
+        measures.retired_on
     from history
+    left join {{ ref(project_name, 'cfg_measures') }} as measures
+        on history.measure_id = measures.measure_id
     where
         history.dbt_valid_to is null
         or exists (
@@ -67,6 +75,8 @@ sequenced as (
         lag(value) over versions as previous_value,
         lag(comparable_value) over versions as previous_comparable_value,
         lag(is_period_complete) over versions as previous_is_complete,
+        lag(is_provisional) over versions as previous_is_provisional,
+        lag(is_withdrawn) over versions as previous_is_withdrawn,
         lag(config_version) over versions as previous_config_version,
         lag(computed_at) over versions as previous_computed_at,
         lag(run_id) over versions as previous_run_id
@@ -97,6 +107,9 @@ select
     cast(config_version as {{ dbt.type_string() }}) as restated_config_version,
     cast(
         case
+            when previous_is_provisional and not is_provisional and not is_withdrawn then 'matured'
+            when retired_on is not null and period_end >= cast(retired_on as date) then 'retired'
+            when is_withdrawn then 'removed'
             when previous_config_version <> config_version then 'definition_changed'
             else 'data_changed'
         end as {{ dbt.type_string() }}
@@ -106,7 +119,8 @@ where
     previous_scd_id is not null
     and previous_is_complete
     and (
-        comparable_value <> previous_comparable_value
+        (is_withdrawn and not previous_is_withdrawn)
+        or comparable_value <> previous_comparable_value
         or (comparable_value is null and previous_comparable_value is not null)
         or (comparable_value is not null and previous_comparable_value is null)
     )

@@ -37,6 +37,10 @@ measure_values as (
     select * from {{ ref('measure_values') }}
 ),
 
+measure_versions as (
+    select * from {{ ref(project_name, 'cfg_measure_versions') }}
+),
+
 targets as (
     select * from {{ ref('int_scorecard_targets') }}
 ),
@@ -59,7 +63,9 @@ scoped as (
         measure_values.period_end,
         measure_values.period_label,
         measure_values.value as actual,
-        measure_values.config_version
+        measure_values.config_version,
+        measure_values.matures_on,
+        {{ is_provisional('measure_values.matures_on') }} as is_provisional
     from scorecard_measures
     inner join measure_values
         on scorecard_measures.measure_id = measure_values.measure_id
@@ -99,7 +105,7 @@ statused as (
         evaluated.*,
         {{ measure_status(
             'evaluated.is_trusted', 'evaluated.actual', 'evaluated.target', 'evaluated.attainment',
-            'evaluated.at_risk_below', 'evaluated.off_track_below'
+            'evaluated.at_risk_below', 'evaluated.off_track_below', 'evaluated.is_provisional'
         ) }} as status
     from evaluated
 ),
@@ -144,6 +150,23 @@ trended as (
         compared.*,
         (compared.actual - compared.trend_base_value) * {{ direction_sign('compared.direction') }} as trend_change
     from compared
+),
+
+-- The definition in force on the period's last reported day (the end of a whole period, the
+-- scorecard's last day for a to-date one): history is read with the definition it was measured by.
+versioned as (
+    select
+        trended.*,
+        measure_versions.definition as definition_in_force,
+        measure_versions.version_number as definition_version
+    from trended
+    left join measure_versions
+        on trended.measure_id = measure_versions.measure_id
+        and measure_versions.effective_from <= least(trended.period_end, {{ scorecard_last_day() }})
+        and (
+            measure_versions.effective_to is null
+            or measure_versions.effective_to >= least(trended.period_end, {{ scorecard_last_day() }})
+        )
 )
 
 select
@@ -155,7 +178,7 @@ select
     cast(trended.period_label as {{ dbt.type_string() }}) as period_label,
     cast(trended.measure_id as {{ dbt.type_string() }}) as measure_id,
     cast(measures.measure_name as {{ dbt.type_string() }}) as measure_name,
-    cast(measures.definition as {{ dbt.type_string() }}) as definition,
+    cast(coalesce(trended.definition_in_force, measures.definition) as {{ dbt.type_string() }}) as definition,
     cast(trended.objective_id as {{ dbt.type_string() }}) as objective_id,
     cast(objectives.objective_name as {{ dbt.type_string() }}) as objective_name,
     cast(trended.perspective_id as {{ dbt.type_string() }}) as perspective_id,
@@ -193,8 +216,11 @@ select
     -- running, and a fiscal year cut at the start of history, are to-date values, not whole ones.
     cast(
         {{ is_complete_period('trended.period_start', 'trended.period_end') }} as {{ dbt.type_boolean() }}
-    ) as is_complete_period
-from trended
+    ) as is_complete_period,
+    cast(trended.is_provisional as {{ dbt.type_boolean() }}) as is_provisional,
+    cast(trended.matures_on as date) as matures_on,
+    cast(trended.definition_version as integer) as definition_version
+from versioned as trended
 inner join scorecards
     on trended.scorecard_id = scorecards.scorecard_id
 inner join measures

@@ -71,6 +71,9 @@ monthly_pairs as (
         and effects.period_start = {{ shift_months('causes.period_start', 'links.lag_months') }}
     where causes.score is not null
         and effects.score is not null
+        -- Only months measured in the month: a quarter's roll-up carried into its months is no series.
+        and causes.measured_period_label = causes.period_label
+        and effects.measured_period_label = effects.period_label
 ),
 
 evidence as (
