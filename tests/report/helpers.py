@@ -93,3 +93,11 @@ def table_cells(line: str) -> list[str]:
     """Cells of a Markdown table row, honouring escaped pipes."""
     inner = line.strip()[1:-1]
     return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
+
+
+_Y_AXIS = re.compile(r'aria-label="Y-axis[^"]*">(.*?)role-axis-domain', re.S)
+
+
+def y_axis_labels(svg: str) -> list[list[str]]:
+    """The y-axis tick labels of every Vega chart in ``svg`` (a chart or a whole page), one list per chart."""
+    return [re.findall(r"<text[^>]*>([^<]*)</text>", axis) for axis in _Y_AXIS.findall(svg)]
