@@ -22,7 +22,13 @@ from orchestration.schedules import (
     monthly_partitions,
 )
 from orchestration.settings import get_settings
-from orchestration.transform.assets import dbt_vars, dbt_window, default_restatement_window
+from orchestration.transform.assets import (
+    dbt_vars,
+    dbt_window,
+    default_restatement_window,
+    recomputed_materializations,
+    recomputed_partition_keys,
+)
 
 FIRST, LAST = "2024-03", "2025-05"
 
@@ -208,6 +214,51 @@ def test_a_range_restates_from_its_first_month_and_a_full_refresh_from_the_start
         full_refresh=True,
     )
     assert full.full_refresh and full.restatement_window_months == 14
+
+
+def test_a_first_build_computes_every_month_and_the_window_says_so(pinned_months):
+    # No scorecard.measure_values yet: dbt creates it whole, whatever month the run asked for.
+    first = dbt_window(
+        history_start=date(2024, 3, 1),
+        range_start=date(2025, 5, 1),
+        range_end=date(2025, 5, 1),
+        restatement_window=3,
+        latest_built_month=None,
+        first_build=True,
+    )
+    assert not first.full_refresh and first.restatement_window_months == 14
+    partitions = monthly_partitions()
+    assert recomputed_partition_keys(first, partitions) == partitions.get_partition_keys()
+
+
+def test_the_months_a_build_recomputed_are_its_partitions_and_the_window_before_them(pinned_months):
+    partitions = monthly_partitions()
+    monthly = dbt_window(
+        history_start=date(2024, 3, 1),
+        range_start=date(2025, 5, 1),
+        range_end=date(2025, 5, 1),
+        restatement_window=3,
+        latest_built_month=date(2025, 4, 1),
+    )
+    keys = recomputed_partition_keys(monthly, partitions)
+    assert keys == ["2025-02", "2025-03", "2025-04", "2025-05"]
+    # Dagster records the run's own partition; the three months before it are recorded here.
+    events = recomputed_materializations(PUBLISHED_KEY, keys, {"2025-05"})
+    assert [(event.asset_key, event.partition) for event in events] == [
+        (PUBLISHED_KEY, month) for month in ("2025-02", "2025-03", "2025-04")
+    ]
+    assert {event.metadata["scorecard/recomputed_in_window"].value for event in events} == {
+        "2025-02..2025-05"
+    }
+    # A window reaching before the first partition stops at it.
+    early = dbt_window(
+        history_start=date(2024, 3, 1),
+        range_start=date(2024, 4, 1),
+        range_end=date(2024, 4, 1),
+        restatement_window=3,
+        latest_built_month=date(2024, 4, 1),
+    )
+    assert recomputed_partition_keys(early, partitions) == ["2024-03", "2024-04"]
 
 
 def test_the_restatement_window_comes_from_dbt_project_yml(tmp_path):

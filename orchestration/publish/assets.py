@@ -11,6 +11,7 @@ from orchestration.ingestion.assets import WAREHOUSE_POOL
 from orchestration.publish.contract import contract_tables
 from orchestration.publish.wap import PUBLISHED_SCHEMA, PublishError, publish_scorecard, storage_version
 from orchestration.settings import get_settings
+from orchestration.transform.assets import recomputed_materializations, recomputed_partition_keys
 from orchestration.warehouse import WarehouseResource
 
 PUBLISHED_KEY = dg.AssetKey(["published", "scorecard"])
@@ -64,7 +65,13 @@ def build_publish_asset(
                     "Removed temporary files left by an interrupted publish: "
                     + ", ".join(path.name for path in result.removed_stale_files)
                 )
-            return dg.MaterializeResult(
+            # The file now holds the months dbt recomputed in this run; record those beyond the run's
+            # own partitions as the dbt assets do (before the run's own, whose metadata says more).
+            if partitions_def is not None:
+                window_keys = recomputed_partition_keys(result.window, partitions_def)
+                requested = set(context.partition_keys) if window_keys else set()
+                yield from recomputed_materializations(PUBLISHED_KEY, window_keys, requested)
+            yield dg.MaterializeResult(
                 metadata={
                     "path": dg.MetadataValue.path(str(result.path)),
                     "published_at": result.published_at.isoformat(timespec="seconds") + "Z",

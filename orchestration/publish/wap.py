@@ -105,6 +105,8 @@ class PublishResult:
     table_rows: dict[str, int]
     file_bytes: int
     removed_stale_files: list[Path] = field(default_factory=list)
+    # The run's window as the dbt asset registered it: which months this publication recomputed.
+    window: RunWindow = field(default_factory=lambda: RunWindow(None, None, None, False))
 
 
 def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple | None:
@@ -258,7 +260,7 @@ def publish_scorecard(
         _hold("before_write")
         published_at = datetime.now(UTC).replace(tzinfo=None)
         try:
-            expected, row = _write(warehouse_path, temp_path, tables, run_id, published_at)
+            expected, row, window = _write(warehouse_path, temp_path, tables, run_id, published_at)
             _hold("after_write")
             _audit(temp_path, tables, expected)
             _hold("after_audit")
@@ -278,6 +280,7 @@ def publish_scorecard(
         table_rows=expected,
         file_bytes=published_path.stat().st_size,
         removed_stale_files=removed,
+        window=window,
     )
 
 
@@ -315,8 +318,8 @@ def _write(
     tables: Sequence[PublishedTable],
     run_id: str,
     published_at: datetime,
-) -> tuple[dict[str, int], list[Any]]:
-    """Copy the contract tables into ``temp_path``; return the row counts seen and the log row written."""
+) -> tuple[dict[str, int], list[Any], RunWindow]:
+    """Copy the contract tables into ``temp_path``; return the row counts, log row and the run's window."""
     con = connect(warehouse_path)
     try:
         ensure_log_tables(con)
@@ -372,7 +375,7 @@ def _write(
         raise PublishError(f"Could not write {temp_path.name} from {warehouse_path}: {error}") from error
     finally:
         con.close()
-    return expected, row
+    return expected, row, window
 
 
 def _audit(temp_path: Path, tables: Sequence[PublishedTable], expected: dict[str, int]) -> None:

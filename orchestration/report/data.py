@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.report.formatting import SEVERITY_ORDER
+from orchestration.report.formatting import SEVERITY_ORDER, STATUS_ORDER
 
 # The published marts the report reads (issue 5's contract).
 REQUIRED_TABLES: tuple[str, ...] = (
@@ -34,6 +34,8 @@ _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Trend charts show this many months ending with the report's month.
 TREND_MONTHS = 12
+# Grains from the finest; a measure's card shows its finest grain that has a row.
+GRAIN_ORDER: tuple[str, ...] = ("month", "quarter", "year")
 
 Row = dict[str, Any]
 
@@ -66,6 +68,44 @@ class MeasureView:
 
 
 @dataclass(frozen=True)
+class MeasureTally:
+    """How many measure cards a part of the report shows, by status and by the grain they report at.
+
+    Counted from the cards themselves (``ReportData.measures``), so a perspective tile, the overall
+    panel and the terminal summary count exactly the measures the page shows: monthly measures as of
+    the month, those reported only quarterly or yearly as of their latest closed period. The
+    warehouse's month-grain roll-ups (``perspective_scores``, ``balance_report``) count the monthly
+    ones only, as their scores average only those.
+    """
+
+    statuses: dict[str, int]  # every status of STATUS_ORDER, 0 when no card has it
+    by_grain: dict[str, int]  # grain -> cards, finest grain first, only grains present
+
+    @property
+    def total(self) -> int:
+        """The number of cards counted."""
+        return sum(self.by_grain.values())
+
+    @property
+    def monthly(self) -> int:
+        """The cards that show the month itself."""
+        return self.by_grain.get("month", 0)
+
+
+def tally_measures(measures: list[MeasureView]) -> MeasureTally:
+    """The ``MeasureTally`` of ``measures``: their published statuses and grains, counted."""
+    statuses = dict.fromkeys(STATUS_ORDER, 0)
+    by_grain: dict[str, int] = {}
+    for view in measures:
+        status = view.row["status"]
+        statuses[status] = statuses.get(status, 0) + 1
+        by_grain[view.row["period_grain"]] = by_grain.get(view.row["period_grain"], 0) + 1
+    rank = {grain: index for index, grain in enumerate(GRAIN_ORDER)}
+    ordered = dict(sorted(by_grain.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
+    return MeasureTally(statuses=statuses, by_grain=ordered)
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything one period's report shows, as published by the warehouse."""
 
@@ -87,6 +127,12 @@ class ReportData:
     @property
     def is_latest_period(self) -> bool:
         return self.period == self.latest_period
+
+    def tally(self, perspective_id: str | None = None) -> MeasureTally:
+        """The measure cards of one perspective (all of them when None), counted by status and grain."""
+        return tally_measures(
+            [view for view in self.measures if perspective_id in (None, view.row["perspective_id"])]
+        )
 
 
 def parse_period(period: str) -> date:

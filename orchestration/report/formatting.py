@@ -74,6 +74,9 @@ TREND_LABELS: dict[str, str] = {
     "unknown": "trend unknown",
 }
 
+# How often a measure is reported, by the grain of its rows.
+GRAIN_ADJECTIVES: dict[str, str] = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
+
 UNIT_LABELS: dict[str, str] = {
     "usd": "US dollars",
     "percent": "percent",
@@ -174,6 +177,14 @@ def format_date(value: date | None) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 measure', '3 measures'."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def format_grains(by_grain: Mapping[str, int]) -> str:
+    """'16 monthly + 3 quarterly' for measures reported at more than one grain; '' when all share one."""
+    present = {grain: count for grain, count in by_grain.items() if count}
+    if len(present) < 2:
+        return ""
+    return " + ".join(f"{count} {GRAIN_ADJECTIVES.get(grain, grain)}" for grain, count in present.items())
 
 
 def format_segment(row: Mapping[str, object]) -> str:

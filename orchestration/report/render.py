@@ -22,8 +22,6 @@ from orchestration.report import formatting
 from orchestration.report.charts import render_strategy_map, render_trend_chart, status_bar
 from orchestration.report.data import MeasureView, ReportData, load_report_data
 
-# Every status has its count column on the roll-ups (macro status_counts): measures_<status>.
-_COUNT_COLUMNS: dict[str, str] = {status: f"measures_{status}" for status in formatting.STATUS_ORDER}
 # The finding types the headline shows (each with an owner); the rest are in the findings section.
 _HEADLINE_FINDINGS = ("early_warning", "failed_assumption", "overdue_action")
 
@@ -72,14 +70,12 @@ def _environment(*, html: bool) -> Environment:
         direction_labels=formatting.DIRECTION_LABELS,
         trend_labels=formatting.TREND_LABELS,
         unit_labels=formatting.UNIT_LABELS,
+        grain_adjectives=formatting.GRAIN_ADJECTIVES,
+        grains=formatting.format_grains,
         restatement_reasons=formatting.RESTATEMENT_REASON_LABELS,
         plural=formatting.plural,
     )
     return env
-
-
-def _counts(row: dict[str, Any]) -> dict[str, int]:
-    return {status: int(row.get(column) or 0) for status, column in _COUNT_COLUMNS.items()}
 
 
 def strategy_map_mermaid(data: ReportData) -> str:
@@ -151,11 +147,30 @@ def _measure_groups(data: ReportData, charts: dict[str, Any]) -> list[dict[str, 
     return groups
 
 
+def _coarser(data: ReportData) -> dict[str, Any]:
+    """The measures shown at a grain coarser than the month: how many, and 'quarterly' / 'yearly'."""
+    tally = data.tally()
+    grains = [grain for grain in tally.by_grain if grain != "month"]
+    return {
+        "count": tally.total - tally.monthly,
+        "label": " or ".join(formatting.GRAIN_ADJECTIVES.get(grain, grain) for grain in grains),
+    }
+
+
 def _context(data: ReportData, *, with_charts: bool) -> dict[str, Any]:
-    perspectives = [
-        {**row, "counts": _counts(row), "bar": status_bar(_counts(row)) if with_charts else ""}
-        for row in data.perspectives
-    ]
+    # Tiles count the measure cards under them (quarterly-only ones included), not the warehouse's
+    # month-grain roll-up, which leaves out measures without a monthly row.
+    perspectives = []
+    for row in data.perspectives:
+        tally = data.tally(row["perspective_id"])
+        perspectives.append(
+            {
+                **row,
+                "tally": tally,
+                "counts": tally.statuses,
+                "bar": status_bar(tally.statuses) if with_charts else "",
+            }
+        )
     charts: dict[str, Any] = {}
     for index, view in enumerate(data.measures):
         title = f"{view.row['measure_name']}: actual against target, last 12 months"
@@ -172,6 +187,8 @@ def _context(data: ReportData, *, with_charts: bool) -> dict[str, Any]:
         "data": data,
         "balance": data.balance,
         "perspectives": perspectives,
+        "tally": data.tally(),
+        "coarser": _coarser(data),
         "objectives": data.objectives,
         "off_track": off_track,
         "headline": headline,

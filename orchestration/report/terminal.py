@@ -39,32 +39,45 @@ def print_balance_summary(
     table.add_column("Perspective")
     table.add_column("Score", justify="right")
     table.add_column("Status")
+    table.add_column("Measures", justify="right")
     for status in formatting.SCORED_STATUSES:
         style = formatting.STATUS_STYLES[status]
         table.add_column(f"{style.symbol} {style.label}", justify="right")
     table.add_column("Other", justify="right")
+    # Counted from the measures the period report shows, quarterly-only ones included (as the HTML).
     for row in data.perspectives:
-        other = sum(int(row.get(f"measures_{name}") or 0) for name in formatting.UNSCORED_STATUSES)
+        tally = data.tally(row["perspective_id"])
+        # Whatever status is not one of the scored columns (no data, provisional, no target, ...).
+        other = tally.total - sum(tally.statuses[name] for name in formatting.SCORED_STATUSES)
         table.add_row(
             str(row["perspective_name"]),
             formatting.format_score(row["score"]),
             _status_text(row["status"]),
-            str(row.get("measures_on_track") or 0),
-            str(row.get("measures_at_risk") or 0),
-            str(row.get("measures_off_track") or 0),
+            str(tally.total),
+            str(tally.statuses["on_track"]),
+            str(tally.statuses["at_risk"]),
+            str(tally.statuses["off_track"]),
             str(other),
         )
+    overall = data.tally()
     table.add_section()
     table.add_row(
         Text("Overall", style="bold"),
         Text(formatting.format_score(balance["overall_score"]), style="bold"),
         _status_text(balance["overall_status"]),
+        str(overall.total),
         "",
         "",
-        str(balance.get("measures_off_track") or 0),
+        str(overall.statuses["off_track"]),
         "",
     )
     console.print(table)
+    if grains := formatting.format_grains(overall.by_grain):
+        coarser = overall.total - overall.monthly
+        console.print(
+            f"Measures: {grains}. The {formatting.plural(coarser, 'measure')} not reported monthly count "
+            "as of their latest closed period and are not in this month's scores."
+        )
 
     balance_line = Text(f"Balance index {formatting.format_score(balance['balance_index'])} / 100: ")
     if balance["is_imbalanced"]:

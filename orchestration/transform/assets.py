@@ -104,6 +104,7 @@ def dbt_window(
     restatement_window: int,
     latest_built_month: date | None,
     full_refresh: bool = False,
+    first_build: bool = False,
 ) -> RunWindow:
     """The months dbt builds for a partition range, as vars: the window always reaches today's scorecard.
 
@@ -113,14 +114,16 @@ def dbt_window(
     published as partial periods). Every period ending on or after ``range_start - restatement
     window`` is recomputed, so a single month M restates M and the N months before it, exactly what the
     monthly schedule asks for; months skipped since the latest built one are added to the window. A
-    full refresh recomputes everything from ``history_start``.
+    full refresh recomputes everything from ``history_start``, and so does a warehouse's
+    ``first_build``: dbt creates the incremental models whole, so every month is computed and the
+    window says so (the snapshots are not rebuilt, as no ``--full-refresh`` is passed).
     """
     last = max(range_end, latest_built_month) if latest_built_month else range_end
     # Months between the latest built one and the range (a schedule that missed runs) are built too.
     start = range_start
     if latest_built_month and latest_built_month < range_start:
         start = add_months(latest_built_month, 1)
-    if full_refresh:
+    if full_refresh or first_build:
         window = _months_between(history_start, last)
     else:
         window = _months_between(start, last) + restatement_window
@@ -143,8 +146,8 @@ def dbt_vars(window: RunWindow, run_id: str, run_seq: int) -> dict[str, Any]:
     }
 
 
-def _latest_built_month(warehouse: WarehouseResource) -> date | None:
-    """The last month already in scorecard.measure_values, or None before the first build."""
+def _built_state(warehouse: WarehouseResource) -> tuple[bool, date | None]:
+    """Whether scorecard.measure_values exists yet, and the last month in it (None when it has none)."""
     with warehouse.connect() as con:
         exists = first_row(
             con,
@@ -152,11 +155,54 @@ def _latest_built_month(warehouse: WarehouseResource) -> date | None:
             "WHERE table_schema = 'scorecard' AND table_name = 'measure_values'",
         )[0]
         if not exists:
-            return None
+            return False, None
         row = first_row(
             con, "SELECT max(period_start) FROM scorecard.measure_values WHERE period_grain = 'month'"
         )
-    return row[0] if row and row[0] else None
+    return True, row[0] if row and row[0] else None
+
+
+def recomputed_partition_keys(window: RunWindow, partitions_def: dg.PartitionsDefinition) -> list[str]:
+    """The month partitions a build over ``window`` recomputed, oldest first.
+
+    dbt replaces every period ending on or after ``last_month - restatement_window_months``: the
+    month a run asks for and the restatement window before it, or the whole history for a full
+    refresh or a first build. Dagster records a run's materialisations only for the partitions it was
+    asked for, so the others are recorded with ``recomputed_materializations``.
+    """
+    if window.last_month is None or window.restatement_window_months is None:
+        return []
+    month = add_months(window.last_month, -window.restatement_window_months)
+    if window.first_month is not None:
+        month = max(month, window.first_month)
+    existing = set(partitions_def.get_partition_keys())
+    keys = []
+    while month <= window.last_month:
+        if (key := month.strftime(PARTITION_FORMAT)) in existing:
+            keys.append(key)
+        month = add_months(month, 1)
+    return keys
+
+
+def recomputed_materializations(
+    asset_key: dg.AssetKey, window_keys: list[str], requested: set[str]
+) -> list[dg.AssetMaterialization]:
+    """A materialisation of ``asset_key`` per month of ``window_keys`` the run was not asked for.
+
+    ``window_keys`` are ``recomputed_partition_keys``; Dagster records the ``requested`` ones itself.
+    Without these the UI shows months a build wrote (a first build writes them all) as missing. They
+    carry only the window that recomputed them; the run's own partitions carry the asset's metadata.
+    """
+    if not window_keys:
+        return []
+    window = dg.MetadataValue.text(f"{window_keys[0]}..{window_keys[-1]}")
+    return [
+        dg.AssetMaterialization(
+            asset_key=asset_key, partition=key, metadata={"scorecard/recomputed_in_window": window}
+        )
+        for key in window_keys
+        if key not in requested
+    ]
 
 
 def build_dbt_assets(
@@ -199,13 +245,15 @@ def build_dbt_assets(
             else:
                 range_start = range_end = history_end_month()
                 history_start = None
+            built, latest_built_month = _built_state(warehouse)
             window = dbt_window(
                 history_start=history_start or range_start,
                 range_start=range_start,
                 range_end=range_end,
                 restatement_window=restatement_window,
-                latest_built_month=None if config.full_refresh else _latest_built_month(warehouse),
+                latest_built_month=None if config.full_refresh else latest_built_month,
                 full_refresh=config.full_refresh,
+                first_build=not built,
             )
             with warehouse.connect() as con:
                 # The publication log must be complete before dbt compares published values (restatements).
@@ -232,6 +280,14 @@ def build_dbt_assets(
             ]
             if config.full_refresh:
                 args.append("--full-refresh")
-            yield from dbt.cli(args, context=context).stream()
+            # Months dbt recomputed beyond the run's partitions (its restatement window; every month
+            # in a first build) are recorded too, for each asset dbt built, before the run's own.
+            window_keys = recomputed_partition_keys(window, partitions_def) if partitions_def else []
+            requested = set(context.partition_keys) if window_keys else set()
+            for event in dbt.cli(args, context=context).stream():
+                if window_keys and isinstance(event, dg.Output):
+                    asset_key = context.asset_key_for_output(event.output_name)
+                    yield from recomputed_materializations(asset_key, window_keys, requested)
+                yield event
 
     return scorecard_dbt_models

@@ -15,12 +15,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.config.periods import add_months
 from orchestration.publish import HOLD_ENV, storage_version, temp_file_pattern
+from orchestration.publish.assets import PUBLISHED_KEY
 from orchestration.report import render_report
-from tests.publish.conftest import LAST_MONTH, Deployment, kill_group, wait_for
+from orchestration.schedules import parse_month
+from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
+from tests.publish.conftest import FIRST_MONTH, LAST_MONTH, Deployment, kill_group, wait_for
 from tests.publish.helpers import first_difference, read_tables, sha256, table_counts
 from tests.report.helpers import markdown_section
 
@@ -115,6 +120,57 @@ def test_readers_during_a_refresh_see_the_old_or_the_new_file_whole(rerun):
     runs = [observation["run_id"] for observation in rerun.reconnected]
     assert set(runs) == {old_run, new_run}
     assert runs == sorted(runs, key=[old_run, new_run].index)
+
+
+def _months(first: str, last: str) -> list[str]:
+    month, end, months = parse_month(first, "first"), parse_month(last, "last"), []
+    while month <= end:
+        months.append(f"{month:%Y-%m}")
+        month = add_months(month, 1)
+    return months
+
+
+def _partitioned_assets(instance: dg.DagsterInstance) -> list[dg.AssetKey]:
+    """Every month-partitioned asset the runs materialised: the dbt assets and the published file.
+
+    Ingestion and the config are not partitioned (see orchestration.schedules).
+    """
+    keys = [key for key in instance.get_asset_keys() if key.path[0] != "raw" and key != SCORECARD_CONFIG_KEY]
+    assert PUBLISHED_KEY in keys and dg.AssetKey(["scorecard", "measure_values"]) in keys
+    return keys
+
+
+def test_a_first_build_records_every_month_it_built_as_materialized(baseline):
+    # The baseline is `scorecard run --period 2025-05` on a new warehouse: dbt builds every month.
+    with dg.DagsterInstance.from_config(str(baseline.root / "dagster_home")) as instance:
+        months = set(_months(FIRST_MONTH, LAST_MONTH))
+        missing = {
+            key.to_user_string(): sorted(months - instance.get_materialized_partitions(key))
+            for key in _partitioned_assets(instance)
+        }
+    assert {key: gaps for key, gaps in missing.items() if gaps} == {}
+
+
+def test_a_monthly_refresh_records_the_months_its_restatement_window_rewrote(rerun):
+    with dg.DagsterInstance.from_config(str(rerun.after.root / "dagster_home")) as instance:
+        (run,) = instance.get_runs(limit=1)
+        assert run.tags.get("dagster/partition") == LAST_MONTH
+        assets = _partitioned_assets(instance)
+        records = instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION, limit=100_000
+        ).records
+    months: dict[str, set[str | None]] = {}
+    for record in records:
+        materialization = record.event_log_entry.dagster_event.event_specific_data.materialization
+        months.setdefault(materialization.asset_key.to_user_string(), set()).add(materialization.partition)
+    # 2025-05 and the three months before it were recomputed, for every partitioned asset.
+    window = set(_months("2025-02", LAST_MONTH))
+    assert {key.to_user_string(): months.get(key.to_user_string()) for key in assets} == {
+        key.to_user_string(): window for key in assets
+    }
+    # The cost in the event log: one materialisation per asset and recomputed month, nothing more.
+    unpartitioned = {key for key, partitions in months.items() if partitions == {None}}
+    assert len(records) == len(assets) * len(window) + len(unpartitioned)
 
 
 def _correct_csat_export(landing: Path, month: str, responses: int) -> list[str]:

@@ -93,3 +93,36 @@ def table_cells(line: str) -> list[str]:
     """Cells of a Markdown table row, honouring escaped pipes."""
     inner = line.strip()[1:-1]
     return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
+
+
+_Y_AXIS = re.compile(r'aria-label="Y-axis[^"]*">(.*?)role-axis-domain', re.S)
+
+
+def y_axis_labels(svg: str) -> list[list[str]]:
+    """The y-axis tick labels of every Vega chart in ``svg`` (a chart or a whole page), one list per chart."""
+    return [re.findall(r"<text[^>]*>([^<]*)</text>", axis) for axis in _Y_AXIS.findall(svg)]
+
+
+def perspective_tiles(html: str) -> dict[str, tuple[str, int]]:
+    """Each perspective tile's facts line and the sum of its status counts, by perspective name."""
+    tiles = {}
+    for tile in re.findall(
+        r'<div class="perspective" .*?</div>\s*</div>', section(html, "perspectives"), re.S
+    ):
+        name = parse_html(re.search(r"<h3>(.*?)</h3>", tile).group(1)).text
+        counts = re.search(r'<ul class="counts">(.*?)</ul>', tile, re.S).group(1)
+        total = sum(int(number) for number in re.findall(r"</span> (\d+) ", counts))
+        facts = parse_html(re.search(r'<div class="facts"[^>]*>(.*?)</div>', tile, re.S).group(1)).text
+        tiles[name] = (facts, total)
+    return tiles
+
+
+def measure_cards(html: str) -> dict[str, int]:
+    """How many measure cards the page shows under each perspective heading."""
+    measures = section(html, "measures")
+    return {
+        parse_html(name).text: block.count('<article class="measure"')
+        for name, block in re.findall(
+            r"<h3>(.*?)</h3>\s*<div class=\"measures\">(.*?)</div>\s*(?=<h3>|$)", measures, re.S
+        )
+    }

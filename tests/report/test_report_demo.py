@@ -20,7 +20,14 @@ from rich.console import Console
 from orchestration.report import latest_closed_period, print_balance_summary, render_report
 from orchestration.report.data import load_report_data
 from orchestration.settings import REPO_ROOT
-from tests.report.helpers import parse_html, section, table_cells
+from tests.report.helpers import (
+    measure_cards,
+    parse_html,
+    perspective_tiles,
+    section,
+    table_cells,
+    y_axis_labels,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -121,6 +128,28 @@ def test_the_latest_corporate_report_shows_every_governed_measure(published: Pat
     assert {view.row["measure_id"] for view in data.measures} == governed
     glossary = section(render_report(published, period=period, out_dir=tmp_path).html.read_text(), "glossary")
     assert len(re.findall(r"<dt>", glossary)) == len(governed)
+
+
+def test_the_latest_report_counts_what_it_shows_and_labels_every_axis_honestly(
+    published: Path, tmp_path: Path
+) -> None:
+    period = latest_closed_period(published)
+    data = load_report_data(published, period=period, scorecard_id="corporate", schema="scorecard")
+    html = render_report(published, period=period, out_dir=tmp_path).html.read_text()
+    # The demo reports employee engagement, voluntary attrition and net revenue retention quarterly:
+    # each tile counts the cards under it, and the overall panel all of them.
+    tiles, cards = perspective_tiles(html), measure_cards(html)
+    assert {name: counted for name, (_facts, counted) in tiles.items()} == cards
+    quarterly = sum(1 for view in data.measures if view.row["period_grain"] == "quarter")
+    assert quarterly >= 1
+    monthly = len(data.measures) - quarterly
+    overall = f"of {len(data.measures)} measures off track ({monthly} monthly + {quarterly} quarterly)"
+    assert overall in parse_html(section(html, "perspectives")).text
+    # Every trend chart labels its y ticks, no two alike.
+    axes = y_axis_labels(section(html, "measures"))
+    assert len(axes) == len(data.measures)
+    for labels in axes:
+        assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
 
 
 def test_the_working_warehouse_and_the_published_file_give_the_same_report(

@@ -16,6 +16,7 @@ from orchestration.report.charts import (
     render_trend_chart,
     status_bar,
     trend_chart_spec,
+    y_axis_ticks,
 )
 from orchestration.report.formatting import (
     EN_DASH,
@@ -28,6 +29,7 @@ from orchestration.report.formatting import (
     format_value,
     status_label,
 )
+from tests.report.helpers import y_axis_labels
 
 
 @pytest.mark.parametrize(
@@ -133,7 +135,10 @@ def test_the_trend_spec_plots_actual_against_target_by_status() -> None:
     assert [row["status"] for row in spec["data"]["values"]] == ["At risk", "Off track", "No data"]
     target_layer, actual_layer, points = spec["layer"]
     assert target_layer["encoding"]["y"]["field"] == "target"
-    assert target_layer["encoding"]["y"]["axis"]["format"] == ".1~%"
+    # The y ticks are laid out in Python: 70% to 85% in steps of 5 points, labelled without decimals.
+    assert target_layer["encoding"]["y"]["axis"]["values"] == [0.7, 0.75, 0.8, 0.85]
+    assert target_layer["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert target_layer["encoding"]["y"]["scale"]["domain"] == [0.7, 0.85]
     assert actual_layer["encoding"]["y"]["field"] == "actual"
     assert points["encoding"]["color"]["scale"]["range"] == [style.stroke for style in STATUS_STYLES.values()]
 
@@ -146,6 +151,56 @@ def test_a_trend_chart_renders_to_inline_svg_with_a_name() -> None:
     assert len(re.findall(r"\sclass=", opening)) == 1 and "trend-chart" in opening
     assert 'aria-label="Time to &lt;first&gt; value"' in opening
     assert str(render_trend_chart([], "days", title="x", chart_id="t1")) == ""
+
+
+# Histories that move little against their size, in every unit the report knows and one it does not:
+# the employee engagement score went 3.9 -> 4.1 and its axis read "4, 4, 4".
+_NARROW_HISTORIES = [
+    ("score", [3.92, 4.0, 4.08, 4.03]),
+    ("percent", [0.9712, 0.9731, 0.9755]),
+    ("usd", [1_201_000.0, 1_223_000.0, 1_248_000.0]),
+    ("count", [1002.0, 1004.0, 1007.0]),
+    ("days", [8.42, 8.47, 8.55]),
+    ("hours", [0.51, 0.56, 0.58]),
+    ("minutes", [12.01, 12.02, 12.04]),
+]
+
+
+@pytest.mark.parametrize(("unit", "actuals"), _NARROW_HISTORIES, ids=[unit for unit, _ in _NARROW_HISTORIES])
+def test_y_axis_labels_are_distinct_however_little_the_values_move(unit: str, actuals: list[float]) -> None:
+    history = _history([(actual, None, "on_track") for actual in actuals])
+    svg = str(render_trend_chart(history, unit, title="narrow", chart_id="n0"))
+    (labels,) = y_axis_labels(svg)
+    ticks = y_axis_ticks(actuals, unit)
+    assert ticks is not None
+    # Every tick the axis was given is drawn and labelled, each label differently.
+    assert len(labels) == len(ticks.values) >= 2
+    assert len(set(labels)) == len(labels), labels
+    # At most four ticks, covering every value.
+    assert len(ticks.values) <= 4
+    assert ticks.values[0] <= min(actuals) and ticks.values[-1] >= max(actuals)
+
+
+@pytest.mark.parametrize(
+    ("unit", "values", "labels"),
+    [
+        ("score", [3.9, 4.1], ["3.9", "4.0", "4.1"]),
+        ("score", [62.0, 81.0], ["60", "70", "80", "90"]),
+        ("percent", [0.54, 0.6], ["54%", "56%", "58%", "60%"]),
+        ("percent", [0.1001, 0.1004], ["10.01%", "10.02%", "10.03%", "10.04%"]),
+        ("usd", [1_200_000.0, 1_300_000.0], ["$1.2M", "$1.25M", "$1.3M"]),
+        ("usd", [0.0, 40_000.0], ["$0", "$20k", "$40k"]),
+        ("count", [980.0, 1040.0], ["980", "1k", "1.02k", "1.04k"]),
+        ("hours", [0.5, 1.5], ["0.5", "1.0", "1.5"]),
+        ("days", [7.0, 7.0], ["6.5", "7.0", "7.5"]),
+    ],
+)
+def test_tick_labels_read_as_the_unit_with_the_decimals_of_the_step(
+    unit: str, values: list[float], labels: list[str]
+) -> None:
+    history = _history([(value, None, "on_track") for value in values])
+    svg = str(render_trend_chart(history, unit, title="ticks", chart_id="k0"))
+    assert [label.replace(MINUS, "-") for label in y_axis_labels(svg)[0]] == labels
 
 
 def test_a_detour_moves_a_line_into_the_nearest_gap() -> None:

@@ -17,7 +17,9 @@ from tests.report.helpers import (
     FIRST_PERIOD,
     LATEST_PERIOD,
     markdown_section,
+    measure_cards,
     parse_html,
+    perspective_tiles,
     section,
     table_cells,
 )
@@ -95,6 +97,29 @@ def test_perspectives_side_by_side_with_counts_that_show_red_children(html: str)
     assert len(page.with_class("svg", "status-bar")) == 4
 
 
+def test_perspective_tiles_count_the_measure_cards_shown_under_them(marts_db: Path, html: str) -> None:
+    tiles, cards = perspective_tiles(html), measure_cards(html)
+    assert set(tiles) == set(cards) == {"Financial", "Customer", "Internal process", "Learning and growth"}
+    for name, (_facts, counted) in tiles.items():
+        assert counted == cards[name], name
+    # Learning and growth shows CS training (monthly) and employee engagement (quarterly only).
+    assert (
+        tiles["Learning and growth"][0] == "2 measures: 1 monthly + 1 quarterly · 1 of 1 objective off track"
+    )
+    assert tiles["Financial"][0] == "2 measures · 0 of 2 objectives off track"
+    page = parse_html(section(html, "perspectives")).text
+    assert "the 1 measure reported only quarterly count as of their latest closed period" in page
+    assert "2 of 10 measures off track (9 monthly + 1 quarterly)" in page
+    # The off-track count agrees with the headline's list of off-track measures.
+    assert "Off-track measures2 " in parse_html(section(html, "decisions")).text
+    # The monthly cards are exactly what the warehouse's month-grain roll-up counted.
+    data = load_report_data(marts_db, period=LATEST_PERIOD, scorecard_id="corporate", schema="scorecard")
+    for row in data.perspectives:
+        assert data.tally(row["perspective_id"]).monthly == row["measures_total"], row["perspective_id"]
+    assert data.tally().monthly == data.balance["measures_total"] == 9
+    assert data.tally().total == sum(cards.values()) == 10
+
+
 def test_every_status_has_a_symbol_and_a_text_label_not_only_a_colour(marts_db: Path, html: str) -> None:
     badge = re.compile(
         r'<span class="badge" style="[^"]*"><span class="sym" aria-hidden="true">(.)</span> ([^<]+)</span>'
@@ -165,6 +190,13 @@ def test_each_measure_has_a_trend_chart_status_owner_and_definition(marts_db: Pa
     assert "$11.6M target $11.2M 103% of target" in text
     assert "1.7% target 1.8%" in text and "lower is better" in text
     assert "Reported quarterly: latest is FY2027-Q2" in text
+    # A card that shows a quarter says so where its name is, not only in the small print.
+    engagement = re.search(r'id="measure-employee_engagement_score".*?(<header>.*?</header>)', measures, re.S)
+    assert engagement
+    assert parse_html(engagement.group(1)).text == "Employee engagement Quarterly · FY2027-Q2 ✓ On track"
+    assert [parse_html(str(tag)).text for tag in re.findall(r'<span class="grain">.*?</span>', measures)] == [
+        "Quarterly · FY2027-Q2"
+    ]
     assert "Data not trusted: support.csat_responses failed the freshness check" in text
     # Quarter rows of monthly measures never leak into a month's report.
     assert "$33.2M" not in html
@@ -235,10 +267,15 @@ def test_markdown_has_the_same_sections_as_tables(markdown: str) -> None:
         "Glossary of measures",
     ]
     perspectives = markdown_section(markdown, "The perspectives side by side")
-    assert "| Learning and growth | 77 | Off track | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 1 of 1 |" in perspectives
-    assert "| Customer | 93 | At risk | 1 | 0 | 1 | 0 | 0 | 0 | 1 | 1 of 3 |" in perspectives
+    # Employee engagement is reported quarterly: counted, and said to be, beside the monthly measure.
+    learning = (
+        "| Learning and growth | 77 | Off track | 2 (1 monthly + 1 quarterly) | 1 | 0 | 1 | 0 | 0 | 0 | 0 |"
+    )
+    assert f"{learning} 1 of 1 |" in perspectives
+    assert "| Customer | 93 | At risk | 3 | 1 | 0 | 1 | 0 | 0 | 0 | 1 | 1 of 3 |" in perspectives
+    assert "2 of 10 measures off track (9 monthly + 1 quarterly)." in perspectives
     measures = markdown_section(markdown, "Measures")
-    assert "| Employee engagement (FY2027-Q2) | On track | 76.0 | 75.0 |" in measures
+    assert "| Employee engagement (quarterly, FY2027-Q2) | On track | 76.0 | 75.0 |" in measures
     assert (
         f"| Onboarding completion | Off track | 67.0% | 85.0% | {MINUS}18.0 pp | {MINUS}1.2 pp |" in measures
     )

@@ -25,19 +25,24 @@ def _row(text: str, first_cell: str) -> list[str]:
 def test_the_latest_month_by_default_with_every_perspective(marts_db: Path) -> None:
     text = _summary(marts_db)
     assert "Fixture Analytics — corporate scorecard — 2026-09" in text
-    assert _row(text, "Financial") == ["Financial", "97", "✓ On track", "1", "1", "0", "0"]
-    assert _row(text, "Customer") == ["Customer", "93", "! At risk", "1", "0", "1", "1"]
-    assert _row(text, "Internal process") == ["Internal process", "93", "! At risk", "0", "1", "0", "2"]
+    assert _row(text, "Financial") == ["Financial", "97", "✓ On track", "2", "1", "1", "0", "0"]
+    assert _row(text, "Customer") == ["Customer", "93", "! At risk", "3", "1", "0", "1", "1"]
+    assert _row(text, "Internal process") == ["Internal process", "93", "! At risk", "3", "0", "1", "0", "2"]
+    # Employee engagement, reported quarterly, is counted as the period report shows it: on track.
     assert _row(text, "Learning and growth") == [
         "Learning and growth",
         "77",
         "✕ Off track",
-        "0",
+        "2",
+        "1",
         "0",
         "1",
         "0",
     ]
-    assert _row(text, "Overall") == ["Overall", "92", "! At risk", "", "", "2", ""]
+    assert _row(text, "Overall") == ["Overall", "92", "! At risk", "10", "", "", "2", ""]
+    assert "Measures: 9 monthly + 1 quarterly. The 1 measure not reported monthly count" in " ".join(
+        text.split()
+    )
     folded = " ".join(text.split())
     assert (
         "Balance index 80 / 100: imbalanced — Financial is on track (score 97) while Learning and growth"
