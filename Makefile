@@ -18,8 +18,21 @@ lint: $(BIN)/scorecard
 	SCORECARD_COMPANY_DIR=examples/scrumptious_sweets \
 		$(BIN)/sqlfluff lint examples/scrumptious_sweets/dbt_project/models --disable-progress-bar
 
-test: lint
+# The report's browser tests look at the page through headless Chromium (Debian's package). On a
+# machine without it, `make test` installs it (needs root and the Debian mirror, as on CI); set
+# CHROMIUM to use a browser installed elsewhere.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+
+test: lint $(CHROMIUM)
 	$(BIN)/pytest
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the report's browser tests (apt-get, needs root)..."
+	@if [ "$$(id -u)" != "0" ]; then \
+		echo "Not root: run 'sudo apt-get install -y chromium', or set CHROMIUM=/path/to/chromium."; exit 1; fi
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 clean:
 	rm -rf warehouse landing dbt_project/target dbt_project/logs dbt_project/generated dbt_project/dbt_packages

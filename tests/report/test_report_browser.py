@@ -1,11 +1,13 @@
 """The report as a browser shows it: headless Chromium (Debian's package) renders charts and tables offline.
 
-Chromium is required, not optional: `.ci/run` installs it when missing, so a missing browser fails
-here instead of silently skipping the only test that looks at the page the way a reader does.
+Chromium is required, not optional: `make test` (the README's test command, which `.ci/run` calls)
+installs Debian's package when it is missing, so a missing browser fails here instead of silently
+skipping the only test that looks at the page the way a reader does.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import subprocess
@@ -33,11 +35,16 @@ CHROMIUM_FLAGS = [
 
 
 def _chromium() -> str:
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    configured = os.environ.get("CHROMIUM")
+    path = (
+        configured
+        if configured and Path(configured).exists()
+        else shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    )
     if path is None:
         pytest.fail(
-            "headless Chromium is missing: install Debian's package (apt-get install -y chromium); "
-            ".ci/run installs it before the tests"
+            "headless Chromium is missing: `make test` installs Debian's package (apt-get install -y "
+            "chromium, as root); or point CHROMIUM at a Chromium binary"
         )
     return path
 
