@@ -15,6 +15,9 @@ from rich.table import Table
 
 from orchestration.settings import COMPANY_DIR_ENV, Settings, ensure_dagster_home, get_settings
 
+# Exit code of a run refused because another run holds the lock (sysexits' EX_TEMPFAIL).
+RUN_LOCKED_EXIT = 75
+
 app = typer.Typer(
     name="scorecard",
     help="Balanced Scorecard warehouse: demo data, ingestion, governed measures and the balance report.",
@@ -191,9 +194,12 @@ def run(
 ) -> None:
     """Run the main job in process: validate config, ingest, build and test the warehouse, publish it.
 
-    A month outside the scorecard or an unreadable $SCORECARD_FIRST_MONTH exits with 2 and says why.
+    A month outside the scorecard or an unreadable $SCORECARD_FIRST_MONTH exits with 2 and says why;
+    a run started while another is writing the same warehouse or dbt project exits at once with 75
+    (EX_TEMPFAIL: try again later), naming the run that holds the lock.
     """
     from orchestration.config import ConfigError
+    from orchestration.run_lock import RunLockedError
     from orchestration.runner import run_main_job
 
     settings = get_settings()
@@ -202,6 +208,9 @@ def run(
         outcome = run_main_job(
             settings, period=period, through=through, all_history=all_history, console=console
         )
+    except RunLockedError as error:
+        err_console.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(RUN_LOCKED_EXIT) from error
     except (ValueError, ConfigError) as error:
         err_console.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(2) from error

@@ -27,6 +27,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.run_lock import run_lock
 from orchestration.schedules import (
     HISTORY_END_ENV,
     HISTORY_START_ENV,
@@ -137,8 +138,29 @@ def run_main_job(
 
     Progress is printed to ``console`` as steps finish; the returned outcome says whether the run
     succeeded and, if not, what failed in plain words. ``RunScopeError`` when ``period`` is not a
-    month of the scorecard.
+    month of the scorecard; ``RunLockedError`` at once when another run is writing the same
+    warehouse or dbt project (see ``orchestration.run_lock``).
     """
+    with run_lock(settings.warehouse_dir, settings.dbt_project_dir):
+        return _run_locked(
+            settings,
+            period=period,
+            through=through,
+            all_history=all_history,
+            console=console,
+            instance=instance,
+        )
+
+
+def _run_locked(
+    settings: Settings,
+    *,
+    period: str | None,
+    through: str | None,
+    all_history: bool,
+    console: Console | None,
+    instance: dg.DagsterInstance | None,
+) -> RunOutcome:
     from orchestration.definitions import build_definitions
 
     console = console or Console(quiet=True)
