@@ -108,7 +108,8 @@ select
     cast(
         case
             when previous_is_provisional and not is_provisional and not is_withdrawn then 'matured'
-            when retired_on is not null and period_end >= cast(retired_on as date) then 'retired'
+            when retired_on is not null and period_end >= cast(retired_on as date)
+                and (is_withdrawn or previous_config_version <> config_version) then 'retired'
             when is_withdrawn then 'removed'
             when previous_config_version <> config_version then 'definition_changed'
             else 'data_changed'
