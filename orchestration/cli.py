@@ -201,6 +201,7 @@ def run(
     from orchestration.config import ConfigError
     from orchestration.run_lock import RunLockedError
     from orchestration.runner import run_main_job
+    from orchestration.transform.project import DbtProjectError
 
     settings = get_settings()
     ensure_dagster_home(settings)
@@ -211,7 +212,7 @@ def run(
     except RunLockedError as error:
         err_console.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(RUN_LOCKED_EXIT) from error
-    except (ValueError, ConfigError) as error:
+    except (ValueError, ConfigError, DbtProjectError) as error:
         err_console.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(2) from error
     if not outcome.success:

@@ -41,6 +41,14 @@ _PARSE_INPUTS = (
 _ENGINE_PACKAGE = "scorecard_engine"
 
 
+class DbtProjectError(RuntimeError):
+    """The company's dbt project cannot be prepared (no dbt_project.yml, a parse or deps error).
+
+    The message names the project and carries dbt's own words, which name the model or YAML file;
+    the CLI shows it without a traceback.
+    """
+
+
 def dbt_env(settings: Settings) -> dict[str, str]:
     """Environment for a dbt process: the warehouse file, profiles and engine live where settings say."""
     env = dict(os.environ)
@@ -110,7 +118,7 @@ def _run_dbt(settings: Settings, args: list[str], what: str) -> None:
         check=False,
     )
     if completed.returncode != 0:
-        raise RuntimeError(
+        raise DbtProjectError(
             f"dbt could not {what} {settings.dbt_project_dir} — fix the model or YAML it names:\n"
             + (completed.stdout + completed.stderr).strip()
         )
@@ -119,7 +127,7 @@ def _run_dbt(settings: Settings, args: list[str], what: str) -> None:
 def ensure_engine_package(settings: Settings) -> None:
     """``dbt deps`` when the company project has not linked this engine yet (local package: offline)."""
     if not (settings.dbt_project_dir / "dbt_project.yml").exists():
-        raise RuntimeError(
+        raise DbtProjectError(
             f"{settings.dbt_project_dir} has no dbt_project.yml: a company folder needs its dbt project "
             "there (`scorecard init DIR` writes one)."
         )
@@ -165,6 +173,7 @@ def prepare_dbt_project(settings: Settings | None = None, *, force: bool = False
 
 __all__ = [
     "ConfigError",
+    "DbtProjectError",
     "check_config_against_manifest",
     "compile_config_seeds",
     "dbt_env",

@@ -237,6 +237,24 @@ unit_tests:
 """
 
 
+def test_a_dbt_parse_error_is_a_message_not_a_traceback(acme: Company) -> None:
+    """Two models with one name: dbt cannot parse; the run says so, names the files, exits 2."""
+    original = acme.root / "dbt_project" / "models" / "staging" / "shop" / "stg_shop__orders.sql"
+    copy = original.parent / "again" / original.name
+    copy.parent.mkdir()
+    copy.write_text(original.read_text())
+    try:
+        failed = acme.cli("run", check=False)
+    finally:
+        copy.unlink()
+        copy.parent.rmdir()
+    output = " ".join((failed.stdout + failed.stderr).split())  # the terminal wraps long lines
+    assert failed.returncode == 2, output
+    assert "Traceback" not in output
+    assert "dbt could not parse" in output and "fix the model or YAML it names" in output
+    assert "stg_shop__orders" in output and "again" in output
+
+
 def test_adding_a_measure_takes_three_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The README's walkthrough: a config entry with its target, the SQL model, its YAML and unit test."""
     root = tmp_path / "acme"
