@@ -16,8 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from orchestration.config.yaml_io import YamlSyntaxError, read_yaml
 
 FileFormat = Literal["csv", "jsonl", "parquet"]
 DatabaseFormat = Literal["sqlite", "postgres"]
@@ -180,16 +181,24 @@ def load_registry(path: Path) -> SourceRegistry:
     """Read and validate sources.yml; raise ``RegistryError`` listing every problem at once."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The config's reader: PyYAML alone keeps the last of two equal keys without a word, so a
+        # table declared twice would silently replace the first.
+        document = read_yaml(path)
     except FileNotFoundError:
         raise RegistryError(
             path, ["the file does not exist — create it or set SCORECARD_CONFIG_DIR"]
         ) from None
-    except yaml.YAMLError as error:
-        raise RegistryError(path, [f"is not valid YAML: {error}"]) from None
+    except YamlSyntaxError as error:
+        where = f" (line {error.line})" if error.line else ""
+        raise RegistryError(path, [f"is not valid YAML{where}: {error.message}"]) from None
+    data = document.data
 
     name = path.name
-    problems: list[str] = []
+    problems: list[str] = [
+        f"{name}:{second}: {'.'.join(str(part) for part in key)} is declared twice (lines {first} and "
+        f"{second}) — keep one of them; YAML would silently use the last"
+        for key, first, second in document.duplicate_keys
+    ]
     if not isinstance(data, dict):
         raise RegistryError(path, [f"{name}: the top level must be a mapping with `version` and `systems`"])
     systems = data.get("systems")

@@ -145,9 +145,20 @@ def test_environment_variables_are_expanded_and_unset_ones_named(
     ]
 
 
+def test_a_table_declared_twice_is_an_error_naming_both_lines(tmp_path: Path) -> None:
+    once = MINIMAL.format(pk="invoice_id", amount_type="double")
+    table = once[once.index("      invoices:") :]
+    with pytest.raises(RegistryError) as caught:
+        registry_from(tmp_path, once + table.replace("double", "decimal(18,2)"))
+    assert caught.value.problems == [
+        "sources.yml:12: systems.billing.tables.invoices is declared twice (lines 5 and 12) — keep one "
+        "of them; YAML would silently use the last"
+    ]
+
+
 def test_invalid_yaml_and_missing_file_name_the_file(tmp_path: Path) -> None:
     bad = write_text(tmp_path / "sources.yml", "systems: [unclosed\n")
-    with pytest.raises(RegistryError, match="is not valid YAML") as caught:
+    with pytest.raises(RegistryError, match=r"is not valid YAML \(line 2\)") as caught:
         load_registry(bad)
     assert str(bad) in str(caught.value)
     with pytest.raises(RegistryError, match="does not exist"):
