@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -127,6 +128,21 @@ def expectations_dir() -> Path:
     return get_settings().expectations_dir
 
 
+def _pairs_hook(duplicates: list[str]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """A ``json.loads`` object hook that builds each object and notes, in ``duplicates``, every key
+    that appears twice in one object."""
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                duplicates.append(key)
+            result[key] = value
+        return result
+
+    return build
+
+
 def load_suite_files(registry: SourceRegistry, directory: Path | None = None) -> list[SuiteFile]:
     """Every suite in ``directory``, checked against the registry; ``SuiteError`` lists every problem.
 
@@ -138,11 +154,19 @@ def load_suite_files(registry: SourceRegistry, directory: Path | None = None) ->
     suites: list[SuiteFile] = []
     paths = sorted(directory.glob("*.json")) if directory.is_dir() else []
     for path in paths:
+        duplicates: list[str] = []
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_pairs_hook(duplicates))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             problems.append(f"{path.name}: is not valid JSON ({error}) — fix the file or delete it")
             continue
+        # json keeps the last of two equal keys without a word: a repeated "kwargs" or "meta" would
+        # silently replace the first.
+        problems += [
+            f"{path.name}: key {key!r} appears twice in one object — keep one of them; JSON would silently "
+            "use the last"
+            for key in duplicates
+        ]
         suite, found = _check_suite(path, data, registry)
         problems += found
         if suite is not None:

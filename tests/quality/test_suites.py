@@ -143,6 +143,20 @@ def test_invalid_json_is_reported_with_the_file(tmp_path: Path, shipped_registry
         load_suite_files(shipped_registry, tmp_path)
 
 
+def test_a_key_repeated_in_one_object_is_reported(tmp_path: Path, shipped_registry: SourceRegistry) -> None:
+    # The second "kwargs" would silently replace the first: the check would guard another column.
+    suite = json.dumps(tickets_suite())
+    expectation = suite.index('"kwargs"')
+    repeated = suite[:expectation] + '"kwargs": {"column": "nobody"}, ' + suite[expectation:]
+    (tmp_path / "support__tickets.json").write_text(repeated)
+    with pytest.raises(SuiteError) as raised:
+        load_suite_files(shipped_registry, tmp_path)
+    assert (
+        "support__tickets.json: key 'kwargs' appears twice in one object — keep one of them; JSON would "
+        "silently use the last"
+    ) in str(raised.value)
+
+
 def test_an_expectation_great_expectations_rejects_is_named_by_position(
     tmp_path: Path, shipped_registry: SourceRegistry
 ) -> None:
