@@ -35,14 +35,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.config.periods import add_months
+from orchestration.config.periods import LAST_MONTH_ENV, add_months
 from orchestration.ingestion.registry import SourceRegistry
 
 MAIN_JOB_NAME = "scorecard_job"
 SCHEDULE_NAME = "monthly_scorecard_refresh"
 SENSOR_NAME = "landing_zone_sensor"
 HISTORY_START_ENV = "SCORECARD_FIRST_MONTH"
-HISTORY_END_ENV = "SCORECARD_LAST_MONTH"
+HISTORY_END_ENV = LAST_MONTH_ENV
 DEFAULT_HISTORY_MONTHS = 36
 PARTITION_FORMAT = "%Y-%m"
 

@@ -17,6 +17,7 @@ to re-implement this naming.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -135,6 +136,25 @@ def periods_between(first: Period, last: Period, grain: Grain, fy_start_month: i
         result.append(current)
         current = period_containing(add_months(current.start, step), grain, fy_start_month)
     return result
+
+
+# Pins the scorecard's last month (YYYY-MM) for runs, and so the "current period" of the config lints.
+LAST_MONTH_ENV = "SCORECARD_LAST_MONTH"
+
+
+def reporting_day(today: date | None = None) -> date:
+    """The day the config's "current period" is judged from.
+
+    ``today`` when given; else, when ``SCORECARD_LAST_MONTH`` pins the scorecard's last month, the
+    first day after it (so that month is the last closed one, as in the run); else the real date. An
+    unreadable value falls back to the real date: the run reports it.
+    """
+    if today is not None:
+        return today
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2})?", os.environ.get(LAST_MONTH_ENV, "").strip())
+    if match and 1 <= int(match.group(2)) <= 12:
+        return add_months(date(int(match.group(1)), int(match.group(2)), 1), 1)
+    return date.today()
 
 
 def last_closed_month(today: date) -> Period:

@@ -52,7 +52,7 @@ from orchestration.config.models import (
     Thresholds,
 )
 from orchestration.config.models import Company as CompanyModel
-from orchestration.config.periods import Grain, Period, parse_period
+from orchestration.config.periods import Grain, Period, parse_period, reporting_day
 from orchestration.config.targets import TargetRow, expand_target, measure_grain
 from orchestration.config.yaml_io import PathKey, YamlDocument, YamlSyntaxError, read_yaml
 
@@ -1517,7 +1517,7 @@ def run_validation(
     from orchestration.config.lints import run_lints
 
     config_dir = Path(config_dir)
-    state = _State(config_dir=config_dir, today=today or date.today())
+    state = _State(config_dir=config_dir, today=reporting_day(today))
     if not config_dir.is_dir():
         state.error(
             str(config_dir),
@@ -1563,7 +1563,8 @@ def validate_config(
 ) -> ValidationReport:
     """Validate a scorecard config directory and lint it; never raises for a user's mistake.
 
-    ``today`` fixes the "current period" for lints (default: the real date). ``dbt_manifest``, when
+    ``today`` fixes the "current period" for lints (default: ``reporting_day``, which follows
+    ``SCORECARD_LAST_MONTH`` when it pins the last month, else the real date). ``dbt_manifest``, when
     given, is dbt's ``target/manifest.json``: every configured measure must have exactly one dbt model
     under ``models/measures/`` whose ``meta.measure_id`` names it, and vice versa; and each measure's
     ``data_sources`` must be exactly the sources its model reads in the dbt lineage.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from orchestration.config import Issue, Severity, validate_config
 from orchestration.config.lints import look_alike_reason, name_similarity, normalised_definition
 from tests.config.helpers import TODAY, ConfigDir, only
@@ -191,6 +193,23 @@ def test_measure_without_a_target_for_the_current_period(demo: ConfigDir) -> Non
         "lint_missing_current_target",
         demo.line_of("targets.yml", "  support_csat:"),
     )
+
+
+def test_the_current_period_follows_a_pinned_last_month(
+    demo: ConfigDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SCORECARD_LAST_MONTH pins the run to 2026-05: the lint judges that month, not today's.
+    demo.replace(
+        "targets.yml",
+        "      to: 2027-12\n      rationale: FY2027 plan",
+        "      to: 2026-04\n      rationale: FY2027 plan",
+    )
+    monkeypatch.setenv("SCORECARD_LAST_MONTH", "2026-05")
+    issue = only(validate_config(demo.path), "lint_missing_current_target")
+    assert "has no target for the current period 2026-05 " in issue.message
+    monkeypatch.setenv("SCORECARD_LAST_MONTH", "2026-04")
+    codes = [found.code for found in validate_config(demo.path).issues]
+    assert "lint_missing_current_target" not in codes
 
 
 def test_missing_current_target_for_a_cascade_segment(demo: ConfigDir) -> None:
