@@ -163,6 +163,8 @@ def _run_locked(
 ) -> RunOutcome:
     from orchestration.definitions import build_definitions
 
+    _check_landing_dir(settings)
+
     console = console or Console(quiet=True)
     with console.status("Loading definitions (validating config, parsing dbt)…"):
         defs = build_definitions(settings)
@@ -218,6 +220,31 @@ def _run_locked(
     outcome = RunOutcome(result.success, result.run_id, failure, materialized, scope, published)
     _print_ingestion_summary(console, outcome)
     return outcome
+
+
+class LandingDirError(ValueError):
+    """The landing zone the file sources read from does not exist; the message says where to put it."""
+
+
+def _check_landing_dir(settings: Settings) -> None:
+    """One clear error for a missing landing zone, instead of one failed asset per source table."""
+    from orchestration.ingestion.registry import FILE_FORMATS, load_registry
+
+    if settings.landing_dir.is_dir():
+        return
+    registry = load_registry(settings.sources_path)
+    relative = [
+        f"{system}.{table}"
+        for system, table, spec in registry.iter_tables()
+        if spec.format in FILE_FORMATS and not Path(spec.location).is_absolute()
+    ]
+    if relative:
+        raise LandingDirError(
+            f"The landing directory {settings.landing_dir} does not exist, and {len(relative)} source "
+            f"table(s) read their exports from it ({', '.join(relative[:3])}"
+            f"{', ...' if len(relative) > 3 else ''}). Put the exports there, point SCORECARD_LANDING_DIR "
+            "at the folder that holds them, or run `scorecard demo` for the demo company's."
+        )
 
 
 @contextlib.contextmanager

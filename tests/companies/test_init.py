@@ -255,6 +255,17 @@ def test_a_dbt_parse_error_is_a_message_not_a_traceback(acme: Company) -> None:
     assert "stg_shop__orders" in output and "again" in output
 
 
+def test_a_missing_landing_directory_is_one_message(acme: Company, tmp_path: Path) -> None:
+    nowhere = tmp_path / "no-landing-here"
+    elsewhere = Company(acme.root, {**acme.env, "SCORECARD_LANDING_DIR": str(nowhere)})
+    failed = elsewhere.cli("run", check=False)
+    output = " ".join((failed.stdout + failed.stderr).split())
+    assert failed.returncode == 2, output
+    assert f"The landing directory {nowhere} does not exist" in output
+    assert "shop.orders" in output and "SCORECARD_LANDING_DIR" in output
+    assert "Traceback" not in output and "Not executing" not in output
+
+
 def test_adding_a_measure_takes_three_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The README's walkthrough: a config entry with its target, the SQL model, its YAML and unit test."""
     root = tmp_path / "acme"
