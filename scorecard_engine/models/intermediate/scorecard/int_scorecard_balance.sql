@@ -12,23 +12,12 @@ perspective_rows as (
     select * from {{ ref('perspective_scores') }}
 ),
 
+-- The same roll-up as objectives and perspectives (score, untrusted share, completeness, counts by
+-- status), over all the scorecard's measures.
 overall as (
-    select
-        scorecard_id,
-        scorecard_name,
-        period_grain,
-        period_start,
-        period_end,
-        period_label,
-        {{ weighted_score('score', 'weight') }} as overall_score,
-        {{ untrusted_weight_share('status', 'weight') }} as untrusted_weight_share,
-        {{ all_complete('is_complete_period') }} as is_complete_period,
-        count(*) as measures_total,
-        sum(case when status = 'off_track' then 1 else 0 end) as measures_off_track,
-        sum(case when status = 'untrusted' then 1 else 0 end) as measures_untrusted,
-        sum(case when status = 'provisional' then 1 else 0 end) as measures_provisional
-    from scorecard_rows
-    group by scorecard_id, scorecard_name, period_grain, period_start, period_end, period_label
+    {{ rollup_scorecard_rows('scorecard_rows', [
+        'scorecard_id', 'scorecard_name', 'period_grain', 'period_start', 'period_end', 'period_label',
+    ]) }}
 ),
 
 ranked_perspectives as (
@@ -73,9 +62,9 @@ select
     overall.period_start,
     overall.period_end,
     overall.period_label,
-    overall.overall_score,
+    overall.score as overall_score,
     {{ rollup_status(
-        'overall.overall_score', 'overall.untrusted_weight_share', 'overall.measures_provisional'
+        'overall.score', 'overall.untrusted_weight_share', 'overall.measures_provisional'
     ) }} as overall_status,
     overall.untrusted_weight_share,
     overall.is_complete_period,
