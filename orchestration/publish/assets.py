@@ -11,7 +11,7 @@ from orchestration.ingestion.assets import WAREHOUSE_POOL
 from orchestration.publish.contract import contract_tables
 from orchestration.publish.wap import PUBLISHED_SCHEMA, PublishError, publish_scorecard, storage_version
 from orchestration.settings import get_settings
-from orchestration.transform.assets import recomputed_materializations, recomputed_partition_keys
+from orchestration.transform.window import recomputed_materializations, recomputed_partition_keys
 from orchestration.warehouse import WarehouseResource
 
 PUBLISHED_KEY = dg.AssetKey(["published", "scorecard"])

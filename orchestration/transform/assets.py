@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import yaml
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -26,19 +25,22 @@ from dagster_dbt import (
 )
 
 from orchestration.config.periods import add_months
+from orchestration.freshness import inputs_digest
 from orchestration.ingestion.assets import WAREHOUSE_POOL
-from orchestration.publish.wap import RunWindow, first_row, register_run, sync_publication_log
-from orchestration.schedules import PARTITION_FORMAT, history_end_month, parse_month
+from orchestration.publish.wap import first_row, register_run, sync_publication_log
+from orchestration.schedules import history_end_month, history_start_month, parse_month
 from orchestration.settings import get_settings
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
+from orchestration.transform.invocation import keep_partial_parse, read_log_ahead
+from orchestration.transform.window import (
+    dbt_run_env,
+    dbt_vars,
+    dbt_window,
+    default_restatement_window,
+    recomputed_materializations,
+    recomputed_partition_keys,
+)
 from orchestration.warehouse import WarehouseResource
-
-# dbt vars the orchestration sets on every build (see dbt_project.yml and the snapshot).
-VAR_FIRST_MONTH = "scorecard_first_month"
-VAR_LAST_MONTH = "scorecard_last_month"
-VAR_WINDOW = "restatement_window_months"
-VAR_RUN_ID = "scorecard_run_id"
-VAR_RUN_SEQ = "scorecard_run_seq"
 
 
 class ScorecardDbtTranslator(DagsterDbtTranslator):
@@ -70,82 +72,6 @@ class DbtBuildConfig(dg.Config):
     """Rebuild incremental models from scratch (``scorecard run --all``); snapshots keep their history."""
 
 
-def default_restatement_window(project_dir: Path, engine_dir: Path | None = None) -> int:
-    """``restatement_window_months``: months restated behind each period.
-
-    The company's dbt_project.yml may set it (a root project's vars apply to the engine package too);
-    otherwise the engine's dbt_project.yml default holds.
-    """
-    value: Any = None
-    source = project_dir / "dbt_project.yml"
-    for candidate in (project_dir, engine_dir or get_settings().engine_dbt_dir):
-        document = yaml.safe_load((candidate / "dbt_project.yml").read_text()) or {}
-        if VAR_WINDOW in (document.get("vars") or {}):
-            value, source = document["vars"][VAR_WINDOW], candidate / "dbt_project.yml"
-            break
-    if value is None:
-        value = 3
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(
-            f"{source}: vars.{VAR_WINDOW} is {value!r}; set it to a whole number of months (0 or more)."
-        )
-    return value
-
-
-def _months_between(first: date, last: date) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month
-
-
-def dbt_window(
-    *,
-    history_start: date,
-    range_start: date,
-    range_end: date,
-    restatement_window: int,
-    latest_built_month: date | None,
-    full_refresh: bool = False,
-    first_build: bool = False,
-) -> RunWindow:
-    """The months dbt builds for a partition range, as vars: the window always reaches today's scorecard.
-
-    ``range_start`` … ``range_end`` are the partitions asked for. The scorecard's last month is the
-    range end or, when later months are already built, the latest built month: recomputing an old
-    month must never cut the quarter or fiscal year containing it at that month (they would be
-    published as partial periods). Every period ending on or after ``range_start - restatement
-    window`` is recomputed, so a single month M restates M and the N months before it, exactly what the
-    monthly schedule asks for; months skipped since the latest built one are added to the window. A
-    full refresh recomputes everything from ``history_start``, and so does a warehouse's
-    ``first_build``: dbt creates the incremental models whole, so every month is computed and the
-    window says so (the snapshots are not rebuilt, as no ``--full-refresh`` is passed).
-    """
-    last = max(range_end, latest_built_month) if latest_built_month else range_end
-    # Months between the latest built one and the range (a schedule that missed runs) are built too.
-    start = range_start
-    if latest_built_month and latest_built_month < range_start:
-        start = add_months(latest_built_month, 1)
-    if full_refresh or first_build:
-        window = _months_between(history_start, last)
-    else:
-        window = _months_between(start, last) + restatement_window
-    return RunWindow(
-        first_month=history_start,
-        last_month=last,
-        restatement_window_months=window,
-        full_refresh=full_refresh,
-    )
-
-
-def dbt_vars(window: RunWindow, run_id: str, run_seq: int) -> dict[str, Any]:
-    """The ``--vars`` of a build for ``window``, stamped with the run that computes the values."""
-    return {
-        VAR_FIRST_MONTH: window.first_month.strftime(PARTITION_FORMAT) if window.first_month else None,
-        VAR_LAST_MONTH: window.last_month.strftime(PARTITION_FORMAT) if window.last_month else None,
-        VAR_WINDOW: window.restatement_window_months,
-        VAR_RUN_ID: run_id,
-        VAR_RUN_SEQ: run_seq,
-    }
-
-
 def _built_state(warehouse: WarehouseResource) -> tuple[bool, date | None]:
     """Whether scorecard.measure_values exists yet, and the last month in it (None when it has none)."""
     with warehouse.connect() as con:
@@ -160,49 +86,6 @@ def _built_state(warehouse: WarehouseResource) -> tuple[bool, date | None]:
             con, "SELECT max(period_start) FROM scorecard.measure_values WHERE period_grain = 'month'"
         )
     return True, row[0] if row and row[0] else None
-
-
-def recomputed_partition_keys(window: RunWindow, partitions_def: dg.PartitionsDefinition) -> list[str]:
-    """The month partitions a build over ``window`` recomputed, oldest first.
-
-    dbt replaces every period ending on or after ``last_month - restatement_window_months``: the
-    month a run asks for and the restatement window before it, or the whole history for a full
-    refresh or a first build. Dagster records a run's materialisations only for the partitions it was
-    asked for, so the others are recorded with ``recomputed_materializations``.
-    """
-    if window.last_month is None or window.restatement_window_months is None:
-        return []
-    month = add_months(window.last_month, -window.restatement_window_months)
-    if window.first_month is not None:
-        month = max(month, window.first_month)
-    existing = set(partitions_def.get_partition_keys())
-    keys = []
-    while month <= window.last_month:
-        if (key := month.strftime(PARTITION_FORMAT)) in existing:
-            keys.append(key)
-        month = add_months(month, 1)
-    return keys
-
-
-def recomputed_materializations(
-    asset_key: dg.AssetKey, window_keys: list[str], requested: set[str]
-) -> list[dg.AssetMaterialization]:
-    """A materialisation of ``asset_key`` per month of ``window_keys`` the run was not asked for.
-
-    ``window_keys`` are ``recomputed_partition_keys``; Dagster records the ``requested`` ones itself.
-    Without these the UI shows months a build wrote (a first build writes them all) as missing. They
-    carry only the window that recomputed them; the run's own partitions carry the asset's metadata.
-    """
-    if not window_keys:
-        return []
-    window = dg.MetadataValue.text(f"{window_keys[0]}..{window_keys[-1]}")
-    return [
-        dg.AssetMaterialization(
-            asset_key=asset_key, partition=key, metadata={"scorecard/recomputed_in_window": window}
-        )
-        for key in window_keys
-        if key not in requested
-    ]
 
 
 def build_dbt_assets(
@@ -255,10 +138,14 @@ def build_dbt_assets(
                 full_refresh=config.full_refresh,
                 first_build=not built,
             )
+            settings = get_settings()
             with warehouse.connect() as con:
                 # The publication log must be complete before dbt compares published values (restatements).
-                recovered = sync_publication_log(con, get_settings().published_path)
-                run_seq = register_run(con, context.run_id, window)
+                recovered = sync_publication_log(con, settings.published_path)
+                # What this run read, now that ingestion is done: a later run that reads the same has
+                # nothing new to publish (orchestration.freshness).
+                digest = inputs_digest(settings, con, history_start_month(), history_end_month())
+                run_seq = register_run(con, context.run_id, window, digest)
             if recovered:
                 context.log.warning(
                     f"Recovered {recovered} publication(s) from the published file into publish.publications "
@@ -276,18 +163,24 @@ def build_dbt_assets(
                 "--exclude-resource-type",
                 "unit_test",
                 "--vars",
-                json.dumps(dbt_vars(window, context.run_id, run_seq)),
+                json.dumps(dbt_vars(window)),
             ]
             if config.full_refresh:
                 args.append("--full-refresh")
+            # The dbt resource passes this process's environment on to dbt.
+            os.environ.update(dbt_run_env(context.run_id, run_seq))
             # Months dbt recomputed beyond the run's partitions (its restatement window; every month
             # in a first build) are recorded too, for each asset dbt built, before the run's own.
             window_keys = recomputed_partition_keys(window, partitions_def) if partitions_def else []
             requested = set(context.partition_keys) if window_keys else set()
-            for event in dbt.cli(args, context=context).stream():
-                if window_keys and isinstance(event, dg.Output):
-                    asset_key = context.asset_key_for_output(event.output_name)
-                    yield from recomputed_materializations(asset_key, window_keys, requested)
-                yield event
+            invocation = read_log_ahead(dbt.cli(args, context=context))
+            try:
+                for event in invocation.stream():
+                    if window_keys and isinstance(event, dg.Output):
+                        asset_key = context.asset_key_for_output(event.output_name)
+                        yield from recomputed_materializations(asset_key, window_keys, requested)
+                    yield event
+            finally:
+                keep_partial_parse(invocation, Path(project.project_dir))
 
     return scorecard_dbt_models

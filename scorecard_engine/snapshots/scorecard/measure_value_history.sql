@@ -24,10 +24,13 @@
     meta={'dagster': {'group': 'marts'}},
 ) }}
 
-{%- set run_id = var('scorecard_run_id', none) -%}
-{%- set run_seq = var('scorecard_run_seq', none) -%}
+{#- The run that computes the values, from the environment rather than --vars: a value that changes
+    every run in --vars would make dbt re-parse the whole project each time (partial parsing keys on
+    the vars), while an env_var re-parses only this file. -#}
+{%- set run_id = env_var('SCORECARD_RUN_ID', '') or none -%}
+{%- set run_seq = env_var('SCORECARD_RUN_SEQ', '') or none -%}
 {%- if run_seq is not none and not (run_seq | string).isdigit() -%}
-    {{ exceptions.raise_compiler_error("dbt var 'scorecard_run_seq' must be a whole number, got '" ~ run_seq ~ "'.") }}
+    {{ exceptions.raise_compiler_error("environment variable SCORECARD_RUN_SEQ must be a whole number, got '" ~ run_seq ~ "'.") }}
 {%- endif %}
 {%- set history_relation = adapter.get_relation(
     database=this.database, schema=this.schema, identifier=this.identifier

@@ -1,0 +1,97 @@
+"""How the dbt step drives its ``dbt build``: the log stream read without back-pressure, the parse kept.
+
+Two costs of running dbt under Dagster that have nothing to do with the models:
+
+- **Back-pressure.** dagster-dbt reads dbt's JSON log lines from a pipe in the step's thread and turns
+  each finished node into Dagster events, which the event log stores one by one. While it does, the
+  pipe (64 KiB) fills and dbt's threads wait to write their next log line: the SQL waits for the
+  bookkeeping. ``read_log_ahead`` moves the reading into a thread of its own that drains the pipe
+  as fast as dbt writes, so dbt runs at its own speed while the events are recorded behind it.
+- **Re-parsing.** dagster-dbt gives each invocation a target directory of its own and seeds it with
+  the project's ``target/partial_parse.msgpack``. The build's parse result stays in that directory,
+  so the next run would start again from the parse ``scorecard`` made without vars and re-parse the
+  whole project. ``keep_partial_parse`` copies the build's result back, so the next run over the same
+  months (same vars) parses only what changed.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+class _PipeReadAhead:
+    """A process's stdout pipe, read to its end by a background thread and iterated line by line.
+
+    It stands in for ``Popen.stdout`` where dagster-dbt reads it: a context manager, iterable, with
+    ``closed``. Lines wait in memory (dbt's log of a whole build is a few MiB) instead of in the pipe.
+    """
+
+    def __init__(self, pipe: IO[bytes]) -> None:
+        self._pipe = pipe
+        self._lines: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._consumed = False
+        self._reader = threading.Thread(target=self._drain, name="dbt-log-read-ahead", daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        try:
+            for line in self._pipe:
+                self._lines.put(line)
+        finally:
+            self._pipe.close()
+            self._lines.put(None)
+
+    @property
+    def closed(self) -> bool:
+        """True once every line has been handed out: dagster-dbt reads stdout again after the end."""
+        return self._consumed
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._consumed:
+            return
+        while (line := self._lines.get()) is not None:
+            yield line
+        self._consumed = True
+
+    def __enter__(self) -> _PipeReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # The reader thread closes the pipe when dbt closes its end; nothing to release here.
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def read_log_ahead(invocation: DbtCliInvocation) -> DbtCliInvocation:
+    """Let dbt write its log without waiting for Dagster to consume it (see the module docstring)."""
+    stdout = invocation.process.stdout
+    if stdout is not None and not isinstance(stdout, _PipeReadAhead):
+        invocation.process.stdout = _PipeReadAhead(stdout)  # type: ignore[assignment]
+    return invocation
+
+
+def keep_partial_parse(invocation: DbtCliInvocation, project_dir: Path) -> None:
+    """Copy the build's partial-parse state to ``<project>/target`` for the next invocation to start from.
+
+    Written under a temporary name and renamed, so a concurrent reader never sees half a file.
+    """
+    built = Path(invocation.target_path) / PARTIAL_PARSE_FILE
+    if not built.exists():
+        return
+    target = Path(project_dir) / "target"
+    target.mkdir(parents=True, exist_ok=True)
+    temporary = target / f".{PARTIAL_PARSE_FILE}.{os.getpid()}.tmp"
+    shutil.copyfile(built, temporary)
+    os.replace(temporary, target / PARTIAL_PARSE_FILE)

@@ -1,0 +1,152 @@
+"""The months a dbt build covers: its vars, its restatement window, and the partitions it recomputed.
+
+Pure functions of the partitions asked for and what the warehouse already holds, kept apart from the
+dbt assets so the CLI can reason about a run's months without loading dagster-dbt.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import yaml
+
+from orchestration.config.periods import add_months
+from orchestration.publish.wap import RunWindow
+from orchestration.schedules import PARTITION_FORMAT
+from orchestration.settings import get_settings
+
+# dbt vars the orchestration sets on every build (see dbt_project.yml). They change only when the
+# months a run covers change, so a re-run of the same months keeps dbt's partial parse.
+VAR_FIRST_MONTH = "scorecard_first_month"
+VAR_LAST_MONTH = "scorecard_last_month"
+VAR_WINDOW = "restatement_window_months"
+# The run that computes the values (read by the measure_value_history snapshot). Environment
+# variables, not vars: they change every run, and dbt re-parses the whole project when vars change
+# but only the files that read an env_var when it changes.
+ENV_RUN_ID = "SCORECARD_RUN_ID"
+ENV_RUN_SEQ = "SCORECARD_RUN_SEQ"
+
+
+def default_restatement_window(project_dir: Path, engine_dir: Path | None = None) -> int:
+    """``restatement_window_months``: months restated behind each period.
+
+    The company's dbt_project.yml may set it (a root project's vars apply to the engine package too);
+    otherwise the engine's dbt_project.yml default holds.
+    """
+    value: Any = None
+    source = project_dir / "dbt_project.yml"
+    for candidate in (project_dir, engine_dir or get_settings().engine_dbt_dir):
+        document = yaml.safe_load((candidate / "dbt_project.yml").read_text()) or {}
+        if VAR_WINDOW in (document.get("vars") or {}):
+            value, source = document["vars"][VAR_WINDOW], candidate / "dbt_project.yml"
+            break
+    if value is None:
+        value = 3
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(
+            f"{source}: vars.{VAR_WINDOW} is {value!r}; set it to a whole number of months (0 or more)."
+        )
+    return value
+
+
+def _months_between(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
+def dbt_window(
+    *,
+    history_start: date,
+    range_start: date,
+    range_end: date,
+    restatement_window: int,
+    latest_built_month: date | None,
+    full_refresh: bool = False,
+    first_build: bool = False,
+) -> RunWindow:
+    """The months dbt builds for a partition range, as vars: the window always reaches today's scorecard.
+
+    ``range_start`` … ``range_end`` are the partitions asked for. The scorecard's last month is the
+    range end or, when later months are already built, the latest built month: recomputing an old
+    month must never cut the quarter or fiscal year containing it at that month (they would be
+    published as partial periods). Every period ending on or after ``range_start - restatement
+    window`` is recomputed, so a single month M restates M and the N months before it, exactly what the
+    monthly schedule asks for; months skipped since the latest built one are added to the window. A
+    full refresh recomputes everything from ``history_start``, and so does a warehouse's
+    ``first_build``: dbt creates the incremental models whole, so every month is computed and the
+    window says so (the snapshots are not rebuilt, as no ``--full-refresh`` is passed).
+    """
+    last = max(range_end, latest_built_month) if latest_built_month else range_end
+    # Months between the latest built one and the range (a schedule that missed runs) are built too.
+    start = range_start
+    if latest_built_month and latest_built_month < range_start:
+        start = add_months(latest_built_month, 1)
+    if full_refresh or first_build:
+        window = _months_between(history_start, last)
+    else:
+        window = _months_between(start, last) + restatement_window
+    return RunWindow(
+        first_month=history_start,
+        last_month=last,
+        restatement_window_months=window,
+        full_refresh=full_refresh,
+    )
+
+
+def dbt_vars(window: RunWindow) -> dict[str, Any]:
+    """The ``--vars`` of a build for ``window``: the same for every run over the same months."""
+    return {
+        VAR_FIRST_MONTH: window.first_month.strftime(PARTITION_FORMAT) if window.first_month else None,
+        VAR_LAST_MONTH: window.last_month.strftime(PARTITION_FORMAT) if window.last_month else None,
+        VAR_WINDOW: window.restatement_window_months,
+    }
+
+
+def dbt_run_env(run_id: str, run_seq: int) -> dict[str, str]:
+    """The environment that stamps a build with the run that computes its values."""
+    return {ENV_RUN_ID: run_id, ENV_RUN_SEQ: str(run_seq)}
+
+
+def recomputed_partition_keys(window: RunWindow, partitions_def: dg.PartitionsDefinition) -> list[str]:
+    """The month partitions a build over ``window`` recomputed, oldest first.
+
+    dbt replaces every period ending on or after ``last_month - restatement_window_months``: the
+    month a run asks for and the restatement window before it, or the whole history for a full
+    refresh or a first build. Dagster records a run's materialisations only for the partitions it was
+    asked for, so the others are recorded with ``recomputed_materializations``.
+    """
+    if window.last_month is None or window.restatement_window_months is None:
+        return []
+    month = add_months(window.last_month, -window.restatement_window_months)
+    if window.first_month is not None:
+        month = max(month, window.first_month)
+    existing = set(partitions_def.get_partition_keys())
+    keys = []
+    while month <= window.last_month:
+        if (key := month.strftime(PARTITION_FORMAT)) in existing:
+            keys.append(key)
+        month = add_months(month, 1)
+    return keys
+
+
+def recomputed_materializations(
+    asset_key: dg.AssetKey, window_keys: list[str], requested: set[str]
+) -> list[dg.AssetMaterialization]:
+    """A materialisation of ``asset_key`` per month of ``window_keys`` the run was not asked for.
+
+    ``window_keys`` are ``recomputed_partition_keys``; Dagster records the ``requested`` ones itself.
+    Without these the UI shows months a build wrote (a first build writes them all) as missing. They
+    carry only the window that recomputed them; the run's own partitions carry the asset's metadata.
+    """
+    if not window_keys:
+        return []
+    window = dg.MetadataValue.text(f"{window_keys[0]}..{window_keys[-1]}")
+    return [
+        dg.AssetMaterialization(
+            asset_key=asset_key, partition=key, metadata={"scorecard/recomputed_in_window": window}
+        )
+        for key in window_keys
+        if key not in requested
+    ]
