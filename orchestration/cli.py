@@ -191,12 +191,20 @@ def run(
             "--all", help="Refresh every month of history in one run, rebuilding incremental models."
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Run even when nothing changed since the last publication (it would be a no-op)."
+        ),
+    ] = False,
 ) -> None:
     """Run the main job in process: validate config, ingest, build and test the warehouse, publish it.
 
-    A month outside the scorecard or an unreadable $SCORECARD_FIRST_MONTH exits with 2 and says why;
-    a run started while another is writing the same warehouse or dbt project exits at once with 75
-    (EX_TEMPFAIL: try again later), naming the run that holds the lock.
+    When no export, config, code or month changed since the last publication covering these months,
+    it says so and stops in seconds, leaving the published file untouched (exit 0); --force runs
+    anyway. A month outside the scorecard or an unreadable $SCORECARD_FIRST_MONTH exits with 2 and
+    says why; a run started while another is writing the same warehouse or dbt project exits at once
+    with 75 (EX_TEMPFAIL: try again later), naming the run that holds the lock.
     """
     from orchestration.config import ConfigError
     from orchestration.run_lock import RunLockedError
@@ -207,7 +215,12 @@ def run(
     ensure_dagster_home(settings)
     try:
         outcome = run_main_job(
-            settings, period=period, through=through, all_history=all_history, console=console
+            settings,
+            period=period,
+            through=through,
+            all_history=all_history,
+            console=console,
+            force=force,
         )
     except RunLockedError as error:
         err_console.print(f"[red]error:[/red] {error}", highlight=False)
@@ -218,6 +231,17 @@ def run(
     if not outcome.success:
         err_console.print(f"[red]The run failed.[/red]\n{outcome.failure_message}", highlight=False)
         raise typer.Exit(1)
+    if outcome.unchanged is not None:
+        unchanged = outcome.unchanged
+        console.print(
+            f"Nothing new since run {unchanged.run_id} published {unchanged.first_month:%Y-%m}…"
+            f"{unchanged.last_month:%Y-%m} at {unchanged.published_at:%Y-%m-%d %H:%M} UTC: its "
+            f"{unchanged.files_checked} export file(s) are all loaded, and config, code and months are "
+            f"the same. Nothing was recomputed; {settings.published_path} is unchanged. "
+            "(`scorecard run --force` runs anyway.)",
+            highlight=False,
+        )
+        return
     _summarise_latest_period(settings)
 
 

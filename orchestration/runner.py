@@ -27,6 +27,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.freshness import Unchanged, unchanged_since_publication
 from orchestration.run_lock import run_lock
 from orchestration.schedules import (
     HISTORY_END_ENV,
@@ -66,7 +67,11 @@ class RunScope:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """What a run did: success, the failure in plain words, and per-asset materialisation metadata."""
+    """What a run did: success, the failure in plain words, and per-asset materialisation metadata.
+
+    ``unchanged`` is set, and nothing ran, when the last publication already holds what the run would
+    publish (``orchestration.freshness``); ``run_id`` is then that publication's run.
+    """
 
     success: bool
     run_id: str
@@ -74,6 +79,7 @@ class RunOutcome:
     materialized: dict[str, dict[str, object]] = field(default_factory=dict)
     scope: RunScope | None = None
     published: bool = False
+    unchanged: Unchanged | None = None
 
 
 def _metadata_value(value: dg.MetadataValue) -> object:
@@ -133,15 +139,23 @@ def run_main_job(
     all_history: bool = False,
     console: Console | None = None,
     instance: dg.DagsterInstance | None = None,
+    force: bool = False,
 ) -> RunOutcome:
     """Execute ``scorecard_job`` in process for ``period`` (… ``through``), all history, or the last month.
 
     Progress is printed to ``console`` as steps finish; the returned outcome says whether the run
-    succeeded and, if not, what failed in plain words. ``RunScopeError`` when ``period`` is not a
-    month of the scorecard; ``RunLockedError`` at once when another run is writing the same
-    warehouse or dbt project (see ``orchestration.run_lock``).
+    succeeded and, if not, what failed in plain words. When nothing changed since the last
+    publication (no new export, config, code or month; ``orchestration.freshness``) the job does not
+    run at all and the outcome says so, unless ``force`` or ``all_history``. ``RunScopeError`` when
+    ``period`` is not a month of the scorecard; ``RunLockedError`` at once when another run is
+    writing the same warehouse or dbt project (see ``orchestration.run_lock``).
     """
     with run_lock(settings.warehouse_dir, settings.dbt_project_dir):
+        _check_landing_dir(settings)
+        if not (force or all_history):
+            unchanged = _unchanged(settings, period=period, through=through)
+            if unchanged is not None:
+                return RunOutcome(True, unchanged.run_id, unchanged=unchanged)
         return _run_locked(
             settings,
             period=period,
@@ -150,6 +164,24 @@ def run_main_job(
             console=console,
             instance=instance,
         )
+
+
+def _unchanged(settings: Settings, *, period: str | None, through: str | None) -> Unchanged | None:
+    """The last publication when it already holds what this run would publish (before any Dagster load)."""
+    from orchestration.ingestion.registry import load_registry
+    from orchestration.schedules import history_end_month, history_start_month, monthly_partitions
+    from orchestration.transform.window import default_restatement_window
+
+    scope = resolve_scope(monthly_partitions(), period=period, through=through)
+    return unchanged_since_publication(
+        settings,
+        load_registry(settings.sources_path),
+        history_start=history_start_month(),
+        history_end=history_end_month(),
+        range_start=parse_month(scope.first_key, "partition"),
+        range_end=parse_month(scope.last_key, "partition"),
+        restatement_window=default_restatement_window(settings.dbt_project_dir, settings.engine_dbt_dir),
+    )
 
 
 def _run_locked(
@@ -162,8 +194,6 @@ def _run_locked(
     instance: dg.DagsterInstance | None,
 ) -> RunOutcome:
     from orchestration.definitions import build_definitions
-
-    _check_landing_dir(settings)
 
     console = console or Console(quiet=True)
     with console.status("Loading definitions (validating config, parsing dbt)…"):

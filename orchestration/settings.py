@@ -26,6 +26,19 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # The engine's dbt package, installed by every company's dbt project as a local package.
 ENGINE_DBT_DIR = REPO_ROOT / "scorecard_engine"
 COMPANY_DIR_ENV = "SCORECARD_COMPANY_DIR"
+# What dbt parses in a project folder (the company's and the engine's): a manifest older than any of
+# these is stale, and a change to any of them can change what a run publishes.
+DBT_PARSE_INPUTS = (
+    "dbt_project.yml",
+    "packages.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "tests",
+    "generated",
+)
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -98,23 +111,34 @@ def get_settings() -> Settings:
     )
 
 
+_DAGSTER_YAML_HEADER = "# Written by the scorecard warehouse."
 _DAGSTER_YAML = """\
-# Written by the scorecard warehouse. Telemetry is off for this instance.
+{header} Telemetry is off for this instance; the event log is Dagster's
+# SQLite storage with its connections kept open (orchestration/event_log.py), in the default place.
 telemetry:
   enabled: false
+event_log_storage:
+  module: orchestration.event_log
+  class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {events}
 """
 
 
 def ensure_dagster_home(settings: Settings) -> Path:
-    """Create DAGSTER_HOME with telemetry disabled, export it, and return it.
+    """Create DAGSTER_HOME with its ``dagster.yaml``, export it, and return it.
 
     A persistent instance (not an ephemeral one) keeps run history, so runs launched from the CLI
-    show up in ``scorecard dev``.
+    show up in ``scorecard dev``. The ``dagster.yaml`` this function wrote earlier is rewritten when
+    it differs (the folder was copied or moved: the event log's path is absolute); one written by
+    someone else is left alone.
     """
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(_DAGSTER_YAML)
+    wanted = _DAGSTER_YAML.format(header=_DAGSTER_YAML_HEADER, events=home / "history" / "runs")
+    current = config.read_text() if config.exists() else None
+    if current is None or (current.startswith(_DAGSTER_YAML_HEADER) and current != wanted):
+        config.write_text(wanted)
     os.environ["DAGSTER_HOME"] = str(home)
     return home

@@ -382,7 +382,8 @@ def _redact_conninfo(conninfo: str) -> str:
     return re.sub(r"(://[^:/@]+:)([^@]+)(@)", r"\1***\3", redacted)
 
 
-def _file_fingerprint(path: Path) -> tuple[str, int]:
+def file_fingerprint(path: Path) -> tuple[str, int]:
+    """A file's sha256 (hex) and size in bytes, read in chunks: the key of the load ledger."""
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as handle:
@@ -560,7 +561,7 @@ class _TableLoad:
     def file(self, path: Path) -> FileLoadDetail:
         """Load one export file, or skip it if this exact content was loaded from this path before."""
         source_file = str(path)
-        sha256, size = _file_fingerprint(path)
+        sha256, size = file_fingerprint(path)
         if self._already_loaded(source_file, sha256):
             return FileLoadDetail(source_file, "skipped_unchanged", sha256, size)
         if size == 0:

@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS {LOG_SCHEMA}.runs (
     restatement_window_months INTEGER,
     full_refresh BOOLEAN NOT NULL
 );
+-- Added after the first release: what the run read (see orchestration.freshness).
+ALTER TABLE {LOG_SCHEMA}.runs ADD COLUMN IF NOT EXISTS inputs_digest VARCHAR;
 CREATE TABLE IF NOT EXISTS {LOG_SCHEMA}.{PUBLICATIONS_TABLE} (
     run_id VARCHAR NOT NULL,
     run_seq BIGINT,
@@ -124,11 +126,15 @@ def ensure_log_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_LOG_DDL)
 
 
-def register_run(con: duckdb.DuckDBPyConnection, run_id: str, window: RunWindow) -> int:
+def register_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, window: RunWindow, inputs_digest: str | None = None
+) -> int:
     """Number this run in ``publish.runs`` (idempotent per run id) and return its sequence number.
 
     The sequence, not the wall clock, orders runs: restatements compare the run that computed a
-    value with the runs that published it.
+    value with the runs that published it. ``inputs_digest`` is what the run read (config, code,
+    calendar and the ledger's loads; ``orchestration.freshness``): a later run with the same digest
+    has nothing new to publish.
     """
     ensure_log_tables(con)
     existing = first_row(con, f"SELECT run_seq FROM {LOG_SCHEMA}.runs WHERE run_id = ?", [run_id])
@@ -137,7 +143,7 @@ def register_run(con: duckdb.DuckDBPyConnection, run_id: str, window: RunWindow)
     con.execute(
         f"""
         INSERT INTO {LOG_SCHEMA}.runs
-        SELECT ?, coalesce(max(run_seq), 0) + 1, ?, ?, ?, ?, ?
+        SELECT ?, coalesce(max(run_seq), 0) + 1, ?, ?, ?, ?, ?, ?
         FROM {LOG_SCHEMA}.runs
         """,
         [
@@ -147,6 +153,7 @@ def register_run(con: duckdb.DuckDBPyConnection, run_id: str, window: RunWindow)
             window.last_month,
             window.restatement_window_months,
             window.full_refresh,
+            inputs_digest,
         ],
     )
     row = first_row(con, f"SELECT run_seq FROM {LOG_SCHEMA}.runs WHERE run_id = ?", [run_id])

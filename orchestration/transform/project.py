@@ -24,20 +24,8 @@ from dagster_dbt import DbtProject
 
 from orchestration.config import ConfigError, Issue, Severity, compile_config, load_config
 from orchestration.config.validation import run_validation
-from orchestration.settings import Settings, get_settings
+from orchestration.settings import DBT_PARSE_INPUTS, Settings, get_settings
 
-# Everything dbt parses; a manifest older than any of these is stale.
-_PARSE_INPUTS = (
-    "dbt_project.yml",
-    "packages.yml",
-    "profiles.yml",
-    "models",
-    "macros",
-    "seeds",
-    "snapshots",
-    "tests",
-    "generated",
-)
 _ENGINE_PACKAGE = "scorecard_engine"
 
 
@@ -97,7 +85,7 @@ def compile_config_seeds(settings: Settings) -> list[Path]:
 def _newest_input_mtime(*project_dirs: Path) -> float:
     newest = 0.0
     for project_dir in project_dirs:
-        for name in _PARSE_INPUTS:
+        for name in DBT_PARSE_INPUTS:
             path = project_dir / name
             if path.is_file():
                 newest = max(newest, path.stat().st_mtime)
@@ -146,7 +134,9 @@ def ensure_engine_package(settings: Settings) -> None:
 def check_config_against_manifest(settings: Settings, manifest_path: Path) -> None:
     """Raise ConfigError when config and the parsed dbt project disagree (``validate_config``'s
     manifest check: measure models one to one, and ``data_sources`` against the dbt lineage)."""
-    report = run_validation(settings.config_dir, dbt_manifest=manifest_path, lint=False).report
+    # With lints: the scorecard_config asset asks for exactly this validation, which the process
+    # then has already done (run_validation keeps one outcome per config version).
+    report = run_validation(settings.config_dir, dbt_manifest=manifest_path).report
     if report.errors:
         raise ConfigError(report.errors)
 

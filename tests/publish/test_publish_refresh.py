@@ -84,7 +84,9 @@ def rerun(baseline: Deployment, tmp_path_factory: pytest.TempPathFactory) -> Rer
             assert process.poll() is None, "a reader could not open the published file"
             time.sleep(0.1)
     try:
-        deployment.run("run", "--period", LAST_MONTH, log_name="rerun")
+        # --force: with nothing new the run would stop before building (test_nothing_new.py); here the
+        # point is what a real rebuild on the same inputs publishes.
+        deployment.run("run", "--period", LAST_MONTH, "--force", log_name="rerun")
         time.sleep(0.5)  # one more read of the new file by the reconnecting reader
     finally:
         stop.write_text("stop")
@@ -189,11 +191,26 @@ def _correct_csat_export(landing: Path, month: str, responses: int) -> list[str]
     return [row["response_id"] for row in satisfied]
 
 
-def test_a_late_correction_to_a_closed_month_is_recorded_as_a_restatement(baseline, tmp_path):
-    deployment = baseline.clone(tmp_path / "deployment", own_landing=True)
-    corrected = _correct_csat_export(deployment.landing, "2025-03", responses=5)
+@dataclass(frozen=True)
+class LateCorrection:
+    """A closed month's CSAT export re-delivered with corrections, refreshed by a monthly run."""
 
+    deployment: Deployment
+    corrected: list[str]
+
+
+@pytest.fixture(scope="module")
+def late_correction(baseline: Deployment, tmp_path_factory: pytest.TempPathFactory) -> LateCorrection:
+    deployment = baseline.clone(tmp_path_factory.mktemp("late_data") / "deployment", own_landing=True)
+    corrected = _correct_csat_export(deployment.landing, "2025-03", responses=5)
     deployment.run("run", "--period", LAST_MONTH, log_name="late_data")
+    return LateCorrection(deployment, corrected)
+
+
+def test_a_late_correction_to_a_closed_month_is_recorded_as_a_restatement(
+    baseline, late_correction, tmp_path
+):
+    deployment, corrected = late_correction.deployment, late_correction.corrected
 
     key = "measure_id = 'support_csat' AND segment_dimension = 'all' AND segment_value = 'all'"
     month = f"{key} AND period_grain = 'month' AND period_start = DATE '2025-03-01'"
@@ -258,6 +275,22 @@ def test_a_late_correction_to_a_closed_month_is_recorded_as_a_restatement(baseli
     assert "| Support satisfaction (CSAT) | 2025-03 | company |" in restated
 
 
+def test_an_incremental_refresh_publishes_what_a_full_refresh_publishes(late_correction, tmp_path):
+    # The late correction was refreshed incrementally: its month and the restatement window were
+    # recomputed, the months before kept. Rebuilding every month from the same inputs (the same
+    # landing zone and ledger) must publish the same rows, history and restatements included.
+    incremental = late_correction.deployment
+    full = incremental.clone(tmp_path / "full")
+    full.run("run", "--all", log_name="full_refresh")
+    before = read_tables(incremental.published, ignore=RUN_METADATA)
+    after = read_tables(full.published, ignore=RUN_METADATA)
+    assert before.keys() == after.keys()
+    for table in sorted(before.keys() - {"publications"}):
+        difference = first_difference(before[table], after[table])
+        assert difference is None, f"scorecard.{table}: a full refresh publishes otherwise: {difference}"
+    assert len(_publications(full.published)) == len(_publications(incremental.published)) + 1
+
+
 def _publish_only(deployment: Deployment, run_id: str, hold: str) -> subprocess.Popen:
     marker = deployment.root / f"{hold}.marker"
     return subprocess.Popen(
@@ -283,7 +316,12 @@ def test_sigkill_at_any_point_leaves_the_published_file_and_the_next_run_recover
         marker = deployment.root / f"{log_name}.marker"
         earlier_logs = set(deployment.run_logs.glob("run-*.log"))
         process = deployment.start(
-            "run", "--period", LAST_MONTH, log_name=log_name, **{HOLD_ENV: f"before_write:{marker}"}
+            "run",
+            "--period",
+            LAST_MONTH,
+            "--force",
+            log_name=log_name,
+            **{HOLD_ENV: f"before_write:{marker}"},
         )
         if anchor == "dbt":
             while not (_dbt_started(deployment, earlier_logs) or marker.exists()):
@@ -302,7 +340,12 @@ def test_sigkill_at_any_point_leaves_the_published_file_and_the_next_run_recover
     # A whole run killed in the middle of publishing: the temp file is written, not yet audited.
     marker = deployment.root / "after_write.marker"
     process = deployment.start(
-        "run", "--period", LAST_MONTH, log_name="after_write", **{HOLD_ENV: f"after_write:{marker}"}
+        "run",
+        "--period",
+        LAST_MONTH,
+        "--force",
+        log_name="after_write",
+        **{HOLD_ENV: f"after_write:{marker}"},
     )
     wait_for(marker, process, "see after_write.log")
     kill_group(process)

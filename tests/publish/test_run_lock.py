@@ -29,8 +29,9 @@ def test_a_second_run_refuses_while_one_runs_and_a_killed_run_leaves_no_lock(bas
 
     # The first run holds its locks from start to end; here it is held just before publishing.
     marker = deployment.root / "held.marker"
+    # --force: nothing is new since the baseline, and an unforced run would stop before building.
     first = deployment.start(
-        "run", "--period", LAST_MONTH, log_name="first", **{HOLD_ENV: f"before_write:{marker}"}
+        "run", "--period", LAST_MONTH, "--force", log_name="first", **{HOLD_ENV: f"before_write:{marker}"}
     )
     try:
         wait_for(marker, first, deployment.output("first"))
@@ -45,5 +46,5 @@ def test_a_second_run_refuses_while_one_runs_and_a_killed_run_leaves_no_lock(bas
         # Killed like a power cut: the operating system drops its locks with the process.
         kill_group(first)
 
-    deployment.run("run", "--period", LAST_MONTH, log_name="after_kill")
+    deployment.run("run", "--period", LAST_MONTH, "--force", log_name="after_kill")
     assert _publications(deployment) == publications + 1, "the next run must publish as usual"
