@@ -17,7 +17,10 @@ mistake; ``load_config`` turns errors into a ``ConfigError``.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
+import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -1510,13 +1513,57 @@ class ValidationOutcome:
     lines: dict[str, YamlDocument]
 
 
+# Outcomes already computed in this process, by what they were computed from (see run_validation).
+_OUTCOMES: dict[tuple[Any, ...], ValidationOutcome] = {}
+
+
+def _validation_key(
+    config_dir: Path, today: date, dbt_manifest: Path | None, lint: bool
+) -> tuple[Any, ...] | None:
+    """What an outcome depends on: every config file's bytes, the environment variables they name
+    (``${VAR}`` in sources.yml), the manifest's version, the day and whether lints run."""
+    if not config_dir.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(config_dir.rglob("*")):
+        if path.is_file():
+            text = path.read_bytes()
+            digest.update(str(path.relative_to(config_dir)).encode() + b"\0" + text + b"\0")
+            for name in sorted(set(re.findall(rb"\$\{([^}]*)\}", text))):
+                value = os.environ.get(name.decode(errors="replace"))
+                digest.update(b"$" + name + b"=" + (b"\1" + value.encode() if value is not None else b"\0"))
+    manifest = None
+    if dbt_manifest is not None:
+        manifest_path = Path(dbt_manifest).resolve()
+        stat = manifest_path.stat() if manifest_path.exists() else None
+        manifest = (str(manifest_path), stat.st_mtime_ns if stat else None, stat.st_size if stat else None)
+    return (str(config_dir.resolve()), digest.hexdigest(), today, manifest, lint)
+
+
 def run_validation(
     config_dir: Path, *, today: date | None = None, dbt_manifest: Path | None = None, lint: bool = True
 ) -> ValidationOutcome:
-    """Every check, returning the report plus the assembled config when it is error-free."""
+    """Every check, returning the report plus the assembled config when it is error-free.
+
+    A process validates a config once: a later call on the same files (same bytes, same manifest
+    version, same day and lint choice) returns the first outcome instead of checking again, so the
+    definitions load, the dbt project preparation and the config asset of one run share one validation.
+    """
+    config_dir = Path(config_dir)
+    key = _validation_key(config_dir, reporting_day(today), dbt_manifest, lint)
+    if key is not None and key in _OUTCOMES:
+        return _OUTCOMES[key]
+    outcome = _validate(config_dir, today=today, dbt_manifest=dbt_manifest, lint=lint)
+    if key is not None:
+        _OUTCOMES[key] = outcome
+    return outcome
+
+
+def _validate(
+    config_dir: Path, *, today: date | None, dbt_manifest: Path | None, lint: bool
+) -> ValidationOutcome:
     from orchestration.config.lints import run_lints
 
-    config_dir = Path(config_dir)
     state = _State(config_dir=config_dir, today=reporting_day(today))
     if not config_dir.is_dir():
         state.error(

@@ -22,7 +22,9 @@ def scorecard_config(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     from orchestration.transform.project import compile_config_seeds
 
     settings = get_settings()
-    report = validate_config(settings.config_dir)
+    # Against the parsed dbt project, as the definitions load checked it: one validation per process.
+    manifest = settings.dbt_project_dir / "target" / "manifest.json"
+    report = validate_config(settings.config_dir, dbt_manifest=manifest if manifest.exists() else None)
     if report.errors:
         raise dg.Failure(
             description="scorecard_config has errors; fix them and re-run "

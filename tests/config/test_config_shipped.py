@@ -143,3 +143,27 @@ def test_demo_measures_and_dbt_measure_models_match_one_to_one(tmp_path: Path) -
     assert result.returncode == 0, result.stdout + result.stderr
     report = validate_config(DEMO, today=TODAY, dbt_manifest=project.target_dir / "manifest.json")
     assert report.errors == [], format_report(report)
+
+
+def test_a_process_validates_each_version_of_a_config_once(demo, monkeypatch):
+    from orchestration.config import validation
+
+    checked: list[Path] = []
+    validate = validation._validate
+
+    def counting(config_dir: Path, **options):
+        checked.append(config_dir)
+        return validate(config_dir, **options)
+
+    monkeypatch.setattr(validation, "_validate", counting)
+    first = validation.run_validation(demo.path)
+    # The definitions load, the dbt preparation and the config asset of one run ask again: no new work.
+    assert validation.run_validation(demo.path) is first
+    assert load_config(demo.path) == first.config  # without lints: a question of its own, asked once
+    assert load_config(demo.path) == first.config
+    assert len(checked) == 2
+    # An edit is a new version: checked again, and its errors are seen.
+    measures = demo.path / "measures.yml"
+    measures.write_text(measures.read_text().replace("owner:", "owner_name:", 1))
+    assert validation.run_validation(demo.path).report.errors
+    assert len(checked) == 3
