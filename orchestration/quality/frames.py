@@ -118,7 +118,7 @@ def _raw_rows(table: str, spec: SourceTable) -> Frame:
         name="rows",
         sql=sql,
         batch_key=tuple(spec.primary_key),
-        index_columns=(*spec.primary_key, "_source_file", "_source_row_number", "_period_start"),
+        index_columns=(*spec.primary_key, "_source_file", "_source_row_number", "_period_start", "_load_id"),
         period_column="_period_start",
     )
 

@@ -21,7 +21,9 @@ from typing import Any, Literal
 import duckdb
 
 from orchestration.ingestion.registry import SourceRegistry
+from orchestration.quality import row_results
 from orchestration.quality.frames import BATCH_ROWS, Frame, mart_frames, raw_frames
+from orchestration.quality.row_results import ROW_IDENTITY
 from orchestration.quality.suites import SuiteError, SuiteFile, ge_suite
 
 Status = Literal["passed", "failed", "skipped", "error"]
@@ -181,13 +183,16 @@ def _validate_frame(
             queries = [
                 f"SELECT * FROM {_FRAME_TABLE} WHERE {split} % {batches} = {i}" for i in range(batches)
             ]
-        for query in queries:
-            dataframe = con.execute(query).df()
-            index_columns = [c for c in frame.index_columns if c in dataframe.columns]
-            results = _run_ge(dataframe, ge, index_columns)
-            for result in results:
-                position = int(result.expectation_config.meta["position"])
-                _fold(by_position[position], result, frame, landing_dir)
+        if _judged_by_load(suite, frame):
+            _validate_new_loads(con, suite, frame, ge, by_position, rows, batch_rows, landing_dir)
+        else:
+            for query in queries:
+                dataframe = con.execute(query).df()
+                index_columns = [c for c in frame.index_columns if c in dataframe.columns]
+                results = _run_ge(dataframe, ge, index_columns)
+                for result in results:
+                    position = int(result.expectation_config.meta["position"])
+                    _fold(by_position[position], result, frame, landing_dir)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {_FRAME_TABLE}")
     for member in by_position.values():
@@ -203,6 +208,104 @@ def _validate_frame(
                 share_ok = 1 - member.unexpected_count / member.element_count
                 member.status = "passed" if share_ok >= float(mostly) else "failed"
     return rows
+
+
+_UNIQUE_TYPES = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
+
+
+def _judged_by_load(suite: SuiteFile, frame: Frame) -> bool:
+    """Whether a frame's results can be kept per load (``row_results``): a raw table's current rows,
+    whose uniqueness checks are on its primary key (unique within a load is then unique overall)."""
+    if suite.kind != "raw" or frame.name != "rows" or not set(ROW_IDENTITY) <= set(frame.index_columns):
+        return False
+    for expectation in suite.expectations:
+        if expectation["meta"]["frame"] == frame.name and expectation["type"] in _UNIQUE_TYPES:
+            kwargs = expectation["kwargs"]
+            columns = kwargs.get("column_list") or [kwargs.get("column")]
+            if sorted(columns) != sorted(frame.batch_key):
+                return False
+    return True
+
+
+def _validate_new_loads(
+    con: duckdb.DuckDBPyConnection,
+    suite: SuiteFile,
+    frame: Frame,
+    ge: Any,
+    by_position: dict[int, ExpectationOutcome],
+    rows: int,
+    batch_rows: int,
+    landing_dir: Path | None,
+) -> None:
+    """GE on the rows of loads not judged yet; the outcome over every current row from DuckDB.
+
+    See ``orchestration.quality.row_results``: a one-month refresh hands GE the month's new rows, not
+    the table's history, and the counts, examples and failing periods come out as if GE had seen all.
+    """
+    members = [o for o in by_position.values() if o.frame == frame.name]
+    digest = row_results.suite_digest(
+        frame.sql, [{"position": m.position, "type": m.type, "kwargs": m.kwargs} for m in members]
+    )
+    loads = row_results.loads_to_validate(con, _FRAME_TABLE, suite.name, digest)
+    failures: list[tuple[int, str, str, int]] = []
+    judged = True
+    if loads:
+        where = f"FROM {_FRAME_TABLE} WHERE list_contains(?, _load_id)"
+        new_rows = con.execute(f"SELECT count(*) {where}", [loads]).fetchall()[0][0]
+        batches = max(1, math.ceil(new_rows / batch_rows))
+        split = f"hash({', '.join(_ident(c) for c in frame.batch_key)})" if frame.batch_key else "rowid"
+        for i in range(batches):
+            dataframe = con.execute(f"SELECT * {where} AND {split} % {batches} = {i}", [loads]).df()
+            for result in _run_ge(dataframe, ge, list(frame.index_columns)):
+                member = by_position[int(result.expectation_config.meta["position"])]
+                info = result.exception_info or {}
+                if info.get("raised_exception"):
+                    member.status = "error"
+                    member.note = str(info.get("exception_message") or "Great Expectations raised an error")
+                    judged = False
+                    continue
+                for row in (result.result or {}).get("unexpected_index_list") or []:
+                    if isinstance(row, dict):
+                        failures.append(
+                            (
+                                member.position,
+                                row["_load_id"],
+                                row["_source_file"],
+                                int(row["_source_row_number"]),
+                            )
+                        )
+    row_results.record(con, _FRAME_TABLE, suite.name, digest, loads if judged else [], failures)
+    for member in members:
+        if member.status == "error":
+            continue
+        count, examples, periods = row_results.current_failures(
+            con,
+            _FRAME_TABLE,
+            suite.name,
+            digest,
+            member.position,
+            _example_columns(frame, member.kwargs),
+            frame.period_column,
+            EXAMPLES_KEPT,
+        )
+        member.element_count = rows
+        member.unexpected_count = count
+        member.examples = [_example(row, landing_dir) for row in examples]
+        if count:
+            member.status = "failed"
+            member.failing_periods = sorted(set(periods), key=lambda p: (p is not None, p or ""))
+
+
+def _example_columns(frame: Frame, kwargs: dict[str, Any]) -> list[str]:
+    """What an example of a failing row shows: the row's identity and the columns the check reads."""
+    checked = [
+        kwargs.get("column"),
+        kwargs.get("column_A"),
+        kwargs.get("column_B"),
+        *(kwargs.get("column_list") or []),
+    ]
+    columns = [c for c in frame.index_columns if c != "_load_id"]
+    return columns + [c for c in checked if c and c not in columns]
 
 
 def _require_row_wise(suite: SuiteFile, ge: Any) -> None:

@@ -46,6 +46,16 @@ def reingest(demo: RawDemo, registry: SourceRegistry, system: str, table: str) -
         con.close()
 
 
+def forget_row_results(demo: RawDemo) -> None:
+    """Drop the row results kept per load, so the next validation judges every row (a first run)."""
+    con = connect(demo.warehouse)
+    try:
+        con.execute("DROP TABLE IF EXISTS quality.validated_loads")
+        con.execute("DROP TABLE IF EXISTS quality.row_failures")
+    finally:
+        con.close()
+
+
 def rewrite_csv(path: Path, select: str, target: Path | None = None) -> None:
     """Rewrite a CSV export through ``select`` (over ``source``, every column as text)."""
     target = target or path
@@ -98,6 +108,7 @@ def test_batches_agree_with_one_batch_and_keep_each_key_in_one_batch(
     reingest(raw_demo, shipped_registry, "support", "tickets")
 
     whole = validate(raw_demo, shipped_registry, "support__tickets")
+    forget_row_results(raw_demo)  # so GE judges every row again, now in batches
     batched = validate(raw_demo, shipped_registry, "support__tickets", batch_rows=40)
 
     assert whole.frame_rows["rows"] > 40 * 10
@@ -237,3 +248,60 @@ def test_mostly_applies_to_the_whole_frame(
         con.close()
     result = outcome.expectations[0]
     assert (result.status, result.unexpected_count) == ("passed", phones)
+
+
+def test_a_later_validation_hands_ge_only_the_new_load_and_agrees_with_a_full_one(
+    raw_demo: RawDemo, shipped_registry: SourceRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.quality import validate as validation
+
+    judged: list[set[str]] = []  # the loads of each rows batch GE was given
+    run_ge = validation._run_ge
+
+    def watching(dataframe, suite, index_columns):
+        if "_load_id" in dataframe.columns:
+            judged.append(set(dataframe["_load_id"]))
+        return run_ge(dataframe, suite, index_columns)
+
+    monkeypatch.setattr(validation, "_run_ge", watching)
+    first = validate(raw_demo, shipped_registry, "support__tickets")
+    assert first.passed and judged
+    judged.clear()
+    assert validate(raw_demo, shipped_registry, "support__tickets").passed
+    assert judged == [], "nothing was loaded, yet GE was handed the table's rows again"
+
+    # April re-delivered with one ticket on an unknown channel and one resolved before it opened.
+    tickets = raw_demo.landing / "support" / "tickets" / "2025-04.csv"
+    rewrite_csv(
+        tickets,
+        """
+        SELECT * REPLACE (
+            CASE WHEN row_number() OVER () = 2 THEN 'fax' ELSE channel END AS channel,
+            CASE WHEN row_number() OVER () = 3 THEN '2025-03-01T00:00:00' ELSE resolved_at END AS resolved_at
+        ) FROM source
+        """,
+    )
+    reingest(raw_demo, shipped_registry, "support", "tickets")
+    con = connect(raw_demo.warehouse)
+    try:
+        (new_load,) = con.execute(
+            "SELECT load_id FROM raw._ingested_files WHERE source_file = ?", [str(tickets)]
+        ).fetchall()[-1:]
+    finally:
+        con.close()
+    incremental = validate(raw_demo, shipped_registry, "support__tickets")
+    assert judged and set().union(*judged) == {new_load[0]}, "GE must see only the re-delivered rows"
+
+    forget_row_results(raw_demo)
+    full = validate(raw_demo, shipped_registry, "support__tickets")
+
+    def summary(outcome: SuiteOutcome) -> list[tuple]:
+        return [
+            (e.position, e.status, e.element_count, e.unexpected_count, e.failing_periods, e.examples)
+            for e in outcome.expectations
+        ]
+
+    assert summary(incremental) == summary(full)
+    assert failed(incremental).keys() >= {"rows.channel", "rows.resolved_at"}
+    severity, message = failed(incremental)["rows.channel"]
+    assert severity == "warning" and "support/tickets/2025-04.csv row 2" in message and "'fax'" in message
