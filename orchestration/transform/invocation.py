@@ -27,6 +27,8 @@ from typing import IO
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# Target directories of past builds kept under <project>/target (dagster-dbt makes one per build).
+KEPT_BUILDS = 5
 
 
 class _PipeReadAhead:
@@ -82,16 +84,29 @@ def read_log_ahead(invocation: DbtCliInvocation) -> DbtCliInvocation:
     return invocation
 
 
-def keep_partial_parse(invocation: DbtCliInvocation, project_dir: Path) -> None:
-    """Copy the build's partial-parse state to ``<project>/target`` for the next invocation to start from.
+def keep_partial_parse(
+    invocation: DbtCliInvocation, project_dir: Path, keep_builds: int = KEPT_BUILDS
+) -> None:
+    """Copy the build's partial-parse state to ``<project>/target`` for the next invocation to start from,
+    and remove the target directories of all but the ``keep_builds`` newest builds.
 
-    Written under a temporary name and renamed, so a concurrent reader never sees half a file.
+    Written under a temporary name and renamed, so a concurrent reader never sees half a file. Each
+    build's directory holds its compiled SQL, run results and logs (several MiB): the newest are kept
+    to look into, the rest would pile up with every scheduled run.
     """
-    built = Path(invocation.target_path) / PARTIAL_PARSE_FILE
-    if not built.exists():
-        return
+    built_dir = Path(invocation.target_path)
     target = Path(project_dir) / "target"
-    target.mkdir(parents=True, exist_ok=True)
-    temporary = target / f".{PARTIAL_PARSE_FILE}.{os.getpid()}.tmp"
-    shutil.copyfile(built, temporary)
-    os.replace(temporary, target / PARTIAL_PARSE_FILE)
+    built = built_dir / PARTIAL_PARSE_FILE
+    if built.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        temporary = target / f".{PARTIAL_PARSE_FILE}.{os.getpid()}.tmp"
+        shutil.copyfile(built, temporary)
+        os.replace(temporary, target / PARTIAL_PARSE_FILE)
+    if built_dir.parent == target:
+        builds = sorted(
+            (path for path in target.iterdir() if path.is_dir() and (path / "run_results.json").exists()),
+            key=lambda path: path.stat().st_mtime,
+        )
+        for old in builds[:-keep_builds]:
+            if old != built_dir:
+                shutil.rmtree(old, ignore_errors=True)

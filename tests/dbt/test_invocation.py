@@ -1,0 +1,62 @@
+"""How the dbt step reads dbt's log and keeps its parse: with real processes and real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from orchestration.transform.invocation import PARTIAL_PARSE_FILE, keep_partial_parse, read_log_ahead
+
+# 200,000 log lines of ~40 bytes: 8 MB, far more than a pipe's 64 KiB buffer.
+WRITER = """
+import sys
+for i in range(200_000):
+    sys.stdout.write('{"line": %d, "msg": "node finished"}\\n' % i)
+"""
+
+
+def test_dbt_finishes_writing_its_log_while_the_reader_is_still_busy():
+    process = subprocess.Popen([sys.executable, "-c", WRITER], stdout=subprocess.PIPE)
+    invocation = read_log_ahead(SimpleNamespace(process=process))
+    stdout = invocation.process.stdout
+    lines = 0
+    with stdout:  # as dagster-dbt reads it: a context manager, iterated line by line
+        for _ in stdout:
+            if lines == 0:
+                # A slow consumer (Dagster storing an event): without the read-ahead the writer would
+                # block on the full pipe and never exit meanwhile.
+                deadline = time.monotonic() + 60
+                while process.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                assert process.poll() == 0, "the writer waited for the reader"
+            lines += 1
+    assert lines == 200_000
+    # dagster-dbt reads stdout a second time after the end (is_successful): it must end at once.
+    assert stdout.closed and list(stdout) == []
+
+
+def test_the_builds_parse_is_kept_for_the_next_run_and_old_builds_are_pruned(tmp_path: Path):
+    target = tmp_path / "target"
+    builds = []
+    for i in range(7):
+        build = target / f"scorecard_dbt_models-{i}"
+        build.mkdir(parents=True)
+        (build / "run_results.json").write_text("{}")
+        os.utime(build, (1_000_000 + i, 1_000_000 + i))
+        builds.append(build)
+    (builds[-1] / PARTIAL_PARSE_FILE).write_bytes(b"parse of build 6")
+    (target / "manifest.json").write_text("{}")
+
+    keep_partial_parse(SimpleNamespace(target_path=builds[-1]), tmp_path, keep_builds=3)
+
+    assert (target / PARTIAL_PARSE_FILE).read_bytes() == b"parse of build 6"
+    assert sorted(path.name for path in target.iterdir() if path.is_dir()) == [
+        "scorecard_dbt_models-4",
+        "scorecard_dbt_models-5",
+        "scorecard_dbt_models-6",
+    ]
+    assert (target / "manifest.json").exists()
