@@ -297,15 +297,15 @@ def _validate_new_loads(
 
 
 def _example_columns(frame: Frame, kwargs: dict[str, Any]) -> list[str]:
-    """What an example of a failing row shows: the row's identity and the columns the check reads."""
-    checked = [
-        kwargs.get("column"),
-        kwargs.get("column_A"),
-        kwargs.get("column_B"),
-        *(kwargs.get("column_list") or []),
-    ]
-    columns = [c for c in frame.index_columns if c != "_load_id"]
-    return columns + [c for c in checked if c and c not in columns]
+    """What an example of a failing row shows, in the order GE's own examples list them: the checked
+    column (or the pair's first), the row's identity, then the pair's second column."""
+    first = [kwargs.get("column"), kwargs.get("column_A"), *(kwargs.get("column_list") or [])]
+    identity = [c for c in frame.index_columns if c != "_load_id"]
+    columns: list[str] = []
+    for column in [*first, *identity, kwargs.get("column_B")]:
+        if column and column not in columns:
+            columns.append(column)
+    return columns
 
 
 def _require_row_wise(suite: SuiteFile, ge: Any) -> None:
