@@ -23,7 +23,7 @@ from orchestration.schedules import (
 )
 from orchestration.settings import get_settings
 from orchestration.transform.window import (
-    dbt_vars,
+    dbt_build_env,
     dbt_window,
     default_restatement_window,
     recomputed_materializations,
@@ -163,11 +163,14 @@ def test_a_month_restates_itself_and_the_window_before_it():
         latest_built_month=date(2025, 4, 1),
     )
     assert (window.last_month, window.restatement_window_months) == (date(2025, 5, 1), 3)
-    # Nothing that changes from run to run is a var: dbt re-parses the whole project when vars change.
-    assert dbt_vars(window) == {
-        "scorecard_first_month": "2024-03",
-        "scorecard_last_month": "2025-05",
-        "restatement_window_months": 3,
+    # The months and the run reach dbt as environment variables, not --vars: dbt re-parses the whole
+    # project whenever --vars change, and a scheduled run covers a new month each time.
+    assert dbt_build_env(window, "run-1", 7) == {
+        "SCORECARD_BUILD_FIRST_MONTH": "2024-03",
+        "SCORECARD_BUILD_LAST_MONTH": "2025-05",
+        "SCORECARD_BUILD_RESTATEMENT_WINDOW_MONTHS": "3",
+        "SCORECARD_RUN_ID": "run-1",
+        "SCORECARD_RUN_SEQ": "7",
     }
 
 

@@ -7,7 +7,6 @@ its top folder under ``models/``. Sources resolve to the ingestion assets throug
 ``scorecard_config`` asset.
 """
 
-import json
 import os
 import warnings
 from collections.abc import Mapping
@@ -31,10 +30,9 @@ from orchestration.publish.wap import first_row, register_run, sync_publication_
 from orchestration.schedules import history_end_month, history_start_month, parse_month
 from orchestration.settings import get_settings
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
-from orchestration.transform.invocation import keep_partial_parse, read_log_ahead
+from orchestration.transform.invocation import keep_partial_parse, process_environment, read_log_ahead
 from orchestration.transform.window import (
-    dbt_run_env,
-    dbt_vars,
+    dbt_build_env,
     dbt_window,
     default_restatement_window,
     recomputed_materializations,
@@ -158,22 +156,17 @@ def build_dbt_assets(
             )
             # Unit tests check SQL logic on static fixtures: CI runs them (tests/dbt), a period run
             # would only repeat them against no data of its own.
-            args = [
-                "build",
-                "--exclude-resource-type",
-                "unit_test",
-                "--vars",
-                json.dumps(dbt_vars(window)),
-            ]
+            # No --vars: the months and the run reach dbt in its environment (transform/window.py).
+            args = ["build", "--exclude-resource-type", "unit_test"]
             if config.full_refresh:
                 args.append("--full-refresh")
-            # The dbt resource passes this process's environment on to dbt.
-            os.environ.update(dbt_run_env(context.run_id, run_seq))
             # Months dbt recomputed beyond the run's partitions (its restatement window; every month
             # in a first build) are recorded too, for each asset dbt built, before the run's own.
             window_keys = recomputed_partition_keys(window, partitions_def) if partitions_def else []
             requested = set(context.partition_keys) if window_keys else set()
-            invocation = read_log_ahead(dbt.cli(args, context=context))
+            with process_environment(dbt_build_env(window, context.run_id, run_seq)):
+                # The dbt resource hands this process's environment to the dbt process it starts.
+                invocation = read_log_ahead(dbt.cli(args, context=context))
             try:
                 for event in invocation.stream():
                     if window_keys and isinstance(event, dg.Output):

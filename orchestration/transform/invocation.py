@@ -20,7 +20,8 @@ import os
 import queue
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -82,6 +83,29 @@ def read_log_ahead(invocation: DbtCliInvocation) -> DbtCliInvocation:
     if stdout is not None and not isinstance(stdout, _PipeReadAhead):
         invocation.process.stdout = _PipeReadAhead(stdout)  # type: ignore[assignment]
     return invocation
+
+
+@contextmanager
+def process_environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, unset) environment variables for the block, then put back what was there.
+
+    For the start of one dbt process: nothing of one build lingers in the environment of the next
+    (a test process runs many builds and hand-run dbt commands).
+    """
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def keep_partial_parse(

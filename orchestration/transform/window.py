@@ -18,14 +18,14 @@ from orchestration.publish.wap import RunWindow
 from orchestration.schedules import PARTITION_FORMAT
 from orchestration.settings import get_settings
 
-# dbt vars the orchestration sets on every build (see dbt_project.yml). They change only when the
-# months a run covers change, so a re-run of the same months keeps dbt's partial parse.
-VAR_FIRST_MONTH = "scorecard_first_month"
-VAR_LAST_MONTH = "scorecard_last_month"
+# The months a build covers, as the engine's macro build_var reads them while dbt executes (a
+# hand-run dbt passes the vars of the same names instead). Environment variables, not --vars: dbt
+# re-parses the whole project whenever --vars change, and a scheduled run covers a new month each time.
 VAR_WINDOW = "restatement_window_months"
-# The run that computes the values (read by the measure_value_history snapshot). Environment
-# variables, not vars: they change every run, and dbt re-parses the whole project when vars change
-# but only the files that read an env_var when it changes.
+ENV_FIRST_MONTH = "SCORECARD_BUILD_FIRST_MONTH"
+ENV_LAST_MONTH = "SCORECARD_BUILD_LAST_MONTH"
+ENV_WINDOW = "SCORECARD_BUILD_RESTATEMENT_WINDOW_MONTHS"
+# The run that computes the values (read by the measure_value_history snapshot), for the same reason.
 ENV_RUN_ID = "SCORECARD_RUN_ID"
 ENV_RUN_SEQ = "SCORECARD_RUN_SEQ"
 
@@ -95,18 +95,20 @@ def dbt_window(
     )
 
 
-def dbt_vars(window: RunWindow) -> dict[str, Any]:
-    """The ``--vars`` of a build for ``window``: the same for every run over the same months."""
+def dbt_build_env(window: RunWindow, run_id: str, run_seq: int) -> dict[str, str | None]:
+    """The environment of a build for ``window``, stamped with the run that computes the values.
+
+    None unsets a variable (the macro then falls back to the var's default).
+    """
     return {
-        VAR_FIRST_MONTH: window.first_month.strftime(PARTITION_FORMAT) if window.first_month else None,
-        VAR_LAST_MONTH: window.last_month.strftime(PARTITION_FORMAT) if window.last_month else None,
-        VAR_WINDOW: window.restatement_window_months,
+        ENV_FIRST_MONTH: window.first_month.strftime(PARTITION_FORMAT) if window.first_month else None,
+        ENV_LAST_MONTH: window.last_month.strftime(PARTITION_FORMAT) if window.last_month else None,
+        ENV_WINDOW: None
+        if window.restatement_window_months is None
+        else str(window.restatement_window_months),
+        ENV_RUN_ID: run_id,
+        ENV_RUN_SEQ: str(run_seq),
     }
-
-
-def dbt_run_env(run_id: str, run_seq: int) -> dict[str, str]:
-    """The environment that stamps a build with the run that computes its values."""
-    return {ENV_RUN_ID: run_id, ENV_RUN_SEQ: str(run_seq)}
 
 
 def recomputed_partition_keys(window: RunWindow, partitions_def: dg.PartitionsDefinition) -> list[str]:

@@ -1,12 +1,13 @@
 {#
-    The first and last month of the scorecard as SQL date expressions. The orchestration passes
-    vars scorecard_first_month / scorecard_last_month ('YYYY-MM' or 'YYYY-MM-DD'); without them the
-    range is the scorecard_default_history_months months ending with the month before today. Values
-    are checked here because a var becomes SQL text.
+    The first and last month of the scorecard as SQL date expressions: scorecard_first_month /
+    scorecard_last_month ('YYYY-MM' or 'YYYY-MM-DD'), which the orchestration sets for each build
+    (macro build_var) and a hand-run dbt takes as vars; without them the range is the
+    scorecard_default_history_months months ending with the month before today. Values are checked
+    here because they become SQL text.
 #}
 
 {% macro checked_month_var(name) -%}
-    {%- set value = var(name, none) -%}
+    {%- set value = scorecard_engine.build_var(name) -%}
     {%- if value is none or (value | string | trim) in ('', 'None', 'null') -%}
         {{ return(none) }}
     {%- endif -%}

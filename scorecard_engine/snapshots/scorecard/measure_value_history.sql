@@ -24,11 +24,10 @@
     meta={'dagster': {'group': 'marts'}},
 ) }}
 
-{#- The run that computes the values, from the environment rather than --vars: a value that changes
-    every run in --vars would make dbt re-parse the whole project each time (partial parsing keys on
-    the vars), while an env_var re-parses only this file. -#}
-{%- set run_id = env_var('SCORECARD_RUN_ID', '') or none -%}
-{%- set run_seq = env_var('SCORECARD_RUN_SEQ', '') or none -%}
+{#- The run that computes the values, from the environment while dbt executes (never while it
+    parses, like macro build_var): a value that changes every run must not make dbt re-parse. -#}
+{%- set run_id = (env_var('SCORECARD_RUN_ID', '') if execute else '') or none -%}
+{%- set run_seq = (env_var('SCORECARD_RUN_SEQ', '') if execute else '') or none -%}
 {%- if run_seq is not none and not (run_seq | string).isdigit() -%}
     {{ exceptions.raise_compiler_error("environment variable SCORECARD_RUN_SEQ must be a whole number, got '" ~ run_seq ~ "'.") }}
 {%- endif %}

@@ -76,6 +76,6 @@ cross join settings
 left join measures
     on unioned.measure_id = measures.measure_id
 {%- if is_incremental() %}
-    {%- set window_start = dbt.dateadd('month', 0 - var('restatement_window_months') | int, scorecard_last_month()) %}
+    {%- set window_start = dbt.dateadd('month', 0 - scorecard_engine.build_var('restatement_window_months') | int, scorecard_last_month()) %}
     where unioned.period_end >= cast({{ window_start }} as date)
 {%- endif %}
