@@ -9,7 +9,12 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from orchestration.transform.invocation import PARTIAL_PARSE_FILE, keep_partial_parse, read_log_ahead
+from orchestration.transform.invocation import (
+    PARTIAL_PARSE_FILE,
+    keep_partial_parse,
+    process_environment,
+    read_log_ahead,
+)
 
 # 200,000 log lines of ~40 bytes: 8 MB, far more than a pipe's 64 KiB buffer.
 WRITER = """
@@ -60,3 +65,14 @@ def test_the_builds_parse_is_kept_for_the_next_run_and_old_builds_are_pruned(tmp
         "scorecard_dbt_models-6",
     ]
     assert (target / "manifest.json").exists()
+
+
+def test_a_builds_environment_reaches_its_dbt_process_and_lingers_nowhere(monkeypatch):
+    monkeypatch.setenv("SCORECARD_BUILD_LAST_MONTH", "2025-01")
+    monkeypatch.delenv("SCORECARD_RUN_ID", raising=False)
+    names = ("SCORECARD_BUILD_LAST_MONTH", "SCORECARD_RUN_ID")
+    echo = f"import os; print(*(os.environ.get(n) for n in {names!r}))"
+    with process_environment({"SCORECARD_BUILD_LAST_MONTH": None, "SCORECARD_RUN_ID": "run-7"}):
+        seen = subprocess.run([sys.executable, "-c", echo], capture_output=True, text=True, check=True)
+    assert seen.stdout.split() == ["None", "run-7"]
+    assert os.environ["SCORECARD_BUILD_LAST_MONTH"] == "2025-01" and "SCORECARD_RUN_ID" not in os.environ
