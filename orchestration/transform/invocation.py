@@ -9,9 +9,9 @@ Two costs of running dbt under Dagster that have nothing to do with the models:
   as fast as dbt writes, so dbt runs at its own speed while the events are recorded behind it.
 - **Re-parsing.** dagster-dbt gives each invocation a target directory of its own and seeds it with
   the project's ``target/partial_parse.msgpack``. The build's parse result stays in that directory,
-  so the next run would start again from the parse ``scorecard`` made without vars and re-parse the
-  whole project. ``keep_partial_parse`` copies the build's result back, so the next run over the same
-  months (same vars) parses only what changed.
+  so the next run would start again from whatever parse is in ``target/``. ``keep_partial_parse``
+  copies the build's result back, so the next run parses only the files that changed (what changes
+  every run reaches dbt through ``process_environment``, never as ``--vars``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The months a dbt build covers: its vars, its restatement window, and the partitions it recomputed.
+"""The months a dbt build covers: its environment, its restatement window, the partitions it recomputed.
 
 Pure functions of the partitions asked for and what the warehouse already holds, kept apart from the
 dbt assets so the CLI can reason about a run's months without loading dagster-dbt.
@@ -66,7 +66,7 @@ def dbt_window(
     full_refresh: bool = False,
     first_build: bool = False,
 ) -> RunWindow:
-    """The months dbt builds for a partition range, as vars: the window always reaches today's scorecard.
+    """The months dbt builds for a partition range: the window always reaches today's scorecard.
 
     ``range_start`` … ``range_end`` are the partitions asked for. The scorecard's last month is the
     range end or, when later months are already built, the latest built month: recomputing an old
