@@ -220,10 +220,11 @@ def unchanged_since_publication(
             return None
         if range_end > last_month:
             return None
+        # The digest reads small files; the landing zone may be large, so it is hashed last.
+        if inputs_digest(settings, con, history_start, history_end) != recorded:
+            return None
         files = _landing_is_loaded(con, registry, settings.landing_dir)
         if files is None:
-            return None
-        if inputs_digest(settings, con, history_start, history_end) != recorded:
             return None
     finally:
         con.close()

@@ -45,7 +45,8 @@ BATCH_ROWS = 250_000
 BATCHED_FRAMES = frozenset({"rows"})
 
 
-def _ident(name: str) -> str:
+def quote_identifier(name: str) -> str:
+    """A DuckDB identifier for ``name`` (a column from the registry or a suite), quoted."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -102,10 +103,10 @@ def raw_frames(suite: SuiteFile, spec: SourceTable, reference: date | None) -> d
 
 
 def _raw_rows(table: str, spec: SourceTable) -> Frame:
-    key = ", ".join(_ident(c) for c in spec.primary_key)
-    columns = ", ".join(_ident(c) for c in spec.columns)
+    key = ", ".join(quote_identifier(c) for c in spec.primary_key)
+    columns = ", ".join(quote_identifier(c) for c in spec.columns)
     period = (
-        f"CAST(date_trunc('month', {_ident(spec.event_time)}) AS DATE)"
+        f"CAST(date_trunc('month', {quote_identifier(spec.event_time)}) AS DATE)"
         if spec.event_time
         else "CAST(NULL AS DATE)"
     )
@@ -247,7 +248,7 @@ def _deliveries(system: str, table: str) -> Frame:
 
 
 def _freshness(table: str, spec: SourceTable, reference: date) -> Frame:
-    event = _ident(str(spec.event_time))
+    event = quote_identifier(str(spec.event_time))
     sql = f"""
         SELECT
             ? AS event_column,
@@ -323,7 +324,7 @@ def mart_frames(suite: SuiteFile) -> dict[str, Frame | None]:
         if derived is None and name != "rows":
             frames[name] = None
             continue
-        sql = derived.sql if derived else f"SELECT * FROM {MART_SCHEMA}.{_ident(table)}"
+        sql = derived.sql if derived else f"SELECT * FROM {MART_SCHEMA}.{quote_identifier(table)}"
         batch_key = tuple(suite.batch_key) if name == "rows" else ()
         frames[name] = Frame(
             name=name,

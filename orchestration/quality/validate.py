@@ -22,7 +22,7 @@ import duckdb
 
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.quality import row_results
-from orchestration.quality.frames import BATCH_ROWS, Frame, mart_frames, raw_frames
+from orchestration.quality.frames import BATCH_ROWS, Frame, mart_frames, quote_identifier, raw_frames
 from orchestration.quality.row_results import ROW_IDENTITY
 from orchestration.quality.suites import SuiteError, SuiteFile, ge_suite
 
@@ -179,7 +179,7 @@ def _validate_frame(
             queries = [f"SELECT * FROM {_FRAME_TABLE}"]
         else:
             # Rows of one key land in one batch, so a uniqueness check per batch holds overall.
-            split = f"hash({', '.join(_ident(c) for c in frame.batch_key)})" if frame.batch_key else "rowid"
+            split = _batch_split(frame)
             queries = [
                 f"SELECT * FROM {_FRAME_TABLE} WHERE {split} % {batches} = {i}" for i in range(batches)
             ]
@@ -211,6 +211,13 @@ def _validate_frame(
 
 
 _UNIQUE_TYPES = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
+
+
+def _batch_split(frame: Frame) -> str:
+    """What splits a frame into batches: a hash of its key, so the rows of one key share a batch."""
+    if not frame.batch_key:
+        return "rowid"
+    return f"hash({', '.join(quote_identifier(c) for c in frame.batch_key)})"
 
 
 def _judged_by_load(suite: SuiteFile, frame: Frame) -> bool:
@@ -253,7 +260,7 @@ def _validate_new_loads(
         where = f"FROM {_FRAME_TABLE} WHERE list_contains(?, _load_id)"
         new_rows = con.execute(f"SELECT count(*) {where}", [loads]).fetchall()[0][0]
         batches = max(1, math.ceil(new_rows / batch_rows))
-        split = f"hash({', '.join(_ident(c) for c in frame.batch_key)})" if frame.batch_key else "rowid"
+        split = _batch_split(frame)
         for i in range(batches):
             dataframe = con.execute(f"SELECT * {where} AND {split} % {batches} = {i}", [loads]).df()
             for result in _run_ge(dataframe, ge, list(frame.index_columns)):
@@ -483,10 +490,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _now() -> str:
