@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.dbt.helpers import DbtProject, describe_failure
@@ -59,3 +61,33 @@ def test_dbt_docs_generate_succeeds(built_project: DbtProject) -> None:
     result = built_project.dbt("docs", "generate")
     assert result.returncode == 0, describe_failure(result)
     assert (built_project.target_dir / "catalog.json").exists()
+
+
+def test_not_null_columns_fails_naming_each_column_with_nulls(
+    built_project: DbtProject, tmp_path: Path
+) -> None:
+    project = built_project.with_warehouse(tmp_path / "warehouse.duckdb", tmp_path / "dbt_project")
+    select = ("--select", "not_null_columns_measure_values", "--store-failures")
+    healthy = project.dbt("test", *select)
+    assert healthy.returncode == 0, describe_failure(healthy)
+    with duckdb.connect(str(project.warehouse_path)) as con:
+        # Two of the columns the test lists lose their value: one on one row, one on every month row.
+        con.execute(
+            "update scorecard.measure_values set period_label = null "
+            "where rowid = (select min(rowid) from scorecard.measure_values)"
+        )
+        con.execute("update scorecard.measure_values set period_end = null where period_grain = 'month'")
+        (month_rows,) = con.execute(
+            "select count(*) from scorecard.measure_values where period_grain = 'month'"
+        ).fetchone()
+    broken = project.dbt("test", *select)
+    assert broken.returncode == 1, describe_failure(broken)
+    assert "Got 2 results" in broken.stdout, broken.stdout
+    (schema,) = project.query(
+        "select table_schema from information_schema.tables "
+        "where table_name = 'not_null_columns_measure_values'"
+    )[0]
+    failures = dict(
+        project.query(f'select column_name, null_rows from "{schema}".not_null_columns_measure_values')
+    )
+    assert failures == {"period_label": 1, "period_end": month_rows}

@@ -158,7 +158,7 @@ def test_measure_values_has_an_enforced_contract_and_key_tests(built_project: Db
         if test["resource_type"] == "test" and node["unique_id"] in test["depends_on"]["nodes"]
     ]
     names = {test["test_metadata"]["name"] for test in tests_on_model if test.get("test_metadata")}
-    assert {"unique_combination_of_columns", "not_null", "relationships", "accepted_values"} <= names
+    assert {"unique_combination_of_columns", "not_null_columns", "relationships", "accepted_values"} <= names
 
 
 def test_every_measure_model_has_a_unit_test(built_project: DbtProject) -> None:
