@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.ingestion import build_ingestion_assets, load_registry
 from orchestration.publish.assets import build_publish_asset
@@ -17,6 +16,7 @@ from orchestration.schedules import (
 from orchestration.settings import Settings, get_settings
 from orchestration.transform.assets import build_dbt_assets
 from orchestration.transform.config_seeds import scorecard_config
+from orchestration.transform.invocation import ScorecardDbtCliResource
 from orchestration.transform.project import dbt_executable, prepare_dbt_project
 from orchestration.warehouse import WarehouseResource
 
@@ -41,7 +41,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         sensors=[build_landing_sensor(registry, settings.landing_dir, partitions)],
         resources={
             "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
-            "dbt": DbtCliResource(
+            "dbt": ScorecardDbtCliResource(
                 project_dir=dbt_project, dbt_executable=dbt_executable(), target=settings.dbt_target
             ),
         },

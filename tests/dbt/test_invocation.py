@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
 import time
+from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
 
+from dagster_dbt import DbtCliResource
+
 from orchestration.transform.invocation import (
     PARTIAL_PARSE_FILE,
+    ScorecardDbtCliResource,
     keep_partial_parse,
     process_environment,
     read_log_ahead,
 )
+from orchestration.transform.project import dbt_env
+from tests.dbt.helpers import DbtProject, dbt_executable
 
 # 200,000 log lines of ~40 bytes: 8 MB, far more than a pipe's 64 KiB buffer.
 WRITER = """
@@ -76,3 +83,32 @@ def test_a_builds_environment_reaches_its_dbt_process_and_lingers_nowhere(monkey
         seen = subprocess.run([sys.executable, "-c", echo], capture_output=True, text=True, check=True)
     assert seen.stdout.split() == ["None", "run-7"]
     assert os.environ["SCORECARD_BUILD_LAST_MONTH"] == "2025-01" and "SCORECARD_RUN_ID" not in os.environ
+
+
+def test_the_dbt_resource_starts_dbt_without_asking_its_version_first(
+    built_project: DbtProject, tmp_path: Path
+) -> None:
+    # The members ScorecardDbtCliResource overrides are still dagster-dbt's (an upgrade renaming them
+    # would silently bring back a `dbt --version` process and an adapter per run).
+    assert isinstance(inspect.getattr_static(DbtCliResource, "_cli_version"), cached_property)
+    assert "args" in inspect.signature(DbtCliResource._initialize_dbt_core_adapter).parameters
+    # A dbt that refuses `--version` and logs every other call: the resource runs it once, for ls.
+    calls = tmp_path / "calls.log"
+    wrapper = tmp_path / "dbt"
+    wrapper.write_text(
+        f'#!/bin/sh\necho "$@" >> {calls}\n[ "$1" = "--version" ] && exit 3\nexec {dbt_executable()} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    resource = ScorecardDbtCliResource(
+        project_dir=str(built_project.project_dir),
+        profiles_dir=str(built_project.settings.dbt_profiles_dir),
+        dbt_executable=str(wrapper),
+    )
+    expected = subprocess.run([dbt_executable(), "--version"], capture_output=True, text=True, check=True)
+    assert f"installed: {resource._cli_version}" in expected.stdout
+
+    with process_environment(dbt_env(built_project.settings)):
+        invocation = resource.cli(["ls", "--select", "measure_values", "--output", "name"])
+        assert invocation.is_successful()
+    assert invocation.adapter is None
+    assert [line.split()[0] for line in calls.read_text().splitlines()] == ["ls"]
