@@ -85,6 +85,17 @@ def test_every_measure_model_returns_the_measure_shape_and_is_tested_for_it(
         )
 
 
+def test_every_measure_model_is_incremental_by_the_restatement_window(built_project: DbtProject) -> None:
+    # measure_result configures it; measure_values takes the same window from them.
+    for name, node in _measure_models(built_project.manifest()).items():
+        config = node["config"]
+        assert config["materialized"] == "incremental", name
+        assert config["incremental_strategy"] == "delete+insert", name
+        assert config["unique_key"] == ["period_grain", "period_start"], name
+        hooks = [hook["sql"] for hook in config["pre-hook"]]
+        assert any("delete_restatement_window(this)" in hook for hook in hooks), name
+
+
 def test_every_model_documents_exactly_its_columns(built_project: DbtProject) -> None:
     """The YAML lists the columns the model really has (no stale or missing entries).
 

@@ -74,8 +74,17 @@ def test_incremental_run_only_restates_the_window(changed_project: DbtProject) -
     assert changed_project.query(_CSAT, [OLD_MONTH])[0][0] == old_value
     assert changed_project.query(_CSAT, [RECENT_MONTH])[0][0] == 0.0
 
-    # A full refresh is one command and restates history too.
-    result = changed_project.dbt("run", "--select", "measure_values", "--full-refresh")
+    # The measure model is incremental on the same window: its closed month kept its value too.
+    (measure_old_value,) = changed_project.query(
+        "select value from measures.msr_support_csat where period_grain = 'month' and period_start = ? "
+        "and segment_dimension = 'all'",
+        [OLD_MONTH],
+    )[0]
+    assert measure_old_value == old_value
+
+    # A full refresh of the measure and measure_values restates history (`dbt build --full-refresh`,
+    # `scorecard run --all`, refresh every measure).
+    result = changed_project.dbt("run", "--select", "msr_support_csat", "measure_values", "--full-refresh")
     assert result.returncode == 0, describe_failure(result)
     assert changed_project.query(_CSAT, [OLD_MONTH])[0][0] == 0.0
 

@@ -6,11 +6,25 @@
       value_kind='numerator'  value = numerator (flows, stocks, distributions); denominator null
     zero_fill=true is for counts and sums: in a period with data at company level, a segment with
     no facts (a branch whose last employee left) has 0, not null. Periods without any data stay null.
+
+    It also makes the model incremental by the restatement window (macros/measures/restatement_window):
+    an incremental build clears the window's periods (pre-hook) and computes only those, from the
+    spine down (expand_to_periods narrows the months it aggregates the same way); a full refresh
+    computes every period. Materialization and filter live together here because neither is correct
+    without the other. A measure model that does not end in measure_result stays whatever its project
+    configures (delete+insert by period would still be correct for one that computes every period).
 #}
 {% macro measure_result(measure_id, aggregated, value_kind, zero_fill=false) -%}
     {%- if value_kind not in ('ratio', 'numerator') -%}
         {{ exceptions.raise_compiler_error("measure_result: value_kind must be 'ratio' or 'numerator', got '" ~ value_kind ~ "'") }}
     {%- endif -%}
+    {{- config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['period_grain', 'period_start'],
+        on_schema_change='append_new_columns',
+        pre_hook="{{ scorecard_engine.delete_restatement_window(this) }}",
+    ) -}}
     select
         cast(spine.measure_id as {{ dbt.type_string() }}) as measure_id,
         cast(spine.period_grain as {{ dbt.type_string() }}) as period_grain,

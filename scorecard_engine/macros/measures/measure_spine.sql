@@ -5,6 +5,7 @@
     row and every segment value of its slice_by dimensions, declared (int_scorecard_segments) or
     seen in its results (so a value the config does not list is reported, not dropped). A measure
     left-joins its results onto this, so missing data is an explicit null value, never a missing row.
+    An incremental build of the measure takes only the periods of its restatement window.
 #}
 {% macro measure_spine(measure_id, aggregated) -%}
     {%- set dimensions = ['all'] + scorecard_engine.segment_dimensions(measure_id) -%}
@@ -33,4 +34,5 @@
     where measures.measure_id = '{{ measure_id }}'
         and (periods.period_grain <> 'month' or measures.frequency = 'monthly')
         and {{ scorecard_engine.is_active_measure_period('measures', 'periods.period_start', 'periods.period_end') }}
+        and {{ scorecard_engine.in_restatement_window('periods.period_end') }}
 {%- endmacro %}

@@ -8,9 +8,10 @@
     configured measure, retired ones included (their history stays published).
 
     Incremental runs replace only the periods that end on or after the start of the restatement
-    window (last month − restatement_window_months): a late correction to a recent month also
-    restates the quarter and fiscal year that contain it, while closed history keeps its published
-    values. `dbt build --full-refresh` recomputes everything. Rows the config no longer reports (a
+    window (last month − restatement_window_months; macro in_restatement_window, the same boundary
+    every measure model is incremental on): a late correction to a recent month also restates the
+    quarter and fiscal year that contain it, while closed history keeps its published values.
+    `dbt build --full-refresh` recomputes everything. Rows the config no longer reports (a
     measure retired or removed) are deleted at any age before the insert (macro
     delete_inactive_measure_rows), so retiring a measure never leaves stale periods behind.
 #}
@@ -75,7 +76,4 @@ from unioned
 cross join settings
 left join measures
     on unioned.measure_id = measures.measure_id
-{%- if is_incremental() %}
-    {%- set window_start = dbt.dateadd('month', 0 - scorecard_engine.build_var('restatement_window_months') | int, scorecard_last_month()) %}
-    where unioned.period_end >= cast({{ window_start }} as date)
-{%- endif %}
+where {{ scorecard_engine.in_restatement_window('unioned.period_end') }}
