@@ -41,7 +41,7 @@ from orchestration.settings import DBT_PARSE_INPUTS, Settings
 from orchestration.warehouse import connect
 
 # Bumped when what the digest covers changes, so digests of different kinds never compare equal.
-_DIGEST_KIND = "scorecard-inputs-v1"
+_DIGEST_KIND = "scorecard-inputs-v2"
 _CODE_SUFFIXES = frozenset({".py", ".j2", ".sql", ".yml", ".yaml", ".json", ".csv", ".md"})
 _SKIPPED_DIRS = frozenset({"__pycache__", "target", "dbt_packages", "logs", "generated"})
 
@@ -89,13 +89,25 @@ def _definition_files(settings: Settings) -> Iterable[tuple[str, Path]]:
             yield f"{label}/{path.relative_to(root) if root.is_dir() else path.name}", path
 
 
-def definitions_digest(settings: Settings, first_month: date, last_month: date) -> str:
-    """sha256 over the definition files' contents, the calendar and the dbt target."""
+def code_digest(settings: Settings) -> str:
+    """sha256 over the definition files' contents and the dbt target: what the build runs, not when.
+
+    Recorded per run in ``publish.runs.code_digest``: a build whose tests are the last published
+    run's may test only the rows loaded since (``orchestration.transform.test_slice``).
+    """
     digest = hashlib.sha256(_DIGEST_KIND.encode())
-    digest.update(f"\0{first_month:%Y-%m}\0{last_month:%Y-%m}\0{settings.dbt_target}\0".encode())
+    digest.update(f"\0{settings.dbt_target}\0".encode())
     for label, path in sorted(_definition_files(settings)):
         digest.update(label.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def definitions_digest(
+    settings: Settings, first_month: date, last_month: date, code: str | None = None
+) -> str:
+    """sha256 over the definitions (``code_digest``, or ``code`` when already computed) and the calendar."""
+    code = code or code_digest(settings)
+    return hashlib.sha256(f"{code}\0{first_month:%Y-%m}\0{last_month:%Y-%m}".encode()).hexdigest()
 
 
 def ledger_digest(con: duckdb.DuckDBPyConnection) -> str:
@@ -117,10 +129,14 @@ def ledger_digest(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def inputs_digest(
-    settings: Settings, con: duckdb.DuckDBPyConnection, first_month: date, last_month: date
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    first_month: date,
+    last_month: date,
+    code: str | None = None,
 ) -> str:
     """The digest a run records in ``publish.runs``: definitions, calendar and the ledger's loads."""
-    combined = f"{definitions_digest(settings, first_month, last_month)}:{ledger_digest(con)}"
+    combined = f"{definitions_digest(settings, first_month, last_month, code)}:{ledger_digest(con)}"
     return hashlib.sha256(combined.encode()).hexdigest()
 
 

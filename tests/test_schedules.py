@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -166,12 +167,20 @@ def test_a_month_restates_itself_and_the_window_before_it():
     # The months and the run reach dbt as environment variables, not --vars: dbt re-parses the whole
     # project whenever --vars change, and a scheduled run covers a new month each time.
     assert dbt_build_env(window, "run-1", 7) == {
+        "SCORECARD_BUILD_TESTED_THROUGH": None,
         "SCORECARD_BUILD_FIRST_MONTH": "2024-03",
         "SCORECARD_BUILD_LAST_MONTH": "2025-05",
         "SCORECARD_BUILD_RESTATEMENT_WINDOW_MONTHS": "3",
         "SCORECARD_RUN_ID": "run-1",
         "SCORECARD_RUN_SEQ": "7",
     }
+    # Rows the last published build tested are not tested again, unless the build rebuilds all.
+    tested = datetime(2025, 5, 3, 6, 0, 1, 250)
+    assert dbt_build_env(window, "run-1", 7, tested)["SCORECARD_BUILD_TESTED_THROUGH"] == (
+        "2025-05-03 06:00:01.000250"
+    )
+    full = dataclasses.replace(window, full_refresh=True)
+    assert dbt_build_env(full, "run-1", 7, tested)["SCORECARD_BUILD_TESTED_THROUGH"] is None
 
 
 def test_an_old_month_is_recomputed_up_to_the_latest_built_month():

@@ -59,8 +59,10 @@ CREATE TABLE IF NOT EXISTS {LOG_SCHEMA}.runs (
     restatement_window_months INTEGER,
     full_refresh BOOLEAN NOT NULL
 );
--- Added after the first release: what the run read (see orchestration.freshness).
+-- Added after the first release: what the run read, and the definitions it ran with (see
+-- orchestration.freshness).
 ALTER TABLE {LOG_SCHEMA}.runs ADD COLUMN IF NOT EXISTS inputs_digest VARCHAR;
+ALTER TABLE {LOG_SCHEMA}.runs ADD COLUMN IF NOT EXISTS code_digest VARCHAR;
 CREATE TABLE IF NOT EXISTS {LOG_SCHEMA}.{PUBLICATIONS_TABLE} (
     run_id VARCHAR NOT NULL,
     run_seq BIGINT,
@@ -127,14 +129,18 @@ def ensure_log_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def register_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, window: RunWindow, inputs_digest: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    window: RunWindow,
+    inputs_digest: str | None = None,
+    code_digest: str | None = None,
 ) -> int:
     """Number this run in ``publish.runs`` (idempotent per run id) and return its sequence number.
 
     The sequence, not the wall clock, orders runs: restatements compare the run that computed a
     value with the runs that published it. ``inputs_digest`` is what the run read (config, code,
     calendar and the ledger's loads; ``orchestration.freshness``): a later run with the same digest
-    has nothing new to publish.
+    has nothing new to publish. ``code_digest`` is the definitions alone (``tested_through``).
     """
     ensure_log_tables(con)
     existing = first_row(con, f"SELECT run_seq FROM {LOG_SCHEMA}.runs WHERE run_id = ?", [run_id])
@@ -143,7 +149,7 @@ def register_run(
     con.execute(
         f"""
         INSERT INTO {LOG_SCHEMA}.runs
-        SELECT ?, coalesce(max(run_seq), 0) + 1, ?, ?, ?, ?, ?, ?
+        SELECT ?, coalesce(max(run_seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?
         FROM {LOG_SCHEMA}.runs
         """,
         [
@@ -154,10 +160,35 @@ def register_run(
             window.restatement_window_months,
             window.full_refresh,
             inputs_digest,
+            code_digest,
         ],
     )
     row = first_row(con, f"SELECT run_seq FROM {LOG_SCHEMA}.runs WHERE run_id = ?", [run_id])
     return int(row[0])
+
+
+def tested_through(con: duckdb.DuckDBPyConnection, code_digest: str) -> datetime | None:
+    """When the build behind the last publication started, if it ran the definitions ``code_digest`` names.
+
+    Every row loaded before that moment passed that build's blocking tests (a run publishes only
+    when they all pass), so a build with the same definitions — the same tests — needs to test only
+    the rows loaded since. None (test every row) when nothing was published yet or the definitions
+    changed since: a new or edited test must see the whole history. UTC, naive.
+    """
+    ensure_log_tables(con)
+    row = first_row(
+        con,
+        f"""
+        SELECT runs.started_at, runs.code_digest
+        FROM {LOG_SCHEMA}.{PUBLICATIONS_TABLE} AS publications
+        JOIN {LOG_SCHEMA}.runs AS runs USING (run_id)
+        ORDER BY publications.published_at DESC
+        LIMIT 1
+        """,
+    )
+    if not row or row[1] != code_digest:
+        return None
+    return row[0]
 
 
 def sync_publication_log(con: duckdb.DuckDBPyConnection, published_path: Path) -> int:

@@ -24,9 +24,9 @@ from dagster_dbt import (
 )
 
 from orchestration.config.periods import add_months
-from orchestration.freshness import inputs_digest
+from orchestration.freshness import code_digest, inputs_digest
 from orchestration.ingestion.assets import WAREHOUSE_POOL
-from orchestration.publish.wap import first_row, register_run, sync_publication_log
+from orchestration.publish.wap import first_row, register_run, sync_publication_log, tested_through
 from orchestration.schedules import history_end_month, history_start_month, parse_month
 from orchestration.settings import get_settings
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
@@ -142,8 +142,11 @@ def build_dbt_assets(
                 recovered = sync_publication_log(con, settings.published_path)
                 # What this run read, now that ingestion is done: a later run that reads the same has
                 # nothing new to publish (orchestration.freshness).
-                digest = inputs_digest(settings, con, history_start_month(), history_end_month())
-                run_seq = register_run(con, context.run_id, window, digest)
+                code = code_digest(settings)
+                digest = inputs_digest(settings, con, history_start_month(), history_end_month(), code)
+                # Before this run is registered: the last published build's start and definitions.
+                tested = None if window.full_refresh else tested_through(con, code)
+                run_seq = register_run(con, context.run_id, window, digest, code)
             if recovered:
                 context.log.warning(
                     f"Recovered {recovered} publication(s) from the published file into publish.publications "
@@ -164,7 +167,12 @@ def build_dbt_assets(
             # in a first build) are recorded too, for each asset dbt built, before the run's own.
             window_keys = recomputed_partition_keys(window, partitions_def) if partitions_def else []
             requested = set(context.partition_keys) if window_keys else set()
-            with process_environment(dbt_build_env(window, context.run_id, run_seq)):
+            if tested is not None:
+                context.log.info(
+                    f"Tests marked new_rows check rows loaded after {tested:%Y-%m-%d %H:%M:%S} UTC "
+                    "(the last published build ran the same tests on everything loaded before)."
+                )
+            with process_environment(dbt_build_env(window, context.run_id, run_seq, tested)):
                 # The dbt resource hands this process's environment to the dbt process it starts.
                 invocation = read_log_ahead(dbt.cli(args, context=context))
             try:

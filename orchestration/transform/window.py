@@ -6,7 +6,7 @@ dbt assets so the CLI can reason about a run's months without loading dagster-db
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,9 @@ ENV_WINDOW = "SCORECARD_BUILD_RESTATEMENT_WINDOW_MONTHS"
 # The run that computes the values (read by the measure_value_history snapshot), for the same reason.
 ENV_RUN_ID = "SCORECARD_RUN_ID"
 ENV_RUN_SEQ = "SCORECARD_RUN_SEQ"
+# Rows loaded up to this UTC moment passed the same tests in a published build: the company's tests
+# marked for it (scorecard_engine macros/generic_tests/new_rows.sql) test only the rows loaded after it.
+ENV_TESTED_THROUGH = "SCORECARD_BUILD_TESTED_THROUGH"
 
 
 def default_restatement_window(project_dir: Path, engine_dir: Path | None = None) -> int:
@@ -95,12 +98,18 @@ def dbt_window(
     )
 
 
-def dbt_build_env(window: RunWindow, run_id: str, run_seq: int) -> dict[str, str | None]:
+def dbt_build_env(
+    window: RunWindow, run_id: str, run_seq: int, tested_through: datetime | None = None
+) -> dict[str, str | None]:
     """The environment of a build for ``window``, stamped with the run that computes the values.
 
-    None unsets a variable (the macro then falls back to the var's default).
+    ``tested_through`` (``publish.wap.tested_through``): rows loaded up to then need no new test.
+    None unsets a variable (the macro then falls back to the var's default; every row is tested).
     """
     return {
+        ENV_TESTED_THROUGH: None
+        if tested_through is None or window.full_refresh
+        else tested_through.isoformat(sep=" ", timespec="microseconds"),
         ENV_FIRST_MONTH: window.first_month.strftime(PARTITION_FORMAT) if window.first_month else None,
         ENV_LAST_MONTH: window.last_month.strftime(PARTITION_FORMAT) if window.last_month else None,
         ENV_WINDOW: None

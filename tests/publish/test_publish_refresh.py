@@ -291,6 +291,34 @@ def test_an_incremental_refresh_publishes_what_a_full_refresh_publishes(late_cor
     assert len(_publications(full.published)) == len(_publications(incremental.published)) + 1
 
 
+def test_a_refresh_tests_only_the_rows_loaded_since_the_last_published_build(late_correction):
+    # The correction's run ran the definitions of the build behind the last publication, so its
+    # staging tests read only rows loaded after that build started (tests/dbt/test_new_rows.py shows
+    # what the filter does); rows loaded before passed those same tests there.
+    deployment = late_correction.deployment
+    with duckdb.connect(str(deployment.warehouse), read_only=True) as con:
+        published = [
+            run
+            for (run,) in con.execute(
+                "SELECT run_id FROM publish.publications ORDER BY published_at"
+            ).fetchall()
+        ]
+        runs = {
+            run_id: (started_at, code)
+            for run_id, started_at, code in con.execute(
+                "SELECT run_id, started_at, code_digest FROM publish.runs"
+            ).fetchall()
+        }
+    previous, latest = published[-2], published[-1]
+    assert runs[latest][1] == runs[previous][1], "the same definitions ran both builds"
+    with dg.DagsterInstance.from_config(str(deployment.root / "dagster_home")) as instance:
+        messages = [entry.user_message for entry in instance.all_logs(latest)]
+    expected = f"Tests marked new_rows check rows loaded after {runs[previous][0]:%Y-%m-%d %H:%M:%S} UTC"
+    assert any(message.startswith(expected) for message in messages), [
+        message for message in messages if "Tests marked" in message or "dbt window" in message
+    ]
+
+
 def _publish_only(deployment: Deployment, run_id: str, hold: str) -> subprocess.Popen:
     marker = deployment.root / f"{hold}.marker"
     return subprocess.Popen(
