@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.sql import identifier, literal, qualified
+
 PUBLISHED_SCHEMA = "scorecard"
 SUPPORTED_FORMATS = ("parquet", "csv")
 PERIOD_COLUMNS = frozenset({"period_grain", "period_start"})
@@ -84,7 +86,7 @@ def export_period(
             for fmt in formats:
                 target = out_dir / f"{table}.{fmt}"
                 partial = out_dir / f".{table}.{fmt}.partial"
-                con.execute(f"COPY ({select}) TO '{_sql_string(str(partial))}' ({_COPY_OPTIONS[fmt]})")
+                con.execute(f"COPY ({select}) TO {literal(str(partial))} ({_COPY_OPTIONS[fmt]})")
                 os.replace(partial, target)
                 written.append(target)
     finally:
@@ -122,7 +124,7 @@ def _check_month_published(
     if not period_tables:
         return
     union = " union ".join(
-        f"select distinct period_start from {PUBLISHED_SCHEMA}.{_quote(name)} where period_grain = 'month'"
+        f"select distinct period_start from {qualified(PUBLISHED_SCHEMA, name)} where period_grain = 'month'"
         for name in period_tables
     )
     first, last, present = con.execute(
@@ -138,8 +140,8 @@ def _check_month_published(
 
 def _select(table: str, columns: list[str], month: date) -> str:
     """The published rows of ``table`` for ``month`` (all rows when it has no period columns)."""
-    source = f"{PUBLISHED_SCHEMA}.{_quote(table)}"
-    order = ", ".join(_quote(column) for column in columns)
+    source = qualified(PUBLISHED_SCHEMA, table)
+    order = ", ".join(identifier(column) for column in columns)
     if not set(columns) >= PERIOD_COLUMNS:
         return f"select * from {source} order by {order}"
     # The month is a validated date, so its literal is safe to inline (COPY takes no parameters).
@@ -149,11 +151,3 @@ def _select(table: str, columns: list[str], month: date) -> str:
         for grain, months in _GRAIN_MONTHS.items()
     )
     return f"select * from {source} where {contains} order by {order}"
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _sql_string(value: str) -> str:
-    return value.replace("'", "''")

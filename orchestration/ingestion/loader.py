@@ -43,6 +43,7 @@ from orchestration.ingestion.registry import (
     file_period,
     raw_table_name,
 )
+from orchestration.sql import identifier, literal, qualified
 
 RAW_SCHEMA = "raw"
 # Written by the quality gates (orchestration/quality), read by dbt as a source: created here so it
@@ -319,14 +320,6 @@ def ingest_table(
     return result
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _duckdb_type(declared: str) -> str:
     return _DUCKDB_TYPES.get(declared) or declared.upper()
 
@@ -341,9 +334,9 @@ def _ensure_raw_table(con: duckdb.DuckDBPyConnection, system: str, table: str, s
             [RAW_SCHEMA, name],
         ).fetchall()
     )
-    target = f"{RAW_SCHEMA}.{_ident(name)}"
+    target = qualified(RAW_SCHEMA, name)
     if not existing:
-        columns = [f"{_ident(column)} {_duckdb_type(kind)}" for column, kind in spec.columns.items()]
+        columns = [f"{identifier(column)} {_duckdb_type(kind)}" for column, kind in spec.columns.items()]
         columns += [
             "_source_file VARCHAR NOT NULL",
             "_source_row_number BIGINT NOT NULL",
@@ -360,12 +353,12 @@ def _ensure_raw_table(con: duckdb.DuckDBPyConnection, system: str, table: str, s
     for column, kind in spec.columns.items():
         wanted = _duckdb_type(kind)
         if column not in existing:
-            con.execute(f"ALTER TABLE {target} ADD COLUMN {_ident(column)} {wanted}")
+            con.execute(f"ALTER TABLE {target} ADD COLUMN {identifier(column)} {wanted}")
         elif existing[column] != wanted:
             raise SourceSchemaError(
-                f"{target}.{column} is {existing[column]} in the warehouse but sources.yml now declares "
-                f"{kind} — drop {target} (DROP TABLE {target}) so every file reloads with the new type, "
-                "or restore the old type in sources.yml"
+                f"{RAW_SCHEMA}.{name}.{column} is {existing[column]} in the warehouse but sources.yml now "
+                f"declares {kind} — drop {RAW_SCHEMA}.{name} (DROP TABLE {target}) so every file reloads "
+                "with the new type, or restore the old type in sources.yml"
             )
     return name
 
@@ -536,7 +529,7 @@ class _TableLoad:
         self.spec = spec
         self.system = system
         self.table = table
-        self.target = f"{RAW_SCHEMA}.{_ident(raw_table)}"
+        self.target = qualified(RAW_SCHEMA, raw_table)
         self.load_id = load_id
         self.declared = list(spec.columns)
         # Text sources hold strings that are cast here; Parquet holds native types checked up front.
@@ -595,7 +588,7 @@ class _TableLoad:
         # Order-sensitive digest of the extract: a row hash per row, hashed again in row order.
         sha256 = self.con.execute(
             "SELECT sha256(coalesce(string_agg(md5(to_json(struct_pack("
-            + ", ".join(f"{_ident(c)} := {_ident(c)}" for c in self.declared)
+            + ", ".join(f"{identifier(c)} := {identifier(c)}" for c in self.declared)
             + "))::VARCHAR), '' ORDER BY _source_row_number), '')) FROM _ingest_src"
         ).fetchall()[0][0]
         if self._already_loaded(source_file, sha256):
@@ -613,12 +606,12 @@ class _TableLoad:
             if fmt == "csv":
                 reader = (
                     "read_csv($file, all_varchar = true, header = true, delim = "
-                    f"{_literal(self.spec.delimiter)}, quote = '\"', escape = '\"', "
-                    f"encoding = {_literal(self.spec.encoding)})"
+                    f"{literal(self.spec.delimiter)}, quote = '\"', escape = '\"', "
+                    f"encoding = {literal(self.spec.encoding)})"
                 )
                 described = self.con.execute(f"DESCRIBE SELECT * FROM {reader}", {"file": source}).fetchall()
                 mapping = _match_columns(source, self.declared, [row[0] for row in described], how="header")
-                select = ", ".join(f"{_ident(mapping[c])} AS {_ident(c)}" for c in self.declared)
+                select = ", ".join(f"{identifier(mapping[c])} AS {identifier(c)}" for c in self.declared)
                 return f"SELECT {select} FROM {reader}"
             if fmt == "jsonl":
                 self.con.execute(
@@ -634,7 +627,7 @@ class _TableLoad:
                 ]
                 mapping = _match_columns(source, self.declared, keys, how="JSON keys")
                 select = ", ".join(
-                    f"json ->> {_literal('$.' + _json_path_key(mapping[c]))} AS {_ident(c)}"
+                    f"json ->> {literal('$.' + _json_path_key(mapping[c]))} AS {identifier(c)}"
                     for c in self.declared
                 )
                 return f"SELECT {select}, json AS _raw_json FROM _ingest_json"
@@ -654,7 +647,7 @@ class _TableLoad:
                     f"{declared_type} — it looks retyped; write it as {declared_type} in the export, "
                     "or change its type in sources.yml"
                 )
-        select = ", ".join(f"{_ident(mapping[c])} AS {_ident(c)}" for c in self.declared)
+        select = ", ".join(f"{identifier(mapping[c])} AS {identifier(c)}" for c in self.declared)
         return f"SELECT {select}, file_row_number FROM read_parquet($file, file_row_number = true)"
 
     def _materialise_src(self, source: str, reader_select: str) -> None:
@@ -694,8 +687,8 @@ class _TableLoad:
         if _extension_installed(self.con, "sqlite_scanner"):
             self._stage_database_via_duckdb(
                 source_file,
-                attach=f"ATTACH {_literal(str(database))} AS _ingest_db (TYPE sqlite, READ_ONLY)",
-                qualified=f"_ingest_db.{_ident(str(self.spec.table))}",
+                attach=f"ATTACH {literal(str(database))} AS _ingest_db (TYPE sqlite, READ_ONLY)",
+                qualified=f"_ingest_db.{identifier(str(self.spec.table))}",
             )
             return
         try:
@@ -707,16 +700,16 @@ class _TableLoad:
             raise _read_error(source_file, "sqlite", error) from error
         try:
             table = str(self.spec.table)
-            found = [row[1] for row in connection.execute(f"PRAGMA table_info({_ident(table)})")]
+            found = [row[1] for row in connection.execute(f"PRAGMA table_info({identifier(table)})")]
             if not found:
                 raise SourceReadError(
                     f"{source_file}: the database has no table {table!r} — fix `table:` in sources.yml"
                 )
             mapping = _match_columns(source_file, self.declared, found, how="table")
             # Casting in SQLite gives Arrow one type per column even where SQLite mixes them per row.
-            select = ", ".join(f"CAST({_ident(mapping[c])} AS TEXT)" for c in self.declared)
+            select = ", ".join(f"CAST({identifier(mapping[c])} AS TEXT)" for c in self.declared)
             order = " ORDER BY rowid" if _has_rowid(connection, table) else ""
-            cursor = connection.execute(f"SELECT {select} FROM {_ident(table)}{order}")
+            cursor = connection.execute(f"SELECT {select} FROM {identifier(table)}{order}")
             schema = pa.schema(
                 [pa.field(c, pa.string()) for c in self.declared]
                 + [pa.field("_source_row_number", pa.int64())]
@@ -744,10 +737,10 @@ class _TableLoad:
             )
         table = str(self.spec.table)
         schema, _, name = table.rpartition(".")
-        qualified = f"_ingest_db.{_ident(schema or 'public')}.{_ident(name)}"
+        qualified = f"_ingest_db.{identifier(schema or 'public')}.{identifier(name)}"
         self._stage_database_via_duckdb(
             source_file,
-            attach=f"ATTACH {_literal(self.spec.location)} AS _ingest_db (TYPE postgres, READ_ONLY)",
+            attach=f"ATTACH {literal(self.spec.location)} AS _ingest_db (TYPE postgres, READ_ONLY)",
             qualified=qualified,
         )
 
@@ -763,7 +756,9 @@ class _TableLoad:
         try:
             found = [row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {qualified}").fetchall()]
             mapping = _match_columns(source_file, self.declared, found, how="table")
-            select = ", ".join(f"CAST({_ident(mapping[c])} AS VARCHAR) AS {_ident(c)}" for c in self.declared)
+            select = ", ".join(
+                f"CAST({identifier(mapping[c])} AS VARCHAR) AS {identifier(c)}" for c in self.declared
+            )
             self.con.execute(
                 "CREATE OR REPLACE TEMP TABLE _ingest_read AS "
                 f"SELECT {select}, row_number() OVER () AS _source_row_number FROM {qualified}"
@@ -779,8 +774,8 @@ class _TableLoad:
     def _value_expression(self, column: str) -> str:
         """The source value of a column as it will be cast: blank text counts as missing, except varchar."""
         if self.text_source and self.spec.columns[column] != "varchar":
-            return f"NULLIF(TRIM({_ident(column)}), '')"
-        return _ident(column)
+            return f"NULLIF(TRIM({identifier(column)}), '')"
+        return identifier(column)
 
     def _cast_expression(self, column: str, value: str) -> str:
         """SQL that casts ``value`` (a column of source values) to the column's declared type, or NULL."""
@@ -813,32 +808,32 @@ class _TableLoad:
         """
         spec = self.spec
         values = {column: f"_v_{column}" for column in self.declared}
-        value_columns = [f"{self._value_expression(c)} AS {_ident(values[c])}" for c in self.declared]
+        value_columns = [f"{self._value_expression(c)} AS {identifier(values[c])}" for c in self.declared]
         typed_columns = [
-            f"{self._cast_expression(c, _ident(values[c]))} AS {_ident(c)}" for c in self.declared
+            f"{self._cast_expression(c, identifier(values[c]))} AS {identifier(c)}" for c in self.declared
         ]
         bad_names, bad_details, bad_conditions = [], [], []
         for column in self.declared:
             if self.text_source and spec.columns[column] == "varchar":
                 continue
-            failed = f"({_ident(values[column])} IS NOT NULL AND {_ident(column)} IS NULL)"
+            failed = f"({identifier(values[column])} IS NOT NULL AND {identifier(column)} IS NULL)"
             bad_conditions.append(failed)
-            bad_names.append(f"CASE WHEN {failed} THEN {_literal(column)} END")
+            bad_names.append(f"CASE WHEN {failed} THEN {literal(column)} END")
             bad_details.append(
-                f"CASE WHEN {failed} THEN {_literal(column + '=')} || "
-                f"{_quoted(f'CAST({_ident(values[column])} AS VARCHAR)')} || "
-                f"{_literal(' is not a valid ' + spec.columns[column])} END"
+                f"CASE WHEN {failed} THEN {literal(column + '=')} || "
+                f"{_quoted(f'CAST({identifier(values[column])} AS VARCHAR)')} || "
+                f"{literal(' is not a valid ' + spec.columns[column])} END"
             )
 
         def missing(column: str) -> str:
-            value = _ident(values[column])
+            value = identifier(values[column])
             if spec.columns[column] == "varchar":
                 return f"NULLIF(TRIM({value}), '') IS NULL"
             return f"{value} IS NULL"
 
-        null_pk = [f"CASE WHEN {missing(c)} THEN {_literal(c)} END" for c in spec.primary_key]
+        null_pk = [f"CASE WHEN {missing(c)} THEN {literal(c)} END" for c in spec.primary_key]
         not_null = [c for c in spec.not_null if c not in spec.primary_key]
-        null_required = [f"CASE WHEN {missing(c)} THEN {_literal(c)} END" for c in not_null]
+        null_required = [f"CASE WHEN {missing(c)} THEN {literal(c)} END" for c in not_null]
         null_pk_conditions = [f"({missing(c)})" for c in spec.primary_key]
         null_required_conditions = [f"({missing(c)})" for c in not_null]
         broken_rules, broken_conditions = self._row_rule_checks(future_bound)
@@ -865,7 +860,7 @@ class _TableLoad:
             flagged AS (
                 SELECT
                     _source_row_number,
-                    {", ".join(_ident(c) for c in self.declared)},
+                    {", ".join(identifier(c) for c in self.declared)},
                     {listed(null_pk, null_pk_conditions)} AS _null_pk,
                     {listed(bad_names, bad_conditions)} AS _bad_type,
                     {listed(bad_details, bad_conditions)} AS _bad_type_detail,
@@ -876,9 +871,9 @@ class _TableLoad:
             SELECT
                 * EXCLUDE (_null_pk, _null_required, _broken_rules),
                 CASE
-                    WHEN len(_null_pk) > 0 THEN {_literal(RULE_NULL_PRIMARY_KEY)}
-                    WHEN len(_bad_type) > 0 THEN {_literal(RULE_INVALID_TYPE)}
-                    WHEN len(_null_required) > 0 THEN {_literal(RULE_NULL_REQUIRED)}
+                    WHEN len(_null_pk) > 0 THEN {literal(RULE_NULL_PRIMARY_KEY)}
+                    WHEN len(_bad_type) > 0 THEN {literal(RULE_INVALID_TYPE)}
+                    WHEN len(_null_required) > 0 THEN {literal(RULE_NULL_REQUIRED)}
                     WHEN len(_broken_rules) > 0 THEN _broken_rules[1].rule
                 END AS _rule,
                 CASE
@@ -912,7 +907,7 @@ class _TableLoad:
         structs: list[str] = []
         conditions: list[str] = []
         for column, rules in self.spec.rules.items():
-            value = _ident(column)
+            value = identifier(column)
             # (rule, condition on the typed value, what the detail says after "column='value'")
             checks: list[tuple[str, str, str]] = []
             if rules.min is not None:
@@ -924,7 +919,7 @@ class _TableLoad:
                     (RULE_OUT_OF_RANGE, f"{value} > {rules.max!r}", f"is above the maximum {rules.max:g}")
                 )
             if rules.allowed_values:
-                allowed = ", ".join(_literal(v) for v in rules.allowed_values)
+                allowed = ", ".join(literal(v) for v in rules.allowed_values)
                 checks.append(
                     (
                         RULE_NOT_ALLOWED_VALUE,
@@ -935,20 +930,20 @@ class _TableLoad:
             if rules.not_in_future and future_bound is not None:
                 bound, reason = future_bound
                 if self.spec.columns[column] == "timestamptz":
-                    condition = f"{value} > TIMESTAMPTZ {_literal(bound.isoformat())}"
+                    condition = f"{value} > TIMESTAMPTZ {literal(bound.isoformat())}"
                 else:
                     naive = bound.astimezone(UTC).replace(tzinfo=None).isoformat()
-                    condition = f"CAST({value} AS TIMESTAMP) > TIMESTAMP {_literal(naive)}"
+                    condition = f"CAST({value} AS TIMESTAMP) > TIMESTAMP {literal(naive)}"
                 checks.append((RULE_IN_FUTURE, condition, f"is after {reason}"))
             exempt = self._unless_sql(rules)
-            shown = f"{_literal(column + '=')} || {_quoted(f'CAST({value} AS VARCHAR)')}"
+            shown = f"{literal(column + '=')} || {_quoted(f'CAST({value} AS VARCHAR)')}"
             for rule, condition, said in checks:
                 guarded = f"({condition}{exempt})"
-                detail = f"{shown} || {_literal(' ' + said)}"
+                detail = f"{shown} || {literal(' ' + said)}"
                 conditions.append(guarded)
                 structs.append(
-                    f"CASE WHEN {guarded} THEN {{'rule': {_literal(rule)}, "
-                    f"'column_name': {_literal(column)}, 'detail': {detail}}} END"
+                    f"CASE WHEN {guarded} THEN {{'rule': {literal(rule)}, "
+                    f"'column_name': {literal(column)}, 'detail': {detail}}} END"
                 )
         return structs, conditions
 
@@ -957,7 +952,7 @@ class _TableLoad:
         if not rules.unless:
             return ""
         exempt = " OR ".join(
-            f"coalesce(CAST({_ident(other)} AS VARCHAR) IN ({', '.join(_literal(v) for v in values)}), false)"
+            f"coalesce(CAST({identifier(other)} AS VARCHAR) IN ({', '.join(map(literal, values))}), false)"
             for other, values in rules.unless.items()
         )
         return f" AND NOT ({exempt})"
@@ -999,9 +994,9 @@ class _TableLoad:
         large file by key would cost more than the rest of the load.
         """
         spec = self.spec
-        key = ", ".join(_ident(c) for c in spec.primary_key)
+        key = ", ".join(identifier(c) for c in spec.primary_key)
         key_names = ", ".join(spec.primary_key)
-        key_text = " || ', ' || ".join(_quoted(f"CAST({_ident(c)} AS VARCHAR)") for c in spec.primary_key)
+        key_text = " || ', ' || ".join(_quoted(f"CAST({identifier(c)} AS VARCHAR)") for c in spec.primary_key)
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _ingest_duplicates AS
@@ -1020,7 +1015,7 @@ class _TableLoad:
             )
             SELECT
                 _source_row_number,
-                {_literal(f"primary key ({key_names}) = (")} || {key_text}
+                {literal(f"primary key ({key_names}) = (")} || {key_text}
                     || ') already appears on row ' || first_row || ' of this file' AS detail
             FROM numbered
             WHERE _source_row_number > first_row
@@ -1029,8 +1024,8 @@ class _TableLoad:
         self.con.execute(
             f"""
             UPDATE _ingest_checked AS c
-            SET _rule = {_literal(RULE_DUPLICATE_PRIMARY_KEY)},
-                _column_name = {_literal(key_names)},
+            SET _rule = {literal(RULE_DUPLICATE_PRIMARY_KEY)},
+                _column_name = {literal(key_names)},
                 _detail = d.detail
             FROM _ingest_duplicates AS d
             WHERE c._source_row_number = d._source_row_number
@@ -1044,10 +1039,10 @@ class _TableLoad:
             return
         aggregates = []
         for column in checked:
-            failed = f"list_contains(_bad_type, {_literal(column)})"
-            sample = f"list_filter(_bad_type_detail, lambda d: starts_with(d, {_literal(column + '=')}))[1]"
+            failed = f"list_contains(_bad_type, {literal(column)})"
+            sample = f"list_filter(_bad_type_detail, lambda d: starts_with(d, {literal(column + '=')}))[1]"
             aggregates += [
-                f"count({_ident(column)})",
+                f"count({identifier(column)})",
                 f"count(*) FILTER (WHERE {failed})",
                 f"any_value({sample}) FILTER (WHERE {failed})",
             ]
@@ -1081,7 +1076,7 @@ class _TableLoad:
             self._build_checked(future_bound)
             self._check_retyped(source_file)
             rows_read = con.execute("SELECT count(*) FROM _ingest_read").fetchall()[0][0]
-            columns = ", ".join(_ident(c) for c in self.declared)
+            columns = ", ".join(identifier(c) for c in self.declared)
             rows_loaded = con.execute(
                 f"INSERT INTO {self.target} ({columns}, {', '.join(LOAD_COLUMNS)}) "
                 f"SELECT {columns}, ?, _source_row_number, ?, ? FROM _ingest_checked WHERE _rule IS NULL",
@@ -1093,7 +1088,7 @@ class _TableLoad:
                 "s._raw_json"
                 if self.spec.format == "jsonl"
                 else "to_json(struct_pack("
-                + ", ".join(f"{_ident(c)} := s.{_ident(c)}" for c in self.declared)
+                + ", ".join(f"{identifier(c)} := s.{identifier(c)}" for c in self.declared)
                 + "))"
             )
             rows_quarantined = con.execute(
@@ -1161,7 +1156,7 @@ def _extension_installed(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def _has_rowid(connection: sqlite3.Connection, table: str) -> bool:
     try:
-        connection.execute(f"SELECT rowid FROM {_ident(table)} LIMIT 0")
+        connection.execute(f"SELECT rowid FROM {identifier(table)} LIMIT 0")
     except sqlite3.OperationalError:
         return False
     return True

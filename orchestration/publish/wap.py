@@ -37,6 +37,7 @@ from typing import Any
 
 import duckdb
 
+from orchestration.sql import identifier, qualified
 from orchestration.warehouse import connect
 
 PUBLISHED_SCHEMA = "scorecard"
@@ -380,7 +381,7 @@ def _write(
         con.execute(f"CREATE SCHEMA publish_target.{PUBLISHED_SCHEMA}")
         expected = {}
         for table in tables:
-            source = f"{PUBLISHED_SCHEMA}.{_quote(table.name)}"
+            source = qualified(PUBLISHED_SCHEMA, table.name)
             con.execute(f"CREATE TABLE publish_target.{source} AS SELECT * FROM {source}")
             expected[table.name] = int(first_row(con, f"SELECT count(*) FROM {source}")[0])
         row = [
@@ -435,7 +436,7 @@ def _audit(temp_path: Path, tables: Sequence[PublishedTable], expected: dict[str
             if table.name not in present:
                 problems.append(f"{name} is missing")
                 continue
-            rows = int(first_row(con, f"SELECT count(*) FROM {PUBLISHED_SCHEMA}.{_quote(table.name)}")[0])
+            rows = int(first_row(con, f"SELECT count(*) FROM {qualified(PUBLISHED_SCHEMA, table.name)}")[0])
             if rows != expected[table.name]:
                 problems.append(f"{name} has {rows:,} rows; the warehouse has {expected[table.name]:,}")
             if rows == 0 and not table.allow_empty:
@@ -446,12 +447,12 @@ def _audit(temp_path: Path, tables: Sequence[PublishedTable], expected: dict[str
                     "to its dbt YAML"
                 )
                 continue
-            keys = ", ".join(_quote(column) for column in table.key_columns)
+            keys = ", ".join(identifier(column) for column in table.key_columns)
             duplicates = first_row(
                 con,
                 f"""
                 SELECT count(*) FROM (
-                    SELECT {keys} FROM {PUBLISHED_SCHEMA}.{_quote(table.name)}
+                    SELECT {keys} FROM {qualified(PUBLISHED_SCHEMA, table.name)}
                     GROUP BY ALL HAVING count(*) > 1
                 )
                 """,
@@ -482,10 +483,6 @@ def _record_publication(warehouse_path: Path, row: list[Any]) -> None:
         con.execute("COMMIT")
     finally:
         con.close()
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _fsync_file(path: Path) -> None:

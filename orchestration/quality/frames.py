@@ -38,16 +38,13 @@ from typing import Any
 
 import duckdb
 
-from orchestration.ingestion.registry import FILE_PERIOD_PATTERN, SourceTable
+from orchestration.ingestion.loader import RAW_SCHEMA
+from orchestration.ingestion.registry import FILE_PERIOD_PATTERN, SourceTable, raw_table_name
 from orchestration.quality.suites import MART_SCHEMA, SuiteFile
+from orchestration.sql import identifier, qualified
 
 BATCH_ROWS = 250_000
 BATCHED_FRAMES = frozenset({"rows"})
-
-
-def quote_identifier(name: str) -> str:
-    """A DuckDB identifier for ``name`` (a column from the registry or a suite), quoted."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def file_period_sql(column: str) -> str:
@@ -94,19 +91,20 @@ def reference_period(con: duckdb.DuckDBPyConnection, run_month: date | None = No
 def raw_frames(suite: SuiteFile, spec: SourceTable, reference: date | None) -> dict[str, Frame | None]:
     """The frames of a raw-table suite; a frame that cannot be built for this run maps to None."""
     system, table = suite.asset_key[1], suite.asset_key[2]
+    raw = qualified(RAW_SCHEMA, raw_table_name(system, table))
     frames: dict[str, Frame | None] = {
-        "rows": _raw_rows(suite.table, spec),
+        "rows": _raw_rows(raw, spec),
         "deliveries": _deliveries(system, table),
-        "freshness": _freshness(suite.table, spec, reference) if spec.event_time and reference else None,
+        "freshness": _freshness(raw, spec, reference) if spec.event_time and reference else None,
     }
     return {name: frames[name] for name in suite.frames()}
 
 
 def _raw_rows(table: str, spec: SourceTable) -> Frame:
-    key = ", ".join(quote_identifier(c) for c in spec.primary_key)
-    columns = ", ".join(quote_identifier(c) for c in spec.columns)
+    key = ", ".join(identifier(c) for c in spec.primary_key)
+    columns = ", ".join(identifier(c) for c in spec.columns)
     period = (
-        f"CAST(date_trunc('month', {quote_identifier(spec.event_time)}) AS DATE)"
+        f"CAST(date_trunc('month', {identifier(spec.event_time)}) AS DATE)"
         if spec.event_time
         else "CAST(NULL AS DATE)"
     )
@@ -248,7 +246,7 @@ def _deliveries(system: str, table: str) -> Frame:
 
 
 def _freshness(table: str, spec: SourceTable, reference: date) -> Frame:
-    event = quote_identifier(str(spec.event_time))
+    event = identifier(str(spec.event_time))
     sql = f"""
         SELECT
             ? AS event_column,
@@ -324,7 +322,7 @@ def mart_frames(suite: SuiteFile) -> dict[str, Frame | None]:
         if derived is None and name != "rows":
             frames[name] = None
             continue
-        sql = derived.sql if derived else f"SELECT * FROM {MART_SCHEMA}.{quote_identifier(table)}"
+        sql = derived.sql if derived else f"SELECT * FROM {qualified(MART_SCHEMA, table)}"
         batch_key = tuple(suite.batch_key) if name == "rows" else ()
         frames[name] = Frame(
             name=name,

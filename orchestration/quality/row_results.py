@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.ingestion.loader import QUALITY_SCHEMA
-from orchestration.quality.frames import quote_identifier
+from orchestration.sql import identifier
 
 _DDL = f"""
 CREATE SCHEMA IF NOT EXISTS {QUALITY_SCHEMA};
@@ -177,7 +177,7 @@ def current_failures(
     count = con.execute(f"SELECT count(*) {joined}", params).fetchall()[0][0]
     if not count:
         return 0, [], []
-    select = ", ".join(f"frame.{quote_identifier(column)}" for column in columns)
+    select = ", ".join(f"frame.{identifier(column)}" for column in columns)
     cursor = con.execute(
         f"SELECT {select} {joined} "
         f"ORDER BY frame._source_file, frame._source_row_number LIMIT {int(examples)}",
@@ -190,7 +190,7 @@ def current_failures(
         periods = [
             period
             for (period,) in con.execute(
-                f"SELECT DISTINCT strftime(frame.{quote_identifier(period_column)}, '%Y-%m-%d') " + joined,
+                f"SELECT DISTINCT strftime(frame.{identifier(period_column)}, '%Y-%m-%d') " + joined,
                 params,
             ).fetchall()
         ]

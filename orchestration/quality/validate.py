@@ -22,9 +22,10 @@ import duckdb
 
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.quality import row_results
-from orchestration.quality.frames import BATCH_ROWS, Frame, mart_frames, quote_identifier, raw_frames
+from orchestration.quality.frames import BATCH_ROWS, Frame, mart_frames, raw_frames
 from orchestration.quality.row_results import ROW_IDENTITY
 from orchestration.quality.suites import SuiteError, SuiteFile, ge_suite
+from orchestration.sql import identifier
 
 Status = Literal["passed", "failed", "skipped", "error"]
 EXAMPLES_KEPT = 10
@@ -217,7 +218,7 @@ def _batch_split(frame: Frame) -> str:
     """What splits a frame into batches: a hash of its key, so the rows of one key share a batch."""
     if not frame.batch_key:
         return "rowid"
-    return f"hash({', '.join(quote_identifier(c) for c in frame.batch_key)})"
+    return f"hash({', '.join(identifier(c) for c in frame.batch_key)})"
 
 
 def _judged_by_load(suite: SuiteFile, frame: Frame) -> bool:
