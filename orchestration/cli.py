@@ -7,18 +7,46 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.errors import DEBUG_ENV
 from orchestration.settings import COMPANY_DIR_ENV, Settings, ensure_dagster_home, get_settings
 
 # Exit code of a run refused because another run holds the lock (sysexits' EX_TEMPFAIL).
 RUN_LOCKED_EXIT = 75
 
-app = typer.Typer(
+
+class _ScorecardApp(typer.Typer):
+    """The typer app, with the net of ``orchestration.errors`` under every command: no tracebacks."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from orchestration.errors import debug_enabled, explain
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except SystemExit:
+            raise
+        except BaseException as error:
+            if debug_enabled():
+                raise
+            explained = explain(error, log_dir=_log_dir())
+            err_console.print(f"[red]error:[/red] {explained.message}", highlight=False, soft_wrap=True)
+            sys.exit(explained.exit_code)
+
+
+def _log_dir() -> Path | None:
+    """Where a bug's traceback goes: the warehouse's logs, when settings can still be read."""
+    try:
+        return get_settings().warehouse_dir / "logs"
+    except Exception:  # the settings may be what failed: the temp dir is the fallback
+        return None
+
+
+app = _ScorecardApp(
     name="scorecard",
     help="Balanced Scorecard warehouse: demo data, ingestion, governed measures and the balance report.",
     no_args_is_help=True,
@@ -40,8 +68,18 @@ def main(
             "demo company at the repository root.",
         ),
     ] = None,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            envvar=DEBUG_ENV,
+            help="Show the full traceback of an error instead of a one-line message.",
+        ),
+    ] = False,
 ) -> None:
     """Balanced Scorecard warehouse: demo data, ingestion, governed measures and the balance report."""
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
     if company is None:
         return
     company = company.expanduser().resolve()

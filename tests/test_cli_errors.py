@@ -1,0 +1,99 @@
+"""The CLI's net under every command: a one-line message and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from orchestration.errors import BUG_EXIT, IN_USE_EXIT, USER_ERROR_EXIT, explain
+
+HOLDER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+time.sleep(600)
+"""
+# A command of the real app that fails the way a bug would.
+BUGGY = """
+import sys
+from orchestration.cli import app
+
+@app.command()
+def boom() -> None:
+    raise RuntimeError("an invariant broke")
+
+app(sys.argv[1:], prog_name="scorecard")
+"""
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SCORECARD_")}
+    return env | {"SCORECARD_WAREHOUSE_DIR": str(tmp_path / "warehouse")} | extra
+
+
+def _scorecard(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).with_name("scorecard")), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_a_warehouse_held_by_another_process_is_named_with_its_holder(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse" / "warehouse.duckdb"
+    warehouse.parent.mkdir()
+    duckdb.connect(str(warehouse)).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(warehouse)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        result = _scorecard("quarantine", env=_env(tmp_path))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == IN_USE_EXIT, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert f"{warehouse} is open for writing in another process" in " ".join(result.stderr.split())
+    assert f"PID {holder.pid}" in result.stderr
+
+
+def test_a_bug_is_one_line_with_its_traceback_in_a_file(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    result = subprocess.run([sys.executable, "-c", BUGGY, "boom"], env=env, capture_output=True, text=True)
+    assert result.returncode == BUG_EXIT
+    assert "Traceback" not in result.stderr
+    message = " ".join(result.stderr.split())
+    assert "RuntimeError: an invariant broke" in message
+    assert "This is a bug in the scorecard" in message
+    (log,) = (tmp_path / "warehouse" / "logs").glob("scorecard-error-*.log")
+    assert str(log) in message
+    logged = log.read_text()
+    assert logged.startswith("Traceback") and ", in boom\nRuntimeError: an invariant broke" in logged
+
+    debug = subprocess.run(
+        [sys.executable, "-c", BUGGY, "--debug", "boom"], env=env, capture_output=True, text=True
+    )
+    assert debug.returncode == 1
+    assert "Traceback" in debug.stderr and "RuntimeError: an invariant broke" in debug.stderr
+
+
+def test_files_and_yaml_a_command_cannot_use_are_named(tmp_path: Path) -> None:
+    directory = tmp_path / "measures.yml"
+    directory.mkdir()
+    with pytest.raises(IsADirectoryError) as not_a_file:
+        directory.read_text()
+    explained = explain(not_a_file.value)
+    assert explained.exit_code == USER_ERROR_EXIT
+    assert explained.message.startswith(f"{directory} is a directory where a file is expected")
+
+    broken = tmp_path / "targets.yml"
+    broken.write_text("targets:\n  arr:\n    - value: 1\n   kind: absolute\n")
+    with pytest.raises(yaml.YAMLError) as unparsable, broken.open() as stream:
+        yaml.safe_load(stream)
+    explained = explain(unparsable.value)
+    assert explained.exit_code == USER_ERROR_EXIT
+    assert explained.message.startswith(f"{broken}, line 4, column 4:")
