@@ -13,19 +13,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.errors import DEBUG_ENV
+from orchestration.errors import DEBUG_ENV, IN_USE_EXIT, debug_enabled, explain
 from orchestration.settings import COMPANY_DIR_ENV, Settings, ensure_dagster_home, get_settings
 
-# Exit code of a run refused because another run holds the lock (sysexits' EX_TEMPFAIL).
-RUN_LOCKED_EXIT = 75
+# Exit code of a run refused because another run holds the lock: a resource in use, as for a
+# warehouse another process holds (sysexits' EX_TEMPFAIL).
+RUN_LOCKED_EXIT = IN_USE_EXIT
 
 
 class _ScorecardApp(typer.Typer):
     """The typer app, with the net of ``orchestration.errors`` under every command: no tracebacks."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from orchestration.errors import debug_enabled, explain
-
         try:
             return super().__call__(*args, **kwargs)
         except SystemExit:
