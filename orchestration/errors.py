@@ -85,7 +85,7 @@ def explain(error: BaseException, *, log_dir: Path | None = None) -> Explained:
 
 
 def write_traceback(error: BaseException, log_dir: Path | None) -> Path:
-    """Write ``error``'s traceback to ``<log_dir>/error-<UTC time>.log`` (the temp dir if unusable)."""
+    """Write ``error``'s traceback to ``<log_dir>/scorecard-error-<UTC time>.log`` (else the temp dir)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     text = "".join(traceback.format_exception(error))
     for directory in (log_dir, Path(tempfile.gettempdir())):

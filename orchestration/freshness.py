@@ -93,7 +93,7 @@ def code_digest(settings: Settings) -> str:
     """sha256 over the definition files' contents and the dbt target: what the build runs, not when.
 
     Recorded per run in ``publish.runs.code_digest``: a build whose tests are the last published
-    run's may test only the rows loaded since (``orchestration.transform.test_slice``).
+    run's may test only the rows loaded since (``orchestration.publish.wap.tested_through``).
     """
     digest = hashlib.sha256(_DIGEST_KIND.encode())
     digest.update(f"\0{settings.dbt_target}\0".encode())

@@ -688,7 +688,7 @@ class _TableLoad:
             self._stage_database_via_duckdb(
                 source_file,
                 attach=f"ATTACH {literal(str(database))} AS _ingest_db (TYPE sqlite, READ_ONLY)",
-                qualified=f"_ingest_db.{identifier(str(self.spec.table))}",
+                relation=qualified("_ingest_db", str(self.spec.table)),
             )
             return
         try:
@@ -737,14 +737,13 @@ class _TableLoad:
             )
         table = str(self.spec.table)
         schema, _, name = table.rpartition(".")
-        qualified = f"_ingest_db.{identifier(schema or 'public')}.{identifier(name)}"
         self._stage_database_via_duckdb(
             source_file,
             attach=f"ATTACH {literal(self.spec.location)} AS _ingest_db (TYPE postgres, READ_ONLY)",
-            qualified=qualified,
+            relation=qualified("_ingest_db", schema or "public", name),
         )
 
-    def _stage_database_via_duckdb(self, source_file: str, attach: str, qualified: str) -> None:
+    def _stage_database_via_duckdb(self, source_file: str, attach: str, relation: str) -> None:
         try:
             self.con.execute(attach)
             if self.spec.format == "sqlite":
@@ -754,14 +753,14 @@ class _TableLoad:
         except duckdb.Error as error:
             raise _read_error(source_file, self.spec.format, error) from error
         try:
-            found = [row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {qualified}").fetchall()]
+            found = [row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
             mapping = _match_columns(source_file, self.declared, found, how="table")
             select = ", ".join(
                 f"CAST({identifier(mapping[c])} AS VARCHAR) AS {identifier(c)}" for c in self.declared
             )
             self.con.execute(
                 "CREATE OR REPLACE TEMP TABLE _ingest_read AS "
-                f"SELECT {select}, row_number() OVER () AS _source_row_number FROM {qualified}"
+                f"SELECT {select}, row_number() OVER () AS _source_row_number FROM {relation}"
             )
             self._expose_src(numbered=True)
         except duckdb.Error as error:
