@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.ingestion import build_ingestion_assets, load_registry
 from orchestration.publish.assets import build_publish_asset
 from orchestration.quality.checks import build_quality_checks
+from orchestration.quality.plausibility import build_plausibility_check
 from orchestration.schedules import (
     build_landing_sensor,
     monthly_partitions,
@@ -35,7 +36,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             dbt_assets,
             build_publish_asset(dbt_assets, dbt_project, partitions),
         ],
-        asset_checks=[*build_quality_checks(registry)],
+        asset_checks=[*build_quality_checks(registry), build_plausibility_check(registry)],
         jobs=[scorecard_job],
         schedules=[scorecard_schedule],
         sensors=[build_landing_sensor(registry, settings.landing_dir, partitions)],

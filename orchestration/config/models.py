@@ -245,6 +245,50 @@ class StrategyFile(ConfigModel):
 # --- measures.yml ---------------------------------------------------------------------------------
 
 
+class OnImplausible(StrEnum):
+    """What an implausible value does to its period: ``block`` stops the run before anything is
+    published; ``untrust`` publishes it marked untrusted (shown, not scored), with the reason."""
+
+    block = "block"
+    untrust = "untrust"
+
+
+# Bounds a value cannot leave, by unit, unless the measure declares its own: a percent is a fraction of
+# a whole, a count or a duration is never negative. Other units (currencies, scores) have none.
+UNIT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "percent": (0.0, 1.0),
+    "count": (0.0, None),
+    "days": (0.0, None),
+    "hours": (0.0, None),
+    "minutes": (0.0, None),
+}
+# How far a period's change may lie from the measure's usual change, in robust standard deviations
+# (1.4826 times the median absolute deviation of the 24 changes before the period). The demo's
+# history peaks at 5.3 (8.8 in the tests' 15-month ramp-up); one invoice line of 1e15 scores 24.
+DEFAULT_MAX_JUMP = 10.0
+
+
+class Plausibility(ConfigModel):
+    """The plausibility gate of one measure (measures.yml ``plausibility:``); every key is optional.
+
+    ``min``/``max``: bounds every value of the measure (any period, any segment) must lie within;
+    omitted, they come from the unit (UNIT_BOUNDS); ``null`` removes the unit's bound. ``max_jump``:
+    the largest change from the previous period, in robust standard deviations of the measure's own
+    earlier changes (``null`` turns the jump test off). ``on_fail``: ``block`` (default) or ``untrust``.
+    """
+
+    min: float | None = None
+    max: float | None = None
+    max_jump: float | None = Field(default=DEFAULT_MAX_JUMP, gt=0)
+    on_fail: OnImplausible = OnImplausible.block
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Plausibility:
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(f"min {self.min:g} is not below max {self.max:g}")
+        return self
+
+
 class MeasureVersion(ConfigModel):
     """An earlier definition of a measure, kept so history is reported with the definition in force.
 
@@ -288,11 +332,42 @@ class Measure(ConfigModel):
     # Observation window of a cohort measure: a period's value is provisional until this many days
     # after the period ends (e.g. 30 for "completed within 30 days of sign-up"). None: final at once.
     matures_after_days: int | None = Field(default=None, ge=1, le=366)
+    # None: the unit's bounds, a jump test at DEFAULT_MAX_JUMP, blocking (see Plausibility).
+    plausibility: Plausibility | None = None
 
     @property
     def resolved_target_rollup(self) -> TargetRollup:
         """The declared ``target_rollup``, or the measure type's default."""
         return self.target_rollup or DEFAULT_TARGET_ROLLUP[self.measure_type]
+
+    @property
+    def plausibility_gate(self) -> Plausibility:
+        """The declared plausibility gate, or the default one (jump test on, blocking)."""
+        return self.plausibility or Plausibility()
+
+    @property
+    def plausible_bounds(self) -> tuple[float | None, float | None]:
+        """(min, max) every value must lie within: the declared ones, else the unit's (UNIT_BOUNDS)."""
+        unit_min, unit_max = UNIT_BOUNDS.get(self.unit, (None, None))
+        declared = self.plausibility
+        if declared is None:
+            return unit_min, unit_max
+        # A key written as `null` removes the unit's bound; an omitted key keeps it.
+        given = declared.model_fields_set
+        return (
+            declared.min if "min" in given else unit_min,
+            declared.max if "max" in given else unit_max,
+        )
+
+    @model_validator(mode="after")
+    def _bounds_ordered(self) -> Measure:
+        low, high = self.plausible_bounds
+        if low is not None and high is not None and low >= high:
+            raise ValueError(
+                f"plausibility bounds are empty: min {low:g} is not below max {high:g} (a bound not "
+                f"written comes from the unit `{self.unit}`; write both, or `null` to drop one)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _retired_after_start(self) -> Measure:

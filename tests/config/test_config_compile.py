@@ -97,6 +97,11 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
         "slice_by": "team",
         "target_rollup": "average",
         "matures_after_days": "",
+        # A percent's bounds, the default jump test, blocking.
+        "plausible_min": "0",
+        "plausible_max": "1",
+        "max_jump": "10",
+        "on_implausible": "block",
     }
 
     targets = seeds["cfg_targets"]

@@ -625,3 +625,61 @@ def test_an_unreadable_file_gives_one_error_not_a_cascade(
     (demo.path / file).write_text(text, encoding="utf-8")
     report = validate_config(demo.path, today=TODAY)
     assert [(issue.file, issue.entry, issue.message) for issue in report.issues] == [(file, entry, message)]
+
+
+def test_plausibility_bounds_that_leave_no_room(demo: ConfigDir) -> None:
+    # gross_margin is a percent: a declared min of 2 meets the unit's max of 1.
+    demo.replace(
+        "measures.yml",
+        "    slice_by: []\n    effective_from: 2023-01-01\n",
+        "    slice_by: []\n    effective_from: 2023-01-01\n    plausibility: {min: 2}\n",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert (issue.file, issue.entry, issue.line) == (
+        "measures.yml",
+        "measures[gross_margin]",
+        demo.line_of("measures.yml", "- id: gross_margin"),
+    )
+    assert issue.message == (
+        "Plausibility bounds are empty: min 2 is not below max 1 (a bound not written comes from the "
+        "unit `percent`; write both, or `null` to drop one)."
+    )
+
+
+def test_plausibility_with_an_unknown_action(demo: ConfigDir) -> None:
+    demo.replace(
+        "measures.yml",
+        "    slice_by: []\n    effective_from: 2023-01-01\n",
+        "    slice_by: []\n    effective_from: 2023-01-01\n    plausibility: {on_fail: warn}\n",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert (issue.file, issue.entry) == ("measures.yml", "measures[gross_margin].plausibility.on_fail")
+    assert (issue.message, issue.hint) == (
+        "`warn` is not allowed for `on_fail`.",
+        "use one of: 'block' or 'untrust'",
+    )
+
+
+def test_plausibility_null_drops_the_units_bound() -> None:
+    from orchestration.config.models import Measure
+
+    base = {
+        "id": "nrr",
+        "name": "Net revenue retention",
+        "definition": "Retained MRR ÷ MRR a year before.",
+        "objective": "grow",
+        "owner": "Ann, CFO",
+        "unit": "percent",
+        "direction": "higher_is_better",
+        "indicator_type": "lagging",
+        "frequency": "monthly",
+        "measure_type": "ratio",
+        "data_sources": ["billing.events"],
+        "effective_from": "2024-01-01",
+    }
+    assert Measure.model_validate(base).plausible_bounds == (0.0, 1.0)
+    assert Measure.model_validate({**base, "plausibility": {"max": None}}).plausible_bounds == (0.0, None)
+    assert Measure.model_validate({**base, "plausibility": {"max": 5}}).plausible_bounds == (0.0, 5.0)
+    assert Measure.model_validate({**base, "unit": "usd"}).plausible_bounds == (None, None)
+    gate = Measure.model_validate({**base, "plausibility": {"max_jump": None, "on_fail": "untrust"}})
+    assert (gate.plausibility_gate.max_jump, gate.plausibility_gate.on_fail.value) == (None, "untrust")

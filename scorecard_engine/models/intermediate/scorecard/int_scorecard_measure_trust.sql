@@ -5,6 +5,11 @@
     makes the period untrusted; has_error_flag says whether any flag was an error. Measure-periods
     not listed here are trusted.
 
+    A value that fails its measure's plausibility gate with on_implausible = 'untrust'
+    (int_scorecard_measure_plausibility) is a flag too, as a warning, on its own period and on every
+    coarser period of the measure containing it (a month's implausible value also moved its quarter
+    and year); its note is the plausibility note. (A 'block' failure never gets here: it stops the run.)
+
     trust_note says in plain words which check failed on which table, one sentence per flag:
     "<system.table> failed the check '<what should hold>' for <month>" (or "for all periods"). The
     check's words are the flag's message, where the quality gates write the expectation's
@@ -51,6 +56,21 @@ flagged as (
         or (flags.flag_period_start >= periods.period_start and flags.flag_period_start <= periods.period_end)
 ),
 
+implausible as (
+    select distinct
+        plausibility.measure_id,
+        periods.period_grain,
+        periods.period_start,
+        'warning' as severity,
+        {{ dbt.concat(["'implausible value: '", 'plausibility.note']) }} as note
+    from {{ ref('int_scorecard_measure_plausibility') }} as plausibility
+    inner join periods
+        on
+        periods.period_start <= plausibility.period_start
+        and periods.period_end >= plausibility.period_end
+    where plausibility.on_implausible = 'untrust'
+),
+
 described as (
     select
         measure_id,
@@ -65,6 +85,8 @@ described as (
             "case when flag_period_start is null then ' for all periods' else " ~ dbt.concat(["' for '", month_label('flag_period_start')]) ~ " end"
         ]) }} as note
     from flagged
+    union all
+    select measure_id, period_grain, period_start, severity, note from implausible
 )
 
 select
