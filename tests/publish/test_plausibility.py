@@ -43,9 +43,7 @@ def _run(deployment: Deployment, log_name: str, **env: str) -> int:
     return deployment.start("run", "--period", LAST_MONTH, log_name=log_name, **env).wait()
 
 
-def test_a_wild_invoice_line_stops_the_run_and_names_the_row(
-    baseline: Deployment, tmp_path: Path
-) -> None:
+def test_a_wild_invoice_line_stops_the_run_and_names_the_row(baseline: Deployment, tmp_path: Path) -> None:
     deployment = baseline.clone(tmp_path / "deployment", own_landing=True)
     published = _digest(deployment.published)
     export = deployment.landing / INVOICE_LINES
