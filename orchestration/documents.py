@@ -198,13 +198,22 @@ def read_document(
         document = read_json(path) if kind == "json" else read_yaml(path)
     except DocumentSyntaxError as problem:
         said = problem.message.rstrip(".")
-        return None, [error(file, "", f"not valid {name}: {said}.", _SYNTAX_HINTS[kind],
-                            code=f"{kind}_syntax", line=problem.line)]  # fmt: skip
+        return None, [
+            error(
+                file,
+                "",
+                f"not valid {name}: {said}.",
+                _SYNTAX_HINTS[kind],
+                code=f"{kind}_syntax",
+                line=problem.line,
+            )
+        ]
     except FileNotFoundError:
         raise
     except (OSError, UnicodeDecodeError) as problem:
-        return None, [error(file, "", f"cannot be read: {problem}.", "make it a readable UTF-8 text file",
-                            code="io")]  # fmt: skip
+        return None, [
+            error(file, "", f"cannot be read: {problem}.", "make it a readable UTF-8 text file", code="io")
+        ]
     issues = [
         error(
             file,
