@@ -188,7 +188,7 @@ def load_registry(path: Path) -> SourceRegistry:
             file,
             "",
             f"{path} does not exist.",
-            "create it (see the README section on sources) or set SCORECARD_CONFIG_DIR",
+            "create it (see the README section 'Bring your own source') or set SCORECARD_CONFIG_DIR",
             code="missing_file",
         )
         raise RegistryError(path, [missing]) from None
@@ -273,7 +273,10 @@ _REGISTRY_FIELDS = {
 
 def _schema_issue(found: _Found, item: Any) -> Issue:
     message, hint = pydantic_issue(
-        item, hints=_FIELD_HINTS, known_fields=_REGISTRY_FIELDS, layout="the README section on sources"
+        item,
+        hints=_FIELD_HINTS,
+        known_fields=_REGISTRY_FIELDS,
+        layout="the README section 'Bring your own source'",
     )
     path = tuple(item["loc"])
     return error(

@@ -362,12 +362,7 @@ class _SuiteChecker:
         if kind == "raw":
             assert spec is not None
             if frame not in RAW_FRAMES:
-                self.error(
-                    (*where, "meta", "frame"),
-                    f"`{frame}` is not a frame of a raw table.",
-                    f"use one of: {', '.join(RAW_FRAMES)}{did_you_mean(frame, RAW_FRAMES)}",
-                    "unknown_frame",
-                )
+                self.unknown_frame(where, frame, "a raw table", RAW_FRAMES)
                 return
             available = {
                 "rows": [*spec.columns, *RAW_ROW_COLUMNS],
@@ -390,12 +385,7 @@ class _SuiteChecker:
             table = f"{MART_SCHEMA}.{meta.asset_key[-1]}"
             frames = known_mart_frames(meta.asset_key[-1])
             if frame not in frames:
-                self.error(
-                    (*where, "meta", "frame"),
-                    f"`{frame}` is not a frame of {table}.",
-                    f"use one of: {', '.join(frames)}{did_you_mean(frame, frames)}",
-                    "unknown_frame",
-                )
+                self.unknown_frame(where, frame, table, frames)
             key, key_name = meta.batch_key, "the suite's meta.batch_key"
         named = sorted(column for _, column in _named_columns(expectation.kwargs))
         batched = kind == "mart" or frame == "rows"
@@ -407,6 +397,15 @@ class _SuiteChecker:
                 "check the key's columns, or leave other keys to dbt tests",
                 "invalid_uniqueness",
             )
+
+    def unknown_frame(self, where: PathKey, frame: str, table: str, frames: Iterable[str]) -> None:
+        frames = list(frames)
+        self.error(
+            (*where, "meta", "frame"),
+            f"`{frame}` is not a frame of {table}.",
+            f"use one of: {', '.join(frames)}{did_you_mean(frame, frames)}",
+            "unknown_frame",
+        )
 
     def check_columns(self, where: PathKey, kwargs: dict[str, Any], frame: str, available: list[str]) -> None:
         for path, column in _named_columns(kwargs):

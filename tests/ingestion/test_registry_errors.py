@@ -107,7 +107,7 @@ def test_wrong_type_of_a_field(sources: BrokenSources) -> None:
         "sources.yml",
         "tables[billing.invoices].primary_key",
         "`primary_key` must be a list.",
-        "see the README section on sources for the layout",
+        "see the README section 'Bring your own source' for the layout",
         code="schema",
         line=sources.line_of("primary_key: {invoice_id: 1}"),
     )
