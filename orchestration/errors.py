@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from orchestration.issues import IssuesError
+
 DEBUG_ENV = "SCORECARD_DEBUG"
 # sysexits: EX_USAGE-like problems are 2 here (as click's), a resource in use EX_TEMPFAIL, a bug 1.
 USER_ERROR_EXIT = 2
@@ -47,6 +49,9 @@ def explain(error: BaseException, *, log_dir: Path | None = None) -> Explained:
     """The message and exit code for ``error``; a bug's traceback is written under ``log_dir`` first."""
     if isinstance(error, KeyboardInterrupt):
         return Explained("interrupted.", INTERRUPTED_EXIT)
+    if isinstance(error, IssuesError):
+        # sources.yml, a suite or the config: every Issue already names its file, line, entry and fix.
+        return Explained(str(error), USER_ERROR_EXIT)
     lock = _DUCKDB_LOCK.search(str(error))
     if lock:
         return Explained(

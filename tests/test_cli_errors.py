@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from orchestration.errors import BUG_EXIT, IN_USE_EXIT, USER_ERROR_EXIT, explain
+from orchestration.settings import REPO_ROOT
 
 HOLDER = """
 import sys, time, duckdb
@@ -97,3 +99,50 @@ def test_files_and_yaml_a_command_cannot_use_are_named(tmp_path: Path) -> None:
     explained = explain(unparsable.value)
     assert explained.exit_code == USER_ERROR_EXIT
     assert explained.message.startswith(f"{broken}, line 4, column 4:")
+
+
+def _company(tmp_path: Path) -> Path:
+    """A company folder holding copies of the demo's config and suites, for a test to break."""
+    company = tmp_path / "company"
+    shutil.copytree(REPO_ROOT / "scorecard_config", company / "scorecard_config")
+    shutil.copytree(REPO_ROOT / "expectations", company / "expectations")
+    return company
+
+
+def test_broken_sources_yml_and_suite_are_listed_by_validate_and_the_net(tmp_path: Path) -> None:
+    company = _company(tmp_path)
+    sources = company / "scorecard_config" / "sources.yml"
+    sources.write_text(sources.read_text().replace("primary_key: [invoice_id]", "primary_key: [invoice_idd]"))
+    suite = company / "expectations" / "support__tickets.json"
+    suite.write_text(suite.read_text().replace('"severity": "error"', '"severity": "fatal"', 1))
+    source_line = next(
+        n for n, line in enumerate(sources.read_text().splitlines(), 1) if "invoice_idd" in line
+    )
+    suite_line = next(n for n, line in enumerate(suite.read_text().splitlines(), 1) if "fatal" in line)
+    env = _env(tmp_path)
+
+    # `scorecard validate` checks every file a user edits: config, sources.yml and, once it loads, the suites.
+    validate = _scorecard("--company", str(company), "validate", env=env)
+    assert validate.returncode == 1, validate.stdout + validate.stderr
+    assert "Traceback" not in validate.stdout + validate.stderr
+    said = " ".join(validate.stdout.split())
+    assert (
+        f"ERROR sources.yml:{source_line}: tables[billing.invoices].primary_key: `invoice_idd` is not" in said
+    )
+
+    sources.write_text(sources.read_text().replace("[invoice_idd]", "[invoice_id]"))
+    validate = _scorecard("--company", str(company), "validate", env=env)
+    said = " ".join(validate.stdout.split())
+    assert validate.returncode == 1
+    assert (
+        f"support__tickets.json:{suite_line}: expectations[0].meta.severity: `fatal` is not allowed" in said
+    )
+
+    # Any other command that loads them stops in the CLI's net: one message listing every Issue, exit 2.
+    sources.write_text(sources.read_text().replace("[invoice_id]", "[invoice_idd]"))
+    quarantine = _scorecard("--company", str(company), "quarantine", env=env)
+    assert quarantine.returncode == USER_ERROR_EXIT, quarantine.stderr
+    assert "Traceback" not in quarantine.stdout + quarantine.stderr
+    assert "bug" not in quarantine.stderr
+    said = " ".join(quarantine.stderr.split())
+    assert f"{sources} has 1 error(s): - error: sources.yml:{source_line}: tables[billing.invoices]" in said

@@ -3,39 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+# Shared with the source registry and the suites: one Issue type for every file a user edits.
+from orchestration.issues import Issue, IssuesError, Severity
 
-class Severity(StrEnum):
-    error = "error"
-    warning = "warning"
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem: where it is (file, entry, line), what is wrong and what to do about it.
-
-    ``entry`` is a path into the file that names entries by id where they have one, e.g.
-    ``measures[revenue].owner`` or ``targets[revenue][0].from``. ``code`` is a stable machine-readable class
-    (``unknown_reference``, ``lint_too_many_measures`` …) for tests and tooling.
-    """
-
-    severity: Severity
-    file: str
-    entry: str
-    message: str
-    hint: str
-    code: str = ""
-    line: int | None = None
-
-    @property
-    def location(self) -> str:
-        """``file:line: entry``, the part of a message that says where to look."""
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.entry}" if self.entry else where
-
-    def __str__(self) -> str:
-        return f"{self.severity.value}: {self.location}: {self.message} Fix: {self.hint}"
+__all__ = ["ConfigError", "Issue", "Severity", "ValidationReport", "format_report"]
 
 
 @dataclass(frozen=True)
@@ -65,14 +37,11 @@ class ValidationReport:
         return 0
 
 
-class ConfigError(Exception):
+class ConfigError(IssuesError):
     """Raised by ``load_config`` when the config has errors; carries every one of them."""
 
     def __init__(self, issues: list[Issue] | tuple[Issue, ...]):
-        self.issues = tuple(issues)
-        lines = [f"the scorecard config has {len(self.issues)} error(s):"]
-        lines += [f"  - {issue}" for issue in self.issues]
-        super().__init__("\n".join(lines))
+        super().__init__(f"the scorecard config has {len(issues)} error(s):", issues)
 
 
 def format_report(report: ValidationReport) -> str:

@@ -28,7 +28,8 @@ from orchestration.config.issues import Issue, Severity
 from orchestration.config.models import IndicatorType, Measure, ScorecardConfig
 from orchestration.config.periods import Period, last_closed_period
 from orchestration.config.targets import TargetRow, covers, measure_grain, segment_key
-from orchestration.config.yaml_io import PathKey, YamlDocument
+from orchestration.documents import Document
+from orchestration.issues import PathKey
 
 MAX_MEASURES_PER_SCORECARD = 25
 MAX_MEASURES_PER_OBJECTIVE = 3
@@ -127,7 +128,7 @@ def look_alike_reason(left: Measure, right: Measure) -> str | None:
 class _Locator:
     """Entry names and lines for config entries found by id."""
 
-    def __init__(self, documents: dict[str, YamlDocument]):
+    def __init__(self, documents: dict[str, Document]):
         self.documents = documents
 
     def path_of(self, file: str, section: str, entry_id: str) -> PathKey:
@@ -153,7 +154,7 @@ def run_lints(
     config: ScorecardConfig,
     target_rows: dict[str, list[TargetRow]],
     today: date,
-    documents: dict[str, YamlDocument],
+    documents: dict[str, Document],
 ) -> Iterator[Issue]:
     """Every lint warning for a config that has no errors."""
     locator = _Locator(documents)

@@ -16,7 +16,6 @@ mistake; ``load_config`` turns errors into a ``ConfigError``.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -57,7 +56,8 @@ from orchestration.config.models import (
 from orchestration.config.models import Company as CompanyModel
 from orchestration.config.periods import Grain, Period, parse_period, reporting_day
 from orchestration.config.targets import TargetRow, expand_target, measure_grain
-from orchestration.config.yaml_io import PathKey, YamlDocument, YamlSyntaxError, read_yaml
+from orchestration.documents import Document, issue_at, read_document
+from orchestration.issues import PathKey, did_you_mean, pydantic_issue
 
 STRATEGY = "strategy.yml"
 MEASURES = "measures.yml"
@@ -107,7 +107,7 @@ class _State:
     config_dir: Path
     today: date
     issues: list[Issue] = field(default_factory=list)
-    documents: dict[str, YamlDocument] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
     # Ids of entries that exist but failed validation: references to them are not reported again.
     broken_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -121,9 +121,10 @@ class _State:
         code: str,
     ) -> None:
         document = self.documents.get(file)
-        line = document.line_of(path) if document else None
         entry = entry_name(document.data if document else None, path)
-        self.issues.append(Issue(severity, file, entry, message, hint, code=code, line=line))
+        self.issues.append(
+            issue_at(document, file, path, message, hint, code=code, entry=entry, severity=severity)
+        )
 
     def error(self, file: str, path: PathKey, message: str, hint: str, code: str) -> None:
         self.add(Severity.error, file, path, message, hint, code)
@@ -153,11 +154,6 @@ def entry_name(data: Any, path: PathKey) -> str:
     return "".join(parts)
 
 
-def _did_you_mean(value: str, candidates: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(value, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f" (did you mean `{matches[0]}`?)" if matches else ""
-
-
 _KNOWN_FIELDS = sorted(
     {name for model in ConfigModel.__subclasses__() for name in model.model_fields}
     | {"from", "to", "values", "value", "fiscal_year", "phasing", "weights", "start_value", "baseline"}
@@ -166,58 +162,15 @@ _KNOWN_FIELDS = sorted(
 
 
 def _pydantic_issue(error: dict[str, Any]) -> tuple[str, str]:
-    """(message, hint) for one pydantic error, in the user's words rather than pydantic's."""
-    kind = error["type"]
-    loc = error["loc"]
-    name = next(
-        (str(part) for part in reversed(loc) if isinstance(part, str) and not _is_union_tag(part)), ""
+    """(message, hint) for one pydantic error, with the config's hints for what to write."""
+    return pydantic_issue(
+        error,
+        hints=FIELD_HINTS,
+        known_fields=_KNOWN_FIELDS,
+        value_error_hint=_value_error_hint,
+        skip=_is_union_tag,
+        layout="the README section 'The scorecard config'",
     )
-    value = error.get("input")
-    ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return f"`{name}` is required but missing.", FIELD_HINTS.get(name, f"add `{name}:`")
-    if kind == "extra_forbidden":
-        return (
-            f"`{name}` is not a known field here.",
-            f"remove it or fix its spelling{_did_you_mean(name, _KNOWN_FIELDS)}",
-        )
-    if kind in {"enum", "literal_error"}:
-        expected = ctx.get("expected", "")
-        return f"`{value}` is not allowed for `{name}`.", f"use one of: {expected}"
-    if kind == "value_error":
-        message = str(error["msg"]).removeprefix("Value error, ")
-        return message[:1].upper() + message[1:] + ".", _value_error_hint(name)
-    if kind in {"too_short", "string_too_short"}:
-        return f"`{name}` is empty.", FIELD_HINTS.get(name, f"give `{name}` a value")
-    if kind in {"date_parsing", "date_from_datetime_parsing", "date_type", "date_from_datetime_inexact"}:
-        return f"`{value}` is not a date.", "write dates as YYYY-MM-DD, e.g. 2024-07-01"
-    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
-        return f"`{value}` is not a number.", f"write `{name}` as a plain number, e.g. 0.85 or 120"
-    if kind == "string_type":
-        if isinstance(value, date):
-            return (
-                f"`{value}` is a date, but `{name}` takes a period or text.",
-                "write a month as `2024-07`, a fiscal quarter as `FY2025-Q1`, a fiscal year as `FY2025`",
-            )
-        if name in {"from", "to", "period", "fiscal_year"}:
-            return (
-                f"`{value}` is not a period.",
-                "write a month as `2024-07`, a fiscal quarter as `FY2025-Q1`, a fiscal year as `FY2025`",
-            )
-        return f"`{name}` must be text, not `{value}`.", f'quote the value: `{name}: "{value}"`'
-    if kind == "union_tag_invalid":
-        return f"`{ctx.get('tag')}` is not a target kind.", "use `kind: absolute`, `annual` or `relative`"
-    if kind == "union_tag_not_found":
-        return "the target has no `kind`.", FIELD_HINTS["kind"]
-    if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
-        shape = "a list" if kind == "list_type" else "a mapping of `key: value` entries"
-        subject = f"`{name}`" if name else "this entry"
-        return f"{subject} must be {shape}.", "see the README section 'The scorecard config' for the layout"
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return f"`{name}` = {value}: {error['msg'].lower()}.", f"change `{name}`"
-    if kind == "literal_error" or kind == "union_tag_invalid":
-        return str(error["msg"]), f"change `{name}`"
-    return f"`{name}`: {error['msg']}.", f"fix `{name}`"
 
 
 def _value_error_hint(name: str) -> str:
@@ -265,7 +218,7 @@ class _FileChecker:
                     self.file,
                     (key,),
                     f"`{key}` is not a section of {self.file}.",
-                    f"remove it or fix its spelling{_did_you_mean(str(key), allowed)}; "
+                    f"remove it or fix its spelling{did_you_mean(str(key), allowed)}; "
                     f"sections: {', '.join(sorted(allowed))}",
                     "schema",
                 )
@@ -364,39 +317,10 @@ def _read_documents(state: _State) -> None:
                     "missing_file",
                 )
             continue
-        try:
-            document = read_yaml(path)
-        except YamlSyntaxError as error:
-            state.issues.append(
-                Issue(
-                    Severity.error,
-                    name,
-                    "",
-                    f"not valid YAML: {error.message}.",
-                    "fix the YAML syntax at that line (indentation, a missing `:` or an unclosed quote)",
-                    code="yaml_syntax",
-                    line=error.line,
-                )
-            )
-            continue
-        except (OSError, UnicodeDecodeError) as error:
-            state.error(name, (), f"cannot be read: {error}.", "make it a readable UTF-8 text file", "io")
-            continue
-        state.documents[name] = document
-        for path_key, first, second in document.duplicate_keys:
-            state.issues.append(
-                Issue(
-                    Severity.error,
-                    name,
-                    entry_name(document.data, path_key),
-                    f"the key `{path_key[-1]}` appears twice in the same mapping (lines {first} and "
-                    f"{second}); "
-                    "YAML would silently keep only the last.",
-                    "remove one of them or give it a different name",
-                    code="duplicate_id",
-                    line=second,
-                )
-            )
+        document, issues = read_document(path, name, entry=entry_name)
+        state.issues += issues
+        if document is not None:
+            state.documents[name] = document
 
 
 # The entry kinds each file defines: when a file cannot be read at all, references to its kinds
@@ -517,20 +441,11 @@ def _read_sources(state: _State, parsed: _Parsed) -> None:
             "unknown_data_source",
         )
         return
-    try:
-        document = read_yaml(path)
-    except YamlSyntaxError as error:
-        state.issues.append(
-            Issue(
-                Severity.error,
-                SOURCES,
-                "",
-                f"not valid YAML: {error.message}.",
-                "fix the YAML syntax at that line",
-                code="yaml_syntax",
-                line=error.line,
-            )
-        )
+    # The same reading as the registry's own (orchestration.ingestion.registry), so a syntax error is
+    # the same Issue in both reports; the registry reports its duplicate keys itself.
+    document, issues = read_document(path, SOURCES)
+    if document is None:
+        state.issues += issues
         return
     systems = document.data.get("systems") if isinstance(document.data, dict) else None
     if not isinstance(systems, dict):
@@ -600,7 +515,7 @@ def _check_reference(
         file,
         path,
         f"{what} `{value}` is not defined in {where}.",
-        f"use one of the {what} ids in {where}{_did_you_mean(value, known_set)}, or add `{value}` there",
+        f"use one of the {what} ids in {where}{did_you_mean(value, known_set)}, or add `{value}` there",
         "unknown_reference",
     )
     return False
@@ -729,7 +644,7 @@ def _check_measures(state: _State, parsed: _Parsed) -> None:
                         (*located.path, "data_sources", index),
                         f"data source `{source}` is not a table in sources.yml.",
                         "use a `system.table` registered in sources.yml"
-                        + _did_you_mean(source, parsed.data_sources)
+                        + did_you_mean(source, parsed.data_sources)
                         + ", or register the table there first",
                         "unknown_data_source",
                     )
@@ -742,7 +657,7 @@ def _check_measures(state: _State, parsed: _Parsed) -> None:
                     f"`{dimension}` is not a segment dimension declared in strategy.yml segments "
                     f"(declared: {declared}).",
                     f"declare it there with its values (`segments: {{{dimension}: [...]}}`)"
-                    + _did_you_mean(dimension, list(parsed.segments))
+                    + did_you_mean(dimension, list(parsed.segments))
                     + ", or remove it from slice_by",
                     "unknown_reference",
                 )
@@ -1010,7 +925,7 @@ def _check_segment(
                 f"`{dimension}` is not a segment dimension declared in strategy.yml segments "
                 f"(declared: {declared}).",
                 f"declare it there with its values (`segments: {{{dimension}: [...]}}`)"
-                + _did_you_mean(dimension, list(parsed.segments))
+                + did_you_mean(dimension, list(parsed.segments))
                 + ", or filter on a declared dimension",
                 "unknown_reference",
             )
@@ -1021,7 +936,7 @@ def _check_segment(
                 file,
                 (*path, dimension),
                 f"`{value}` is not a declared {dimension} in strategy.yml segments.",
-                f"use one of {', '.join(allowed)}{_did_you_mean(value, allowed)}, or declare it there",
+                f"use one of {', '.join(allowed)}{did_you_mean(value, allowed)}, or declare it there",
                 "unknown_reference",
             )
             ok = False
@@ -1510,7 +1425,7 @@ class ValidationOutcome:
     report: ValidationReport
     config: ScorecardConfig | None
     target_rows: dict[str, list[TargetRow]]
-    lines: dict[str, YamlDocument]
+    lines: dict[str, Document]
 
 
 # Outcomes already computed in this process, by what they were computed from (see run_validation).

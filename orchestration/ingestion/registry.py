@@ -1,13 +1,14 @@
 """The source registry: a typed model of ``scorecard_config/sources.yml`` and its validation.
 
-``load_registry`` is the only way the rest of the code sees the registry. It reports every problem in
-the file at once, each naming the file, the entry (``systems.billing.tables.invoices.primary_key``)
-and what to do, so a user fixes the file in one pass instead of one traceback at a time.
+``load_registry`` is the only way the rest of the code sees the registry. It reads the file as the
+scorecard config is read (``orchestration.documents``: lines tracked, a key given twice is an error)
+and reports every problem at once as an ``Issue``: the file, the line, the entry
+(``tables[billing.invoices].primary_key``), what is wrong and the fix, so a user fixes the file in one
+pass instead of one traceback at a time.
 """
 
 from __future__ import annotations
 
-import difflib
 import glob
 import os
 import re
@@ -18,7 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from orchestration.config.yaml_io import YamlSyntaxError, read_yaml
+from orchestration.documents import Document, read_document
+from orchestration.issues import Issue, IssuesError, PathKey, did_you_mean, entry_path, error, pydantic_issue
 
 FileFormat = Literal["csv", "jsonl", "parquet"]
 DatabaseFormat = Literal["sqlite", "postgres"]
@@ -45,14 +47,12 @@ TIME_TYPES: tuple[str, ...] = ("date", "timestamp", "timestamptz")
 _RULE_KEYS = ("min", "max", "allowed_values", "not_in_future")
 
 
-class RegistryError(ValueError):
-    """sources.yml is unreadable or invalid; the message lists every problem found."""
+class RegistryError(IssuesError, ValueError):
+    """sources.yml is unreadable or invalid; ``issues`` holds every problem, the message lists them."""
 
-    def __init__(self, path: Path, problems: list[str]) -> None:
+    def __init__(self, path: Path, issues: list[Issue]) -> None:
         self.path = path
-        self.problems = problems
-        listing = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"{path} has {len(problems)} problem(s):\n{listing}")
+        super().__init__(f"{path} has {len(issues)} error(s):", issues)
 
 
 class _Strict(BaseModel):
@@ -180,66 +180,124 @@ def normalise_type(declared: str) -> str | None:
 def load_registry(path: Path) -> SourceRegistry:
     """Read and validate sources.yml; raise ``RegistryError`` listing every problem at once."""
     path = Path(path)
+    file = path.name
     try:
-        # The config's reader: PyYAML alone keeps the last of two equal keys without a word, so a
-        # table declared twice would silently replace the first.
-        document = read_yaml(path)
+        document, read_issues = read_document(path, file, entry=lambda data, key: registry_entry(key))
     except FileNotFoundError:
-        raise RegistryError(
-            path, ["the file does not exist — create it or set SCORECARD_CONFIG_DIR"]
-        ) from None
-    except YamlSyntaxError as error:
-        where = f" (line {error.line})" if error.line else ""
-        raise RegistryError(path, [f"is not valid YAML{where}: {error.message}"]) from None
-    data = document.data
+        missing = error(
+            file,
+            "",
+            f"{path} does not exist.",
+            "create it (see the README section 'Bring your own source') or set SCORECARD_CONFIG_DIR",
+            code="missing_file",
+        )
+        raise RegistryError(path, [missing]) from None
+    if document is None:
+        raise RegistryError(path, read_issues)
+    found = _Found(file, document)
+    found.issues += read_issues
+    registry = _validate(document.data, found)
+    if registry is not None and not found.issues:
+        return registry
+    # In the order of the file, so a user fixes it top to bottom.
+    issues = sorted(dict.fromkeys(found.issues), key=lambda issue: issue.line or 0)
+    raise RegistryError(path, issues)
 
-    name = path.name
-    problems: list[str] = [
-        f"{name}:{second}: {'.'.join(str(part) for part in key)} is declared twice (lines {first} and "
-        f"{second}) — keep one of them; YAML would silently use the last"
-        for key, first, second in document.duplicate_keys
-    ]
+
+# Mappings whose keys are names (a system, a table, a column), written in brackets in an entry.
+_NAMED_BY_KEY = frozenset({"systems", "tables", "columns", "rules", "unless"})
+
+
+def registry_entry(path: PathKey) -> str:
+    """How an entry of sources.yml is named in messages: a table as ``tables[billing.invoices]``,
+    as data sources are written, then its fields (``.columns[amount]``, ``.rules[amount].min``)."""
+    if len(path) >= 4 and path[0] == "systems" and path[2] == "tables":
+        path = ("tables", f"{path[1]}.{path[3]}", *path[4:])
+    return entry_path(path, _NAMED_BY_KEY)
+
+
+class _Found:
+    """The issues found in one sources.yml, each placed on its entry's line."""
+
+    def __init__(self, file: str, document: Document):
+        self.file = file
+        self.document = document
+        self.issues: list[Issue] = []
+
+    def error(self, path: PathKey, message: str, hint: str, code: str) -> None:
+        line = self.document.line_of(path)
+        self.issues.append(error(self.file, registry_entry(path), message, hint, code=code, line=line))
+
+
+def _validate(data: Any, found: _Found) -> SourceRegistry | None:
     if not isinstance(data, dict):
-        raise RegistryError(path, [f"{name}: the top level must be a mapping with `version` and `systems`"])
+        found.error(
+            (),
+            "the file does not hold a mapping of sections.",
+            "start the file with `version: 1` and a `systems:` mapping",
+            "schema",
+        )
+        return None
     systems = data.get("systems")
     if isinstance(systems, dict):
         for system_name, system in systems.items():
-            problems += _identifier_problems(name, "systems", system_name, "system")
+            _check_name(found, ("systems", system_name), system_name, "system")
             tables = system.get("tables") if isinstance(system, dict) else None
             if not isinstance(tables, dict):
                 continue
             for table_name, table in list(tables.items()):
-                where = f"systems.{system_name}.tables.{table_name}"
-                problems += _identifier_problems(name, f"systems.{system_name}.tables", table_name, "table")
+                where = ("systems", system_name, "tables", table_name)
+                _check_name(found, where, table_name, "table")
                 if isinstance(table, dict):
-                    expanded, env_problems = _expand_env(name, where, table)
-                    tables[table_name] = expanded
-                    problems += env_problems
-                    problems += _table_problems(name, where, expanded)
-
+                    tables[table_name] = _expand_env(found, where, table)
+                    _check_table(found, where, tables[table_name])
     try:
-        registry = SourceRegistry.model_validate(data)
-    except ValidationError as error:
-        problems = _structure_problems(name, error) + problems
-    else:
-        if not problems:
-            return registry
-    raise RegistryError(path, list(dict.fromkeys(problems)))
+        return SourceRegistry.model_validate(data)
+    except ValidationError as problem:
+        found.issues[:0] = [_schema_issue(found, item) for item in problem.errors(include_url=False)]
+        return None
 
 
-def _identifier_problems(file: str, parent: str, key: Any, what: str) -> list[str]:
+_FIELD_HINTS: dict[str, str] = {
+    "systems": "add `systems:`, a mapping of each source system to its `tables:`",
+    "tables": "add `tables:`, a mapping of each table name to its format, location, primary key and columns",
+    "format": "add `format:` one of csv, jsonl, parquet, sqlite, postgres",
+    "location": "add `location:`, the files' glob under the landing zone, e.g. billing/invoices/*.csv",
+    "primary_key": "add `primary_key: [column, …]`, the columns that identify a row",
+    "columns": "add `columns:`, a mapping of each column name to its type (varchar, bigint, date …)",
+}
+_REGISTRY_FIELDS = {
+    name for model in (SourceRegistry, SourceSystem, SourceTable, ColumnRules) for name in model.model_fields
+}
+
+
+def _schema_issue(found: _Found, item: Any) -> Issue:
+    message, hint = pydantic_issue(
+        item,
+        hints=_FIELD_HINTS,
+        known_fields=_REGISTRY_FIELDS,
+        layout="the README section 'Bring your own source'",
+    )
+    path = tuple(item["loc"])
+    return error(
+        found.file, registry_entry(path), message, hint, code="schema", line=found.document.line_of(path)
+    )
+
+
+def _check_name(found: _Found, path: PathKey, key: Any, what: str) -> None:
     if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
-        return []
+        return
     suggestion = re.sub(r"[^a-z0-9_]+", "_", str(key).strip().lower()).strip("_")
-    return [
-        f"{file}: {parent}.{key}: {what} name {key!r} is not lowercase snake_case — "
-        f"rename it (for example {suggestion!r})"
-    ]
+    found.error(
+        path,
+        f"the {what} name `{key}` is not lowercase snake_case.",
+        f"rename it, e.g. `{suggestion}`",
+        "invalid_name",
+    )
 
 
-def _expand_env(file: str, where: str, table: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Expand ``${VAR}`` in the string fields that name a location, collecting unset variables."""
-    problems: list[str] = []
+def _expand_env(found: _Found, where: PathKey, table: dict[str, Any]) -> dict[str, Any]:
+    """Expand ``${VAR}`` in the string fields that name a location, reporting unset variables."""
     expanded = dict(table)
     for field in ("location", "table"):
         value = table.get(field)
@@ -249,180 +307,179 @@ def _expand_env(file: str, where: str, table: dict[str, Any]) -> tuple[dict[str,
         def substitute(match: re.Match[str], field: str = field) -> str:
             variable = match.group(1)
             if not _ENV_NAME.fullmatch(variable):
-                problems.append(
-                    f"{file}: {where}.{field}: ${{{variable}}} is not a valid environment variable reference"
+                found.error(
+                    (*where, field),
+                    f"`${{{variable}}}` is not a valid environment variable reference.",
+                    "write `${NAME}` with letters, digits and underscores",
+                    "environment",
                 )
-                return match.group(0)
-            if variable not in os.environ:
-                problems.append(
-                    f"{file}: {where}.{field}: environment variable {variable} is not set — "
-                    f"export {variable} before running, or write the value into sources.yml"
+            elif variable not in os.environ:
+                found.error(
+                    (*where, field),
+                    f"the environment variable {variable} is not set.",
+                    f"export {variable} before running, or write the value into sources.yml",
+                    "environment",
                 )
-                return match.group(0)
-            return os.environ[variable]
+            else:
+                return os.environ[variable]
+            return match.group(0)
 
         expanded[field] = _ENV_REF.sub(substitute, value)
-    return expanded, problems
+    return expanded
 
 
-def _table_problems(file: str, where: str, table: dict[str, Any]) -> list[str]:
-    """Semantic checks on one table entry, tolerant of shape errors (pydantic reports those)."""
-    problems: list[str] = []
+def _check_table(found: _Found, where: PathKey, table: dict[str, Any]) -> None:
+    """Checks on one table entry that need more than its model, tolerant of shape errors (the
+    model reports those)."""
     columns = table.get("columns")
-    declared: set[str] = set()
-    if isinstance(columns, dict):
-        declared = {str(column) for column in columns}
-        for column, column_type in columns.items():
-            problems += _identifier_problems(file, f"{where}.columns", column, "column")
-            if isinstance(column_type, str) and normalise_type(column_type) is None:
-                allowed = ", ".join([*SIMPLE_TYPES, "decimal(p,s)"])
-                problems.append(
-                    f"{file}: {where}.columns.{column}: type {column_type!r} is not supported — "
-                    f"use one of {allowed}"
-                )
+    columns = columns if isinstance(columns, dict) else None
+    declared = {str(column) for column in columns or {}}
+    for column, column_type in (columns or {}).items():
+        _check_name(found, (*where, "columns", column), column, "column")
+        if isinstance(column_type, str) and normalise_type(column_type) is None:
+            allowed = ", ".join([*SIMPLE_TYPES, "decimal(p,s)"])
+            found.error(
+                (*where, "columns", column),
+                f"the type `{column_type}` is not supported.",
+                f"use one of {allowed}",
+                "unsupported_type",
+            )
 
     def check_refs(field: str, values: Any) -> None:
-        if not isinstance(values, list) or not isinstance(columns, dict):
+        if not isinstance(values, list) or columns is None:
             return
         for value in values:
             if value not in declared:
-                problems.append(
-                    f"{file}: {where}.{field}: column {value!r} is not in columns — "
-                    f"add it to columns or fix the name{_did_you_mean(value, declared)}"
+                found.error(
+                    (*where, field),
+                    f"`{value}` is not one of the table's columns.",
+                    f"add it to columns or fix the name{did_you_mean(value, declared)}",
+                    "unknown_column",
                 )
-        duplicates = sorted({str(v) for v in values if values.count(v) > 1})
-        if duplicates:
-            problems.append(f"{file}: {where}.{field}: lists {', '.join(duplicates)} more than once")
+        for repeated in sorted({str(v) for v in values if values.count(v) > 1}):
+            found.error(
+                (*where, field), f"`{repeated}` is listed more than once.", "list it once", "duplicate_column"
+            )
 
     check_refs("primary_key", table.get("primary_key"))
     check_refs("not_null", table.get("not_null"))
     event_time = table.get("event_time")
     if isinstance(event_time, str):
         check_refs("event_time", [event_time])
-        if isinstance(columns, dict) and event_time in declared:
-            event_type = normalise_type(str(columns[event_time])) or ""
-            if event_type not in ("date", "timestamp", "timestamptz"):
-                problems.append(
-                    f"{file}: {where}.event_time: column {event_time!r} is {columns[event_time]!r}; "
-                    "an event time must be a date, timestamp or timestamptz column"
-                )
+        event_type = normalise_type(str(columns[event_time])) if event_time in declared else None
+        if columns is not None and event_time in declared and event_type not in TIME_TYPES:
+            found.error(
+                (*where, "event_time"),
+                f"the event time `{event_time}` is a `{columns[event_time]}` column.",
+                "name a date, timestamp or timestamptz column",
+                "invalid_option",
+            )
+    _check_rules(found, where, table.get("rules"), columns or {})
+    _check_format_options(found, where, table)
 
-    problems += _rules_problems(file, where, table.get("rules"), columns if isinstance(columns, dict) else {})
 
+def _check_format_options(found: _Found, where: PathKey, table: dict[str, Any]) -> None:
+    """``table:`` belongs to database sources, ``encoding:`` and ``delimiter:`` to csv."""
     source_format = table.get("format")
     if source_format in DATABASE_FORMATS:
         name = table.get("table")
         if name is None:
-            problems.append(
-                f"{file}: {where}.table: a {source_format} source needs `table:` naming the table to read"
+            found.error(
+                (*where, "table"),
+                f"a {source_format} source needs `table:`.",
+                "add `table:` naming the table to read",
+                "invalid_option",
             )
         elif isinstance(name, str) and not _TABLE_NAME.fullmatch(name):
-            problems.append(
-                f"{file}: {where}.table: {name!r} is not a plain table name (letters, digits, underscores, "
-                "optionally schema.table)"
+            found.error(
+                (*where, "table"),
+                f"`{name}` is not a plain table name.",
+                "use letters, digits and underscores, optionally schema.table",
+                "invalid_option",
             )
     elif source_format in FILE_FORMATS and "table" in table:
-        problems.append(
-            f"{file}: {where}.table: only database sources (sqlite, postgres) take `table:` — remove it"
+        found.error(
+            (*where, "table"),
+            "only database sources (sqlite, postgres) take `table:`.",
+            "remove it",
+            "invalid_option",
         )
-    encoding = table.get("encoding")
-    if encoding is not None:
+    for option, allowed in (("encoding", CSV_ENCODINGS), ("delimiter", None)):
+        value = table.get(option)
+        if value is None:
+            continue
         if source_format != "csv":
-            problems.append(f"{file}: {where}.encoding: only csv sources take `encoding:` — remove it")
-        elif encoding not in CSV_ENCODINGS:
-            problems.append(
-                f"{file}: {where}.encoding: {encoding!r} is not supported — "
-                f"use one of {', '.join(CSV_ENCODINGS)}"
+            found.error(
+                (*where, option), f"only csv sources take `{option}:`.", "remove it", "invalid_option"
             )
-    delimiter = table.get("delimiter")
-    if delimiter is not None:
-        if source_format != "csv":
-            problems.append(f"{file}: {where}.delimiter: only csv sources take `delimiter:` — remove it")
-        elif not isinstance(delimiter, str) or len(delimiter) != 1:
-            problems.append(f"{file}: {where}.delimiter: must be a single character, got {delimiter!r}")
-    return problems
+        elif allowed is not None and value not in allowed:
+            found.error(
+                (*where, option),
+                f"the {option} `{value}` is not supported.",
+                f"use one of {', '.join(allowed)}",
+                "invalid_option",
+            )
+        elif allowed is None and (not isinstance(value, str) or len(value) != 1):
+            found.error(
+                (*where, option),
+                f"the delimiter `{value}` is not a single character.",
+                "write one character, e.g. `delimiter: ';'`",
+                "invalid_option",
+            )
 
 
-def _rules_problems(file: str, where: str, rules: Any, columns: dict[str, Any]) -> list[str]:
-    """Row rules must name declared columns and fit their types (pydantic checks the shape)."""
+def _check_rules(found: _Found, where: PathKey, rules: Any, columns: dict[str, Any]) -> None:
+    """Row rules must name declared columns and fit their types (the model checks the shape)."""
     if not isinstance(rules, dict):
-        return []
-    problems: list[str] = []
+        return
     declared = {str(column) for column in columns}
     types = {str(column): normalise_type(str(kind)) or "" for column, kind in columns.items()}
     for column, rule in rules.items():
-        here = f"{where}.rules.{column}"
+        here = (*where, "rules", column)
         if column not in declared:
-            problems.append(
-                f"{file}: {here}: column {column!r} is not in columns — "
-                f"add it to columns or fix the name{_did_you_mean(column, declared)}"
+            found.error(
+                here,
+                f"`{column}` is not one of the table's columns.",
+                f"add it to columns or fix the name{did_you_mean(column, declared)}",
+                "unknown_column",
             )
             continue
-        if not isinstance(rule, dict):
-            continue
         kind = types[column]
+        if not isinstance(rule, dict) or not kind:
+            continue  # an unsupported type is reported once, on the column
         numeric = kind in NUMERIC_TYPES or kind.startswith("decimal")
         for bound in ("min", "max"):
             if rule.get(bound) is not None and not numeric:
-                problems.append(
-                    f"{file}: {here}.{bound}: column {column!r} is {columns[column]!r}; min and max apply to "
-                    "numeric columns (bigint, double, decimal) — remove it"
+                found.error(
+                    (*here, bound),
+                    f"`{column}` is a `{columns[column]}` column; min and max apply to numbers.",
+                    f"remove `{bound}`, or declare the column bigint, double or decimal",
+                    "invalid_rule",
                 )
         low, high = rule.get("min"), rule.get("max")
         if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-            problems.append(f"{file}: {here}: min {low} is greater than max {high} — swap them")
+            found.error(here, f"min {low} is greater than max {high}.", "swap them", "invalid_rule")
         if rule.get("not_in_future") and kind not in TIME_TYPES:
-            problems.append(
-                f"{file}: {here}.not_in_future: column {column!r} is {columns[column]!r}; "
-                "not_in_future applies to date, timestamp and timestamptz columns — remove it"
+            found.error(
+                (*here, "not_in_future"),
+                f"`{column}` is a `{columns[column]}` column; not_in_future applies to dates and times.",
+                "remove it, or declare the column date, timestamp or timestamptz",
+                "invalid_rule",
             )
         unless = rule.get("unless")
-        if isinstance(unless, dict):
-            for other in unless:
-                if other not in declared:
-                    problems.append(
-                        f"{file}: {here}.unless: column {other!r} is not in columns — "
-                        f"fix the name{_did_you_mean(other, declared)}"
-                    )
+        for other in unless if isinstance(unless, dict) else ():
+            if other not in declared:
+                found.error(
+                    (*here, "unless", other),
+                    f"`{other}` is not one of the table's columns.",
+                    f"fix the name{did_you_mean(other, declared)}",
+                    "unknown_column",
+                )
         # `is`, not `==`: a bound of 0 is a rule (0 == False in Python).
         if all(rule.get(key) is None or rule.get(key) is False for key in _RULE_KEYS):
-            problems.append(
-                f"{file}: {here}: declares no rule — give it min, max, allowed_values or not_in_future, "
-                "or remove the entry"
+            found.error(
+                here,
+                "the entry declares no rule.",
+                "give it min, max, allowed_values or not_in_future, or remove the entry",
+                "invalid_rule",
             )
-    return problems
-
-
-def _did_you_mean(value: Any, candidates: set[str]) -> str:
-    close = difflib.get_close_matches(str(value), sorted(candidates), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _structure_problems(file: str, error: ValidationError) -> list[str]:
-    """Pydantic's errors rewritten as ``file: dotted.entry: what to do`` lines."""
-    # Suggest the right spelling from the model at the depth of the unknown key.
-    allowed_by_depth = {
-        -1: set(SourceRegistry.model_fields),
-        1: set(SourceSystem.model_fields),
-        3: set(SourceTable.model_fields),
-        5: set(ColumnRules.model_fields),
-    }
-    problems = []
-    for item in error.errors():
-        location = ".".join(str(part) for part in item["loc"])
-        kind = item["type"]
-        if kind == "missing":
-            message = "required key is missing — add it"
-        elif kind == "extra_forbidden":
-            parent, _, key = location.rpartition(".")
-            allowed = allowed_by_depth.get(parent.count(".") if parent else -1, set())
-            message = f"unknown key {key!r}{_did_you_mean(key, allowed)} — remove or rename it"
-        elif kind == "literal_error" and location.endswith(".format"):
-            supported = ", ".join(sorted(FILE_FORMATS | DATABASE_FORMATS))
-            message = f"format {item['input']!r} is not supported — use one of {supported}"
-        elif kind == "too_short":
-            message = "must not be empty"
-        else:
-            message = f"{item['msg']} (got {item['input']!r})"
-        problems.append(f"{file}: {location}: {message}")
-    return problems

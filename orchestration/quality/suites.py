@@ -13,21 +13,26 @@ keys of ours in the ``meta`` blocks:
 - ``meta.frame``: which view of the table the expectation reads (see ``orchestration.quality.frames``);
 - ``meta.description`` (what must hold, in plain words) and ``meta.fix`` (what to do when it fails).
 
-Checking the shape here needs no Great Expectations import, so ``Definitions`` load fast and a broken
-suite is reported, with its file and entry, before anything runs. ``ge_suite`` builds GE's own
+Checking a file here needs no Great Expectations import, so ``Definitions`` load fast and a broken
+suite is reported before anything runs. A suite is read as every file a user edits is read
+(``orchestration.documents``: lines tracked, a key given twice is an error), validated against the
+typed models below, then against the registry; every problem is an ``Issue`` naming the file, the line,
+the entry (``expectations[3].kwargs.column``), what is wrong and the fix. ``ge_suite`` builds GE's own
 ``ExpectationSuite`` from the JSON when a check executes.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from orchestration.documents import Document, read_document
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
+from orchestration.issues import Issue, IssuesError, PathKey, did_you_mean, entry_path, error, pydantic_issue
 from orchestration.settings import get_settings
 
 SEVERITIES = ("error", "warning")
@@ -68,13 +73,75 @@ _UNIQUENESS_TYPES = (
 )
 
 
-class SuiteError(ValueError):
-    """A suite file is unreadable or invalid; the message lists every problem with its file and entry."""
+class SuiteError(IssuesError, ValueError):
+    """Suite files are unreadable or invalid; ``issues`` holds every problem, the message lists them."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        listing = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"expectations: {len(problems)} problem(s) in the suite files:\n{listing}")
+    def __init__(self, issues: Iterable[Issue], directory: Path | None = None) -> None:
+        issues = tuple(issues)
+        where = str(directory) if directory else "expectations"
+        super().__init__(f"{where}: {len(issues)} error(s) in the suite files:", issues)
+
+
+class _SuiteModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExpectationMeta(_SuiteModel):
+    """Our keys in an expectation's ``meta``."""
+
+    severity: Literal["error", "warning"]
+    frame: str
+    description: str = Field(min_length=1, pattern=r"\S")
+    fix: str = ""
+
+
+class Expectation(_SuiteModel):
+    """One expectation as GE 1.x writes it; ``kwargs`` are checked by GE itself when the check runs."""
+
+    type: str = Field(pattern=r"^expect_")
+    kwargs: dict[str, Any]
+    meta: ExpectationMeta
+    id: str | None = None
+    description: str | None = None
+    notes: str | list[str] | None = None
+    rendered_content: Any = None
+
+
+class SuiteMeta(_SuiteModel):
+    """Our keys in a suite's ``meta`` (``great_expectations_version`` is GE's own)."""
+
+    asset_key: list[str] = Field(min_length=1)
+    batch_key: list[str] = Field(default_factory=list)
+    description: str = ""
+    great_expectations_version: str | None = None
+
+
+class Suite(_SuiteModel):
+    """A suite file's top level (GE 1.x's format); each part is validated on its own so one broken
+    expectation does not hide the problems of the others."""
+
+    name: str
+    meta: SuiteMeta
+    expectations: list[Any] = Field(min_length=1)
+    id: str | None = None
+    notes: str | list[str] | None = None
+
+
+_SUITE_FIELDS = {
+    name for model in (Suite, SuiteMeta, Expectation, ExpectationMeta) for name in model.model_fields
+}
+_SUITE_HINTS = {
+    "name": "add `name`, the file's name without .json",
+    "meta": 'add `meta` with `asset_key`, e.g. {"asset_key": ["raw", "billing", "invoices"]}',
+    "asset_key": 'add the asset the suite guards, e.g. ["raw", "billing", "invoices"] or '
+    '["scorecard", "measure_values"]',
+    "expectations": "list the suite's expectations",
+    "type": "name a Great Expectations expectation, e.g. expect_column_values_to_be_between",
+    "kwargs": 'add `kwargs`, the expectation\'s arguments, e.g. {"column": "amount", "min_value": 0}',
+    "severity": "add `severity`: error (blocks the run) or warning",
+    "frame": "add `frame`, the view of the table it reads (see expectations/README.md)",
+    "description": "say in plain words what must hold",
+}
 
 
 @dataclass(frozen=True)
@@ -87,6 +154,13 @@ class SuiteFile:
     kind: Literal["raw", "mart"]
     data: dict[str, Any] = field(repr=False)
     generated: bool = False
+    # The file as read, for the line of an entry GE rejects later (None for a baseline suite).
+    document: Document | None = field(default=None, repr=False, compare=False)
+
+    def issue(self, path: PathKey, message: str, hint: str, code: str) -> Issue:
+        """An error about the entry at ``path`` of this suite's file."""
+        line = self.document.line_of(path) if self.document else None
+        return error(self.path.name, entry_path(path), message, hint, code=code, line=line)
 
     @property
     def table(self) -> str:
@@ -128,21 +202,6 @@ def expectations_dir() -> Path:
     return get_settings().expectations_dir
 
 
-def _pairs_hook(duplicates: list[str]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
-    """A ``json.loads`` object hook that builds each object and notes, in ``duplicates``, every key
-    that appears twice in one object."""
-
-    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                duplicates.append(key)
-            result[key] = value
-        return result
-
-    return build
-
-
 def load_suite_files(registry: SourceRegistry, directory: Path | None = None) -> list[SuiteFile]:
     """Every suite in ``directory``, checked against the registry; ``SuiteError`` lists every problem.
 
@@ -150,29 +209,22 @@ def load_suite_files(registry: SourceRegistry, directory: Path | None = None) ->
     goes unguarded; write ``<system>__<table>.json`` to tune it.
     """
     directory = Path(directory or expectations_dir())
-    problems: list[str] = []
+    issues: list[Issue] = []
     suites: list[SuiteFile] = []
     paths = sorted(directory.glob("*.json")) if directory.is_dir() else []
     for path in paths:
-        duplicates: list[str] = []
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_pairs_hook(duplicates))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            problems.append(f"{path.name}: is not valid JSON ({error}) — fix the file or delete it")
+        document, found = read_document(path, path.name)
+        issues += found
+        if document is None:
             continue
-        # json keeps the last of two equal keys without a word: a repeated "kwargs" or "meta" would
-        # silently replace the first.
-        problems += [
-            f"{path.name}: key {key!r} appears twice in one object — keep one of them; JSON would silently "
-            "use the last"
-            for key in duplicates
-        ]
-        suite, found = _check_suite(path, data, registry)
-        problems += found
-        if suite is not None:
+        checker = _SuiteChecker(path, document, registry)
+        suite = checker.check()
+        # In the order of the file, so a user fixes it top to bottom.
+        issues += sorted(checker.issues, key=lambda issue: issue.line or 0)
+        if suite is not None and not found:
             suites.append(suite)
-    if problems:
-        raise SuiteError(problems)
+    if issues:
+        raise SuiteError(issues, directory)
     covered = {suite.asset_key for suite in suites}
     for system, table, spec in registry.iter_tables():
         if ("raw", system, table) not in covered:
@@ -190,159 +242,191 @@ def load_suite_files(registry: SourceRegistry, directory: Path | None = None) ->
     return suites
 
 
-def _check_suite(path: Path, data: Any, registry: SourceRegistry) -> tuple[SuiteFile | None, list[str]]:
-    file = path.name
-    if not isinstance(data, dict):
-        return None, [f"{file}: the top level must be an object with name, meta and expectations"]
-    problems: list[str] = []
-    name = data.get("name")
-    if name != path.stem:
-        problems.append(
-            f"{file}: name is {name!r}; a suite is named after its file — set it to {path.stem!r}"
-        )
-    meta = data.get("meta")
-    asset_key = meta.get("asset_key") if isinstance(meta, dict) else None
-    if not (isinstance(asset_key, list) and asset_key and all(isinstance(p, str) for p in asset_key)):
-        return None, [
-            *problems,
-            f"{file}: meta.asset_key is missing — add the asset the suite guards, e.g. "
-            '["raw", "billing", "invoices"] or ["scorecard", "measure_values"]',
-        ]
-    spec: SourceTable | None = None
-    kind: Literal["raw", "mart"]
-    if asset_key[0] == "raw" and len(asset_key) == 3:
-        kind = "raw"
-        system, table = asset_key[1], asset_key[2]
+class _SuiteChecker:
+    """Checks one suite file: its models, then what it names against the registry and the frames."""
+
+    def __init__(self, path: Path, document: Document, registry: SourceRegistry):
+        self.path = path
+        self.document = document
+        self.registry = registry
+        self.issues: list[Issue] = []
+
+    def error(self, path: PathKey, message: str, hint: str, code: str) -> None:
+        line = self.document.line_of(path)
+        self.issues.append(error(self.path.name, entry_path(path), message, hint, code=code, line=line))
+
+    def validate(self, model: type[BaseModel], data: Any, prefix: PathKey) -> Any:
         try:
-            spec = registry.table(system, table)
-        except KeyError as error:
-            return None, [
-                *problems,
-                f"{file}: meta.asset_key: {error.args[0]} — fix the key or delete the suite",
-            ]
-        if path.stem != raw_table_name(system, table):
-            problems.append(
-                f"{file}: guards raw.{system}.{table}, so it must be named "
-                f"{raw_table_name(system, table)}.json"
-            )
-    elif asset_key[0] == MART_SCHEMA and len(asset_key) == 2:
-        kind = "mart"
-        if path.stem != f"{MART_SCHEMA}__{asset_key[1]}":
-            problems.append(
-                f"{file}: guards {'.'.join(asset_key)}, so it must be named "
-                f"{MART_SCHEMA}__{asset_key[1]}.json"
-            )
-    else:
-        return None, [
-            *problems,
-            f'{file}: meta.asset_key {asset_key!r} is neither a raw table (["raw", system, table]) nor a '
-            f'published table (["{MART_SCHEMA}", table])',
-        ]
-    expectations = data.get("expectations")
-    if not isinstance(expectations, list) or not expectations:
-        problems.append(f"{file}: expectations must be a non-empty list")
-        expectations = []
-    batch_key = meta.get("batch_key", [])
-    for index, expectation in enumerate(expectations):
-        problems += _check_expectation(file, index, expectation, kind, spec, batch_key, asset_key[-1])
-    if problems:
-        return None, problems
-    return SuiteFile(path=path, name=path.stem, asset_key=tuple(asset_key), kind=kind, data=data), []
-
-
-def _check_expectation(
-    file: str,
-    index: int,
-    expectation: Any,
-    kind: str,
-    spec: SourceTable | None,
-    batch_key: list[str],
-    asset_table: str,
-) -> list[str]:
-    where = f"{file}: expectations[{index}]"
-    if not isinstance(expectation, dict):
-        return [f"{where}: must be an object with type, kwargs and meta"]
-    problems: list[str] = []
-    kind_name = expectation.get("type")
-    where = f"{where} ({kind_name})"
-    kwargs = expectation.get("kwargs")
-    meta = expectation.get("meta")
-    if not isinstance(kind_name, str) or not kind_name.startswith("expect_"):
-        problems.append(
-            f"{where}: type must name a Great Expectations expectation, "
-            "e.g. expect_column_values_to_be_between"
-        )
-    if not isinstance(kwargs, dict):
-        return [*problems, f"{where}: kwargs must be an object"]
-    if not isinstance(meta, dict):
-        return [
-            *problems,
-            f"{where}: meta is missing — add severity (error | warning), frame and description",
-        ]
-    severity = meta.get("severity")
-    if severity not in SEVERITIES:
-        problems.append(f"{where}: meta.severity is {severity!r}; use 'error' (blocks the run) or 'warning'")
-    if not str(meta.get("description", "")).strip():
-        problems.append(f"{where}: meta.description is missing — say in plain words what must hold")
-    frame = meta.get("frame")
-    if kind == "raw":
-        if frame not in RAW_FRAMES:
-            return [
-                *problems,
-                f"{where}: meta.frame is {frame!r}; a raw-table suite reads one of {', '.join(RAW_FRAMES)}",
-            ]
-        assert spec is not None
-        available = {
-            "rows": [*spec.columns, *RAW_ROW_COLUMNS],
-            "deliveries": list(DELIVERY_COLUMNS),
-            "freshness": list(FRESHNESS_COLUMNS),
-        }[frame]
-        if frame == "freshness" and not spec.event_time:
-            problems.append(
-                f"{where}: the table declares no event_time in sources.yml, so it has no freshness frame"
-            )
-        problems += _column_problems(where, kwargs, available)
-        if kind_name in _UNIQUENESS_TYPES and frame == "rows":
-            named = _named_columns(kwargs)
-            if sorted(named) != sorted(spec.primary_key):
-                problems.append(
-                    f"{where}: uniqueness is checked batch by batch, batches split rows by primary key, so "
-                    f"only the primary key ({', '.join(spec.primary_key)}) can be checked for uniqueness"
+            return model.model_validate(data)
+        except ValidationError as problem:
+            for item in problem.errors(include_url=False):
+                if prefix == () and len(item["loc"]) > 1 and item["loc"][0] in ("meta", "expectations"):
+                    continue  # the meta block and each expectation are validated on their own
+                message, hint = pydantic_issue(
+                    item, hints=_SUITE_HINTS, known_fields=_SUITE_FIELDS, layout="expectations/README.md"
                 )
-    else:
-        # Imported here: frames imports this module for the suite model.
-        from orchestration.quality.frames import known_mart_frames
+                self.error((*prefix, *item["loc"]), message, hint, "schema")
+            return None
 
-        table = asset_table
-        if frame not in known_mart_frames(table):
-            problems.append(
-                f"{where}: meta.frame is {frame!r}; a suite on {MART_SCHEMA}.{table} reads one of "
-                f"{', '.join(known_mart_frames(table))}"
+    def check(self) -> SuiteFile | None:
+        data = self.document.data
+        if not isinstance(data, dict):
+            self.error(
+                (),
+                "the file does not hold an object.",
+                "write the suite as an object with name, meta and expectations",
+                "schema",
             )
-        if kind_name in _UNIQUENESS_TYPES and sorted(_named_columns(kwargs)) != sorted(batch_key):
-            problems.append(
-                f"{where}: only the suite's meta.batch_key ({', '.join(batch_key) or 'none'}) can be checked "
-                "for uniqueness, because batches split rows by it (dbt tests cover other keys)"
+            return None
+        suite: Suite | None = self.validate(Suite, data, ())
+        raw = data.get("expectations")
+        expectations: list[Expectation | None] = [
+            self.validate(Expectation, item, ("expectations", index))
+            for index, item in enumerate(raw if isinstance(raw, list) else [])
+        ]
+        if isinstance(data.get("name"), str) and data["name"] != self.path.stem:
+            self.error(
+                ("name",),
+                f"the suite is named `{data['name']}`, but its file is {self.path.name}.",
+                f'a suite is named after its file: set it to "{self.path.stem}"',
+                "name_mismatch",
             )
-    return problems
+        meta = data.get("meta")
+        meta = self.validate(SuiteMeta, meta, ("meta",)) if isinstance(meta, dict) else None
+        if meta is None:
+            return None
+        target = self.target(meta.asset_key)
+        if target is None:
+            return None
+        kind, spec = target
+        for index, expectation in enumerate(expectations):
+            if expectation is not None:
+                self.check_expectation(("expectations", index), expectation, kind, spec, meta)
+        if suite is None or self.issues:
+            return None
+        return SuiteFile(
+            path=self.path,
+            name=self.path.stem,
+            asset_key=tuple(meta.asset_key),
+            kind=kind,
+            data=data,
+            document=self.document,
+        )
+
+    def target(self, asset_key: list[str]) -> tuple[Literal["raw", "mart"], SourceTable | None] | None:
+        """What the suite guards: a registry table (raw) or a published table (mart)."""
+        where = ("meta", "asset_key")
+        if asset_key[0] == "raw" and len(asset_key) == 3:
+            system, table = asset_key[1], asset_key[2]
+            if (system, table) not in self.registry.table_names():
+                known = [f"{s}.{t}" for s, t in self.registry.table_names()]
+                self.error(
+                    where,
+                    f"`{system}.{table}` is not a table of sources.yml.",
+                    f"fix the key or delete the suite{did_you_mean(f'{system}.{table}', known)}",
+                    "unknown_reference",
+                )
+                return None
+            expected = raw_table_name(system, table)
+            if self.path.stem != expected:
+                self.error(
+                    where,
+                    f"the suite guards raw.{system}.{table}, but its file is {self.path.name}.",
+                    f"rename the file {expected}.json",
+                    "name_mismatch",
+                )
+            return "raw", self.registry.table(system, table)
+        if asset_key[0] == MART_SCHEMA and len(asset_key) == 2:
+            expected = f"{MART_SCHEMA}__{asset_key[1]}"
+            if self.path.stem != expected:
+                guarded = ".".join(asset_key)
+                self.error(
+                    where,
+                    f"the suite guards {guarded}, but its file is {self.path.name}.",
+                    f"rename the file {expected}.json",
+                    "name_mismatch",
+                )
+            return "mart", None
+        self.error(
+            where,
+            f"`{asset_key}` is neither a raw table nor a published table.",
+            f'write ["raw", system, table] or ["{MART_SCHEMA}", table]',
+            "schema",
+        )
+        return None
+
+    def check_expectation(
+        self, where: PathKey, expectation: Expectation, kind: str, spec: SourceTable | None, meta: SuiteMeta
+    ) -> None:
+        frame = expectation.meta.frame
+        if kind == "raw":
+            assert spec is not None
+            if frame not in RAW_FRAMES:
+                self.unknown_frame(where, frame, "a raw table", RAW_FRAMES)
+                return
+            available = {
+                "rows": [*spec.columns, *RAW_ROW_COLUMNS],
+                "deliveries": list(DELIVERY_COLUMNS),
+                "freshness": list(FRESHNESS_COLUMNS),
+            }[frame]
+            if frame == "freshness" and not spec.event_time:
+                self.error(
+                    (*where, "meta", "frame"),
+                    "the table declares no event_time in sources.yml, so it has no freshness frame.",
+                    "declare `event_time` for the table, or remove the expectation",
+                    "unknown_frame",
+                )
+            self.check_columns(where, expectation.kwargs, frame, available)
+            key, key_name = spec.primary_key, "the primary key"
+        else:
+            # Imported here: frames imports this module for the suite model.
+            from orchestration.quality.frames import known_mart_frames
+
+            table = f"{MART_SCHEMA}.{meta.asset_key[-1]}"
+            frames = known_mart_frames(meta.asset_key[-1])
+            if frame not in frames:
+                self.unknown_frame(where, frame, table, frames)
+            key, key_name = meta.batch_key, "the suite's meta.batch_key"
+        named = sorted(column for _, column in _named_columns(expectation.kwargs))
+        batched = kind == "mart" or frame == "rows"
+        if expectation.type in _UNIQUENESS_TYPES and batched and named != sorted(key):
+            self.error(
+                (*where, "kwargs"),
+                f"only {key_name} ({', '.join(key) or 'none'}) can be checked "
+                "for uniqueness: batches split rows by it.",
+                "check the key's columns, or leave other keys to dbt tests",
+                "invalid_uniqueness",
+            )
+
+    def unknown_frame(self, where: PathKey, frame: str, table: str, frames: Iterable[str]) -> None:
+        frames = list(frames)
+        self.error(
+            (*where, "meta", "frame"),
+            f"`{frame}` is not a frame of {table}.",
+            f"use one of: {', '.join(frames)}{did_you_mean(frame, frames)}",
+            "unknown_frame",
+        )
+
+    def check_columns(self, where: PathKey, kwargs: dict[str, Any], frame: str, available: list[str]) -> None:
+        for path, column in _named_columns(kwargs):
+            if column not in available:
+                self.error(
+                    (*where, "kwargs", *path),
+                    f"`{column}` is not a column of the {frame} frame.",
+                    f"name a column of the frame{did_you_mean(column, available)}",
+                    "unknown_column",
+                )
 
 
-def _named_columns(kwargs: dict[str, Any]) -> list[str]:
-    names = [kwargs[k] for k in _COLUMN_KWARGS if isinstance(kwargs.get(k), str)]
+def _named_columns(kwargs: dict[str, Any]) -> list[tuple[PathKey, str]]:
+    """The columns an expectation's kwargs name, each with its path in the kwargs."""
+    names: list[tuple[PathKey, str]] = [
+        ((key,), kwargs[key]) for key in _COLUMN_KWARGS if isinstance(kwargs.get(key), str)
+    ]
     for key in _COLUMN_LIST_KWARGS:
         if isinstance(kwargs.get(key), list):
-            names += [str(c) for c in kwargs[key]]
+            names += [((key, index), str(column)) for index, column in enumerate(kwargs[key])]
     return names
-
-
-def _column_problems(where: str, kwargs: dict[str, Any], available: list[str]) -> list[str]:
-    problems = []
-    for column in _named_columns(kwargs):
-        if column not in available:
-            close = difflib.get_close_matches(column, available, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(f"{where}: column {column!r} is not in this frame{hint}")
-    return problems
 
 
 def baseline_suite(system: str, table: str, spec: SourceTable) -> dict[str, Any]:
@@ -446,7 +530,7 @@ def ge_suite(suite: SuiteFile, frame: str) -> Any:
     import great_expectations as gx
 
     selected = []
-    problems = []
+    issues = []
     for position, expectation in enumerate(suite.expectations):
         if expectation["meta"]["frame"] != frame:
             continue
@@ -454,16 +538,20 @@ def ge_suite(suite: SuiteFile, frame: str) -> Any:
         try:
             # One at a time, so a bad entry is reported with its position in the file.
             gx.ExpectationSuite(name=suite.name, expectations=[entry])
-        except Exception as error:  # GE raises many types for a bad expectation; all mean "fix the file".
-            said = " ".join(str(error).split())
-            problems.append(
-                f"{suite.path.name}: expectations[{position}] ({expectation['type']}): "
-                f"Great Expectations cannot read it: {said} — fix the entry"
+        except Exception as problem:  # GE raises many types for a bad expectation; all mean "fix the file".
+            said = " ".join(str(problem).split()).rstrip(".")
+            issues.append(
+                suite.issue(
+                    ("expectations", position),
+                    f"Great Expectations cannot read this {expectation['type']}: {said}.",
+                    "fix the entry's kwargs (see the expectation's documentation)",
+                    "great_expectations",
+                )
             )
             continue
         selected.append(entry)
-    if problems:
-        raise SuiteError(problems)
+    if issues:
+        raise SuiteError(issues)
     return gx.ExpectationSuite(
         name=f"{suite.name}.{frame}", expectations=selected, meta=suite.data.get("meta")
     )

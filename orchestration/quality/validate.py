@@ -325,14 +325,18 @@ def _require_row_wise(suite: SuiteFile, ge: Any) -> None:
     )
 
     row_wise = (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
-    problems = [
-        f"{suite.path.name}: expectations[{e.meta['position']}] ({e.expectation_type}) is not row-wise, but "
-        "the rows frame is validated in batches — move it to a derived frame"
+    issues = [
+        suite.issue(
+            ("expectations", e.meta["position"], "meta", "frame"),
+            f"{e.expectation_type} is not row-wise, but the rows frame is validated in batches.",
+            "move it to a derived frame",
+            "not_row_wise",
+        )
         for e in ge.expectations
         if not isinstance(e, row_wise)
     ]
-    if problems:
-        raise SuiteError(problems)
+    if issues:
+        raise SuiteError(issues)
 
 
 _GE_STATE: dict[str, Any] = {}

@@ -141,7 +141,7 @@ def test_duplicate_measure_id(demo: ConfigDir) -> None:
 
 def test_duplicate_yaml_key_is_not_silently_dropped(demo: ConfigDir) -> None:
     demo.replace("targets.yml", "  voluntary_attrition_rate:\n", "  employee_engagement_score:\n")
-    issue = only(validate_config(demo.path, today=TODAY), "duplicate_id")
+    issue = only(validate_config(demo.path, today=TODAY), "duplicate_key")
     first = demo.line_of("targets.yml", "  employee_engagement_score:")
     second = demo.line_of("targets.yml", "  employee_engagement_score:", occurrence=2)
     assert issue == error(
@@ -151,7 +151,7 @@ def test_duplicate_yaml_key_is_not_silently_dropped(demo: ConfigDir) -> None:
         f"{second}); "
         "YAML would silently keep only the last.",
         "remove one of them or give it a different name",
-        "duplicate_id",
+        "duplicate_key",
         second,
     )
 
