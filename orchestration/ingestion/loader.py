@@ -604,9 +604,11 @@ class _TableLoad:
         fmt = self.spec.format
         try:
             if fmt == "csv":
+                # No comment character and no skipped lines: left to sniff, DuckDB takes '#' for a
+                # comment when rows start with it (order numbers like #1001) and silently drops them.
                 reader = (
                     "read_csv($file, all_varchar = true, header = true, delim = "
-                    f"{literal(self.spec.delimiter)}, quote = '\"', escape = '\"', "
+                    f"{literal(self.spec.delimiter)}, quote = '\"', escape = '\"', comment = '', skip = 0, "
                     f"encoding = {literal(self.spec.encoding)})"
                 )
                 described = self.con.execute(f"DESCRIBE SELECT * FROM {reader}", {"file": source}).fetchall()
