@@ -315,10 +315,8 @@ def _json_value(cell_: Cell, as_native: bool) -> object:
 def jsonl_file(draw: st.DrawFn, name: str) -> FuzzFile:
     table = draw(rows())
     plan, damage = draw(header_plan())
-    if "repeat" in damage:
-        # A JSON object cannot repeat a key in a way DuckDB reports: treat it as a rename instead.
-        damage[damage.index("repeat")] = "rename"
-        plan = [(f"{n}_2" if i and (n, c) in plan[:i] else n, c) for i, (n, c) in enumerate(plan)]
+    # A dict cannot repeat a key: the repeated column is written as `<name>_2`, an unexpected key.
+    plan = [(f"{n}_2" if (n, c) in plan[:i] else n, c) for i, (n, c) in enumerate(plan)]
     as_native = draw(st.booleans())
     ensure_ascii = draw(st.booleans())
     not_objects = draw(st.sets(st.integers(min_value=1, max_value=max(len(table), 1)), max_size=1))
@@ -426,9 +424,6 @@ def _parquet_value(cell_: Cell, column: str, arrow_type: pa.DataType) -> object:
 def parquet_file(draw: st.DrawFn, name: str) -> FuzzFile:
     table = draw(rows())
     plan, damage = draw(header_plan())
-    if "repeat" in damage:
-        # DuckDB renames a repeated Parquet column (name_1): report it as the extra column it reads as.
-        damage[damage.index("repeat")] = "extra"
     types = {column: draw(st.sampled_from(_PARQUET_TYPES[column])) for column in COLUMNS}
     retyped = draw(st.sampled_from([None, None, None, "qty", "day", "flag", "amount"]))
     arrays, names = [], []
