@@ -396,6 +396,15 @@ def _looks_utf16(source: str) -> bool:
     return head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 4
 
 
+def _empty_file_error(source: str, source_format: str) -> SourceReadError:
+    """An export with nothing in it: most likely interrupted, so it is refused rather than loaded."""
+    what = {"csv": "not even a header row", "jsonl": "not one JSON line"}.get(source_format, "0 bytes")
+    return SourceReadError(
+        f"{source}: the file is empty ({what}) — the export was probably interrupted; re-export it, "
+        "or delete it if the source has no data"
+    )
+
+
 def _read_error(
     source: str, source_format: str, error: Exception, encoding: str = "utf-8"
 ) -> SourceReadError:
@@ -408,7 +417,7 @@ def _read_error(
             "it is UTF-16 encoded, not UTF-8 — re-export it as UTF-8, or declare `encoding: utf-16` for "
             "it in sources.yml (csv only)"
         )
-    elif "invalid unicode" in lowered or "not utf-8" in lowered or "byte sequence" in lowered:
+    elif any(said in lowered for said in ("invalid unicode", "not utf-8", "invalid utf-8", "byte sequence")):
         hint = (
             "it is not UTF-8 encoded — re-export it as UTF-8, or declare its encoding in sources.yml "
             "(encoding: latin-1 or utf-16, csv only)"
@@ -558,10 +567,7 @@ class _TableLoad:
         if self._already_loaded(source_file, sha256):
             return FileLoadDetail(source_file, "skipped_unchanged", sha256, size)
         if size == 0:
-            raise SourceReadError(
-                f"{source_file}: the file is empty (not even a header row) — the export was probably "
-                "interrupted; re-export it, or delete it if the source has no data"
-            )
+            raise _empty_file_error(source_file, self.spec.format)
         try:
             # Materialised outside the load transaction: rows inserted inside one get provisional rowids,
             # and the rowid of a committed CTAS is what numbers the rows in file order.
@@ -604,9 +610,11 @@ class _TableLoad:
         fmt = self.spec.format
         try:
             if fmt == "csv":
+                # No comment character and no skipped lines: left to sniff, DuckDB takes '#' for a
+                # comment when rows start with it (order numbers like #1001) and silently drops them.
                 reader = (
                     "read_csv($file, all_varchar = true, header = true, delim = "
-                    f"{literal(self.spec.delimiter)}, quote = '\"', escape = '\"', "
+                    f"{literal(self.spec.delimiter)}, quote = '\"', escape = '\"', comment = '', skip = 0, "
                     f"encoding = {literal(self.spec.encoding)})"
                 )
                 described = self.con.execute(f"DESCRIBE SELECT * FROM {reader}", {"file": source}).fetchall()
@@ -619,6 +627,9 @@ class _TableLoad:
                     "SELECT json FROM read_ndjson_objects($file)",
                     {"file": source},
                 )
+                if not self.con.execute("SELECT count(*) FROM _ingest_json").fetchall()[0][0]:
+                    # Only blank lines or a byte order mark: as empty as a zero-byte file.
+                    raise _empty_file_error(source, fmt)
                 keys = [
                     row[0]
                     for row in self.con.execute(

@@ -606,6 +606,31 @@ def test_parquet_values_that_overflow_the_declared_type_are_quarantined(
             "a line is not a complete JSON object (the file may be truncated)",
             id="truncated-jsonl",
         ),
+        # Found by the fuzz tests: JSONL has no header row, and an empty export read as lost columns.
+        pytest.param(
+            "events",
+            "shop/events/empty.jsonl",
+            b"",
+            "the file is empty (not one JSON line)",
+            id="empty-jsonl",
+        ),
+        pytest.param(
+            "events",
+            "shop/events/bom-only.jsonl",
+            b"\xef\xbb\xbf\r\n\r\n",
+            "the file is empty (not one JSON line)",
+            id="blank-jsonl",
+        ),
+        # Found by the fuzz tests: reported as a truncated JSON line, not as the encoding it is.
+        pytest.param(
+            "events",
+            "shop/events/latin1.jsonl",
+            '{"event_id": "E-1", "account_id": "Café", "occurred_at": "2024-01-01T00:00:00Z"}\n'.encode(
+                "latin-1"
+            ),
+            "it is not UTF-8 encoded — re-export it as UTF-8",
+            id="latin1-jsonl",
+        ),
     ],
 )
 def test_unreadable_files_raise_a_clear_source_read_error(
