@@ -41,7 +41,10 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         schedules=[scorecard_schedule],
         sensors=[build_landing_sensor(registry, settings.landing_dir, partitions)],
         resources={
-            "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+            "warehouse": WarehouseResource(
+                path=str(settings.warehouse_path),
+                lock_dirs=[str(settings.warehouse_dir), str(settings.dbt_project_dir)],
+            ),
             "dbt": ScorecardDbtCliResource(
                 project_dir=dbt_project, dbt_executable=dbt_executable(), target=settings.dbt_target
             ),

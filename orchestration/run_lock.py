@@ -8,6 +8,12 @@ run refuses at once, naming the run that holds the lock and since when.
 The locks are ``flock`` locks, which the operating system releases when the holding process ends,
 however it ends: a run killed with SIGKILL or by a power cut leaves no stale lock to clear by hand.
 The lock file only records who holds it (for the message); its presence means nothing.
+
+Every run takes them, however it is launched: ``scorecard run`` before it starts the job, and a run
+launched from the Dagster UI, a schedule or a sensor when its first step opens the warehouse
+(``WarehouseResource`` with ``lock_dirs``; the job runs in one process, so the lock lasts the whole
+run). Within one process the locks are re-entrant: the job that ``scorecard run`` executes in process
+does not lock itself out.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from pathlib import Path
 from typing import IO
 
 LOCK_NAME = ".scorecard-run.lock"
+# Lock files this process holds, with how many blocks hold each (re-entrancy within one process).
+_HELD: dict[Path, int] = {}
 
 
 class RunLockedError(RuntimeError):
@@ -47,7 +55,14 @@ def _holder(handle: IO[str]) -> str:
 @contextlib.contextmanager
 def _locked(directory: Path, what: str) -> Iterator[None]:
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / LOCK_NAME
+    path = (directory / LOCK_NAME).resolve()
+    if path in _HELD:
+        _HELD[path] += 1
+        try:
+            yield
+        finally:
+            _HELD[path] -= 1
+        return
     handle = path.open("a+", encoding="utf-8")
     try:
         try:
@@ -67,9 +82,11 @@ def _locked(directory: Path, what: str) -> Iterator[None]:
         }
         handle.write(json.dumps(record))
         handle.flush()
+        _HELD[path] = 1
         try:
             yield
         finally:
+            del _HELD[path]
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -6,11 +6,16 @@ them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
 import pytest
 
 from orchestration.cli import RUN_LOCKED_EXIT
 from orchestration.publish import HOLD_ENV
+from orchestration.run_lock import run_lock
 from tests.publish.conftest import LAST_MONTH, Deployment, kill_group, wait_for
 from tests.publish.helpers import sha256
 
@@ -48,3 +53,58 @@ def test_a_second_run_refuses_while_one_runs_and_a_killed_run_leaves_no_lock(bas
 
     deployment.run("run", "--period", LAST_MONTH, "--force", log_name="after_kill")
     assert _publications(deployment) == publications + 1, "the next run must publish as usual"
+
+
+def test_a_dagster_launched_run_refuses_while_scorecard_run_runs(baseline, tmp_path):
+    """A run started by Dagster itself (UI, schedule, sensor; here its CLI) takes the same locks."""
+    deployment = baseline.clone(tmp_path / "deployment")
+    published_digest = sha256(deployment.published)
+    marker = deployment.root / "held.marker"
+    first = deployment.start(
+        "run", "--period", LAST_MONTH, "--force", log_name="first", **{HOLD_ENV: f"before_write:{marker}"}
+    )
+    try:
+        wait_for(marker, first, deployment.output("first"))
+        log = deployment.root / "dagster.log"
+        with log.open("w") as out:
+            status = subprocess.run(
+                [
+                    str(Path(sys.executable).with_name("dagster")),
+                    "asset",
+                    "materialize",
+                    "-m",
+                    "orchestration.definitions",
+                    "--select",
+                    "raw/billing/invoices",
+                ],
+                env=deployment.env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=600,
+            ).returncode
+        output = " ".join(log.read_text().split())
+        assert status != 0, output[-3000:]
+        assert f"(pid {first.pid} on " in output and "is running on this warehouse" in output, output[-3000:]
+        assert sha256(deployment.published) == published_digest
+    finally:
+        kill_group(first)
+
+
+def test_the_lock_is_reentrant_in_one_process_and_exclusive_across_processes(tmp_path):
+    warehouse, project = tmp_path / "warehouse", tmp_path / "dbt_project"
+    other = [
+        sys.executable,
+        "-c",
+        "import sys; from orchestration.run_lock import RunLockedError, run_lock\n"
+        "try:\n"
+        f"    with run_lock({str(warehouse)!r}, {str(project)!r}): sys.exit(0)\n"
+        "except RunLockedError as error:\n"
+        "    print(error); sys.exit(75)",
+    ]
+    with run_lock(warehouse, project):
+        with run_lock(warehouse, project):  # the job that `scorecard run` executes in process
+            pass
+        refused = subprocess.run(other, capture_output=True, text=True)
+        assert refused.returncode == 75, refused.stdout + refused.stderr
+        assert "is running on this warehouse" in refused.stdout
+    assert subprocess.run(other).returncode == 0
