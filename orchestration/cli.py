@@ -34,7 +34,7 @@ class _ScorecardApp(typer.Typer):
             if debug_enabled():
                 raise
             explained = explain(error, log_dir=_log_dir())
-            # escape: an Issue's entry (tables[billing.invoices]) is not rich markup.
+            # escape: an Issue's entry (tables[sales.orders]) is not rich markup.
             message = escape(explained.message)
             err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
             sys.exit(explained.exit_code)

@@ -31,7 +31,7 @@ class Issue:
     """One problem: where it is (file, entry, line), what is wrong and what to do about it.
 
     ``entry`` is a path into the file that names entries by id where they have one, e.g.
-    ``measures[revenue].owner``, ``tables[billing.invoices].columns[amount]`` or
+    ``measures[revenue].owner``, ``tables[sales.orders].columns[amount]`` or
     ``expectations[3].kwargs.column``. ``code`` is a stable machine-readable class (``unknown_reference``,
     ``duplicate_key``, ``lint_too_many_measures`` …) for tests and tooling.
     """

@@ -3,7 +3,7 @@
 ``load_registry`` is the only way the rest of the code sees the registry. It reads the file as the
 scorecard config is read (``orchestration.documents``: lines tracked, a key given twice is an error)
 and reports every problem at once as an ``Issue``: the file, the line, the entry
-(``tables[billing.invoices].primary_key``), what is wrong and the fix, so a user fixes the file in one
+(``tables[sales.orders].primary_key``), what is wrong and the fix, so a user fixes the file in one
 pass instead of one traceback at a time.
 """
 
@@ -209,7 +209,7 @@ _NAMED_BY_KEY = frozenset({"systems", "tables", "columns", "rules", "unless"})
 
 
 def registry_entry(path: PathKey) -> str:
-    """How an entry of sources.yml is named in messages: a table as ``tables[billing.invoices]``,
+    """How an entry of sources.yml is named in messages: a table as ``tables[sales.orders]``,
     as data sources are written, then its fields (``.columns[amount]``, ``.rules[amount].min``)."""
     if len(path) >= 4 and path[0] == "systems" and path[2] == "tables":
         path = ("tables", f"{path[1]}.{path[3]}", *path[4:])

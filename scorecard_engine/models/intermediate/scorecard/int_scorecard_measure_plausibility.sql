@@ -14,8 +14,9 @@
               absolute deviation (the robust standard deviation; 1.2533 × the mean absolute
               deviation when more than half the changes are equal, per Iglewicz and Hoaglin). One
               wild month barely moves a median, so a later period is still judged fairly. A period
-              with fewer than 6 earlier changes, or whose earlier changes never vary, is not
-              jump-tested: there is no history to call a change unusual against.
+              with less than a year of earlier changes (12 months; 8 quarters, two years, as four
+              points make no spread), or whose earlier changes never vary, is not jump-tested: a
+              young business's first months are too few and too lumpy to call a change unusual.
 
     Dagster's plausibility check reads this table after every build: a failure of a measure whose
     gate says `block` stops the run before publishing, naming the source rows that moved the value
@@ -171,7 +172,7 @@ scored as (
         on tested.measure_id = typical.measure_id and tested.period_start = typical.period_start
     inner join spread
         on tested.measure_id = spread.measure_id and tested.period_start = spread.period_start
-    where typical.history_changes >= 6
+    where typical.history_changes >= case when tested.period_grain = 'quarter' then 8 else 12 end
 ),
 
 jumps as (
