@@ -291,7 +291,7 @@ def run(
         err_console.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(RUN_LOCKED_EXIT) from error
     except (ValueError, ConfigError, DbtProjectError) as error:
-        err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
     if not outcome.success:
         err_console.print(f"[red]The run failed.[/red]\n{escape(outcome.failure_message)}", highlight=False)
