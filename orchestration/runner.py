@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.freshness import Unchanged, unchanged_since_publication
+from orchestration.ingestion.assets import left_alone_lines
 from orchestration.run_lock import run_lock
 from orchestration.schedules import (
     HISTORY_END_ENV,
@@ -42,6 +43,8 @@ DBT_OP_NAME = "scorecard_dbt_models"
 # Dagster's message for a step left out because something upstream failed.
 _NOT_EXECUTED = re.compile(r"Dependencies for step (\S+) (?:failed|were not executed)")
 PUBLISH_STEP = "published__scorecard"
+# Files held or ignored, listed per source table after the ingestion summary; the rest are counted.
+_LISTED_PER_TABLE = 10
 
 
 class RunScopeError(ValueError):
@@ -420,6 +423,16 @@ def _print_ingestion_summary(console: Console, outcome: RunOutcome) -> None:
         )
     if rows:
         console.print(table)
+    for key, meta in rows.items():
+        lines = left_alone_lines(meta, key.removeprefix("raw/").replace("/", "."))
+        for line in lines[:_LISTED_PER_TABLE]:
+            console.print(f"  {line}", highlight=False, markup=False)
+        if len(lines) > _LISTED_PER_TABLE:
+            console.print(
+                f"  … and {len(lines) - _LISTED_PER_TABLE} more file(s) of {key} left in the landing zone: "
+                "the asset's files_held and files_ignored metadata in `scorecard dev` lists them all.",
+                highlight=False,
+            )
     models = sum(1 for key in outcome.materialized if not key.startswith("raw/"))
     console.print(
         f"{len(rows)} source tables ingested, {models} warehouse assets materialised (run {outcome.run_id})."
