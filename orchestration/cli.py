@@ -262,6 +262,15 @@ def run(
             "--force", help="Run even when nothing changed since the last publication (it would be a no-op)."
         ),
     ] = False,
+    restate: Annotated[
+        bool,
+        typer.Option(
+            "--restate",
+            help="With --period: recompute every month from --period through the last, so a correction "
+            "older than the restatement window reaches the published values (recorded in "
+            "scorecard.restatements).",
+        ),
+    ] = False,
 ) -> None:
     """Run the main job in process: validate config, ingest, build and test the warehouse, publish it.
 
@@ -286,6 +295,7 @@ def run(
             all_history=all_history,
             console=console,
             force=force,
+            restate=restate,
         )
     except RunLockedError as error:
         err_console.print(f"[red]error:[/red] {error}", highlight=False)
