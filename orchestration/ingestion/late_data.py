@@ -6,6 +6,8 @@ them (``scorecard run --period M --restate``). ``months_loaded`` says which mont
 by a run touched, from the load ledger and the raw tables:
 
 - a file named after its month (``2024-09.csv``, ``tickets_2024-09_late.csv``) touches that month;
+- a file first loaded from its path with content already loaded from another path of the table (the
+  landing zone moved, a file renamed) touches none;
 - a file without a month in its name (a snapshot such as ``accounts.jsonl``) touches the months, by
   the table's ``event_time``, of the rows that differ from the previous load of the same file, added
   or removed (all its rows for a file loaded the first time). A table without ``event_time`` cannot
@@ -51,6 +53,20 @@ def months_loaded(con: duckdb.DuckDBPyConnection, registry: SourceRegistry, run_
         FROM {RAW_SCHEMA}._ingested_files AS files
         JOIN {RAW_SCHEMA}._loads AS loads USING (load_id, system, "table")
         WHERE loads.run_id = ?
+            -- A file first seen at this path with content already loaded from another (the landing
+            -- zone moved, a file renamed) brings nothing new.
+            AND NOT (
+                NOT EXISTS (
+                    SELECT 1 FROM {RAW_SCHEMA}._ingested_files AS earlier
+                    WHERE earlier.system = files.system AND earlier."table" = files."table"
+                        AND earlier.source_file = files.source_file AND earlier.loaded_at < files.loaded_at
+                )
+                AND EXISTS (
+                    SELECT 1 FROM {RAW_SCHEMA}._ingested_files AS earlier
+                    WHERE earlier.system = files.system AND earlier."table" = files."table"
+                        AND earlier.file_sha256 = files.file_sha256 AND earlier.loaded_at < files.loaded_at
+                )
+            )
         ORDER BY files.system, files."table", files.source_file
         """,
         [run_id],

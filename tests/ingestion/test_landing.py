@@ -116,6 +116,11 @@ def test_the_months_a_run_loaded_by_file_name_and_by_changed_snapshot_rows(
         ("orders", date(2024, 2, 1)),
         ("costs", date(2024, 3, 1)),
     ]
+    # The same content at a new path (the landing zone moved) brings nothing new.
+    moved = landing / "shop" / "orders" / "2024-02_moved.csv"
+    moved.write_bytes((landing / "shop" / "orders" / "2024-02.csv").read_bytes())
+    ingest_table(con, registry, "shop", "orders", landing, "moved", run_id="moved")
+    assert months_loaded(con, registry, "moved") == []
     assert not_restated_message(loaded, date(2024, 6, 1), landing) == (
         "Loaded but not restated: shop/costs.csv (2024-02, 2024-03); shop/orders/2024-02.csv (2024-02) — "
         "older than this run's restatement window (periods ending from 2024-06 on), so the values "
