@@ -445,7 +445,7 @@ def _print_ingestion_summary(console: Console, outcome: RunOutcome) -> None:
     for key, meta in rows.items():
         lines = left_alone_lines(meta, key.removeprefix("raw/").replace("/", "."))
         for line in lines[:_LISTED_PER_TABLE]:
-            console.print(f"  {line}", highlight=False, markup=False)
+            console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
         if len(lines) > _LISTED_PER_TABLE:
             console.print(
                 f"  … and {len(lines) - _LISTED_PER_TABLE} more file(s) of {key} left in the landing zone: "
