@@ -36,7 +36,12 @@ def _text(deployment: Deployment, log_name: str) -> str:
 def _write_month_to_date_invoices(landing: Path) -> Path:
     """A few invoices of the open month, as an export taken in its first days would hold."""
     source = (landing / INVOICES / f"{LAST_MONTH}.csv").read_text().splitlines()
-    rows = [line.replace(f"{LAST_MONTH}-", f"{OPEN_MONTH}-").replace("INV-", "INV-J") for line in source[1:6]]
+    rows = [
+        line.replace(f"{LAST_MONTH}-31", f"{OPEN_MONTH}-30")
+        .replace(f"{LAST_MONTH}-", f"{OPEN_MONTH}-")
+        .replace("INV-", "INV-J")
+        for line in source[1:6]
+    ]
     target = landing / INVOICES / f"{OPEN_MONTH}.csv"
     target.write_text("\n".join([source[0], *rows]) + "\n")
     return target
@@ -45,7 +50,11 @@ def _write_month_to_date_invoices(landing: Path) -> Path:
 def _ledger_files(deployment: Deployment) -> set[str]:
     with duckdb.connect(str(deployment.warehouse), read_only=True) as con:
         rows = con.execute("SELECT DISTINCT source_file FROM raw._ingested_files").fetchall()
-    return {str(Path(row[0]).relative_to(deployment.landing)) for row in rows}
+    # The clone's ledger also holds the baseline's loads, from the baseline's landing zone.
+    paths = [Path(row[0]) for row in rows]
+    return {
+        str(path.relative_to(deployment.landing)) for path in paths if path.is_relative_to(deployment.landing)
+    }
 
 
 def test_an_open_month_export_is_held_and_unmatched_files_are_listed(
