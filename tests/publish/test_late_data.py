@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from tests.publish.conftest import LAST_MONTH, Deployment
+from tests.publish.helpers import published_month_value
 
 pytestmark = pytest.mark.slow
 
@@ -98,13 +99,7 @@ def test_an_open_month_export_is_held_and_unmatched_files_are_listed(
 
 
 def _csat(deployment: Deployment) -> float:
-    with duckdb.connect(str(deployment.published), read_only=True) as con:
-        (value,) = con.execute(
-            "SELECT value FROM scorecard.measure_values WHERE measure_id = 'support_csat' "
-            "AND period_grain = 'month' AND period_start = ? AND segment_dimension = 'all'",
-            [f"{OLD_MONTH}-01"],
-        ).fetchone()
-    return value
+    return published_month_value(deployment.published, "support_csat", OLD_MONTH)
 
 
 def _lower_two_scores(path: Path) -> None:
