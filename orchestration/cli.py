@@ -262,14 +262,27 @@ def run(
             "--force", help="Run even when nothing changed since the last publication (it would be a no-op)."
         ),
     ] = False,
+    restate: Annotated[
+        bool,
+        typer.Option(
+            "--restate",
+            help="With --period: recompute every month from --period through the last, so a correction "
+            "older than the restatement window reaches the published values (recorded in "
+            "scorecard.restatements).",
+        ),
+    ] = False,
 ) -> None:
     """Run the main job in process: validate config, ingest, build and test the warehouse, publish it.
 
     When no export, config, code or month changed since the last publication covering these months,
     it says so and stops in seconds, leaving the published file untouched (exit 0); --force runs
-    anyway. A month outside the scorecard or an unreadable $SCORECARD_FIRST_MONTH exits with 2 and
-    says why; a run started while another is writing the same warehouse or dbt project exits at once
-    with 75 (EX_TEMPFAIL: try again later), naming the run that holds the lock.
+    anyway. An export named after a month later than the last closed one (a month-to-date export) is
+    held until that month closes, and files under a table's landing folder that its location does not
+    match are listed with the reason; neither fails the run. Data loaded for a month older than the
+    restatement window is reported with the command that restates it (--period M --restate). A month
+    outside the scorecard or an unreadable $SCORECARD_FIRST_MONTH exits with 2 and says why; a run
+    started while another is writing the same warehouse or dbt project exits at once with 75
+    (EX_TEMPFAIL: try again later), naming the run that holds the lock.
     """
     from orchestration.config import ConfigError
     from orchestration.run_lock import RunLockedError
@@ -286,6 +299,7 @@ def run(
             all_history=all_history,
             console=console,
             force=force,
+            restate=restate,
         )
     except RunLockedError as error:
         err_console.print(f"[red]error:[/red] {error}", highlight=False)

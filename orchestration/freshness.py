@@ -4,7 +4,9 @@ What a run publishes is a function of three things, and the warehouse already re
 
 - **the data**: the load ledger (``raw._ingested_files``) holds the content hash of every export
   loaded. A run ingests only files whose hash is not the latest for their path, so when every
-  export in the landing zone is already the latest load of its path, ingestion has nothing to do;
+  export in the landing zone is already the latest load of its path, ingestion has nothing to do
+  (a month-to-date export held until its month closes is not one a run would load:
+  ``orchestration.ingestion.landing``);
 - **the definitions**: the scorecard config, the source registry, the Great Expectations suites, the
   company's dbt project, the engine's dbt package and this package's code;
 - **the calendar**: the scorecard's first and last month and the dbt target.
@@ -35,6 +37,7 @@ import duckdb
 
 import orchestration
 from orchestration.config.periods import add_months
+from orchestration.ingestion.landing import without_held
 from orchestration.ingestion.loader import RAW_SCHEMA, file_fingerprint
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.settings import DBT_PARSE_INPUTS, Settings
@@ -141,14 +144,17 @@ def inputs_digest(
 
 
 def _landing_is_loaded(
-    con: duckdb.DuckDBPyConnection, registry: SourceRegistry, landing_dir: Path
+    con: duckdb.DuckDBPyConnection, registry: SourceRegistry, landing_dir: Path, last_month: date
 ) -> int | None:
-    """How many export files there are, when every one is already the latest load of its path; else None."""
+    """How many export files there are, when every one is already the latest load of its path; else None.
+
+    Files held for a month after ``last_month`` do not count: no run before that month closes loads them.
+    """
     current = []
     for system, table, spec in registry.iter_tables():
         if spec.is_database:
             return None
-        for path in spec.resolve_files(landing_dir):
+        for path in without_held(spec.resolve_files(landing_dir), last_month):
             sha256, _size = file_fingerprint(path)
             current.append((system, table, str(path), sha256))
     if not current:
@@ -239,7 +245,7 @@ def unchanged_since_publication(
         # The digest reads small files; the landing zone may be large, so it is hashed last.
         if inputs_digest(settings, con, history_start, history_end) != recorded:
             return None
-        files = _landing_is_loaded(con, registry, settings.landing_dir)
+        files = _landing_is_loaded(con, registry, settings.landing_dir, history_end)
         if files is None:
             return None
     finally:

@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.freshness import Unchanged, unchanged_since_publication
+from orchestration.ingestion.assets import left_alone_lines
 from orchestration.run_lock import run_lock
 from orchestration.schedules import (
     HISTORY_END_ENV,
@@ -42,6 +43,8 @@ DBT_OP_NAME = "scorecard_dbt_models"
 # Dagster's message for a step left out because something upstream failed.
 _NOT_EXECUTED = re.compile(r"Dependencies for step (\S+) (?:failed|were not executed)")
 PUBLISH_STEP = "published__scorecard"
+# Files held or ignored, listed per source table after the ingestion summary; the rest are counted.
+_LISTED_PER_TABLE = 10
 
 
 class RunScopeError(ValueError):
@@ -92,10 +95,13 @@ def resolve_scope(
     period: str | None = None,
     through: str | None = None,
     all_history: bool = False,
+    restate: bool = False,
 ) -> RunScope:
     """The partitions a ``scorecard run`` covers; ``RunScopeError`` for a month outside them.
 
-    ``period`` alone is one month; ``period`` with ``through`` is a backfill of that range in one run.
+    ``period`` alone is one month; ``period`` with ``through`` is a backfill of that range in one run;
+    ``period`` with ``restate`` is every month from ``period`` to the last, for a correction older than
+    the restatement window.
     """
     keys = partitions.get_partition_keys()
     if not keys:
@@ -106,6 +112,13 @@ def resolve_scope(
         raise RunScopeError("Choose either --period YYYY-MM [--through YYYY-MM] or --all, not both.")
     if through and not period:
         raise RunScopeError("--through needs --period: the range runs from --period to --through.")
+    if restate and (through or all_history or not period):
+        raise RunScopeError(
+            "--restate needs --period (the oldest month to restate) and no --through or --all: it recomputes "
+            "every month from --period to the last, e.g. `scorecard run --period 2024-09 --restate`."
+        )
+    if restate:
+        through = keys[-1]
     if all_history:
         return RunScope(keys[0], keys[-1], full_refresh=True)
     if period is None:
@@ -140,8 +153,11 @@ def run_main_job(
     console: Console | None = None,
     instance: dg.DagsterInstance | None = None,
     force: bool = False,
+    restate: bool = False,
 ) -> RunOutcome:
     """Execute ``scorecard_job`` in process for ``period`` (… ``through``), all history, or the last month.
+
+    ``restate`` with ``period``: every month from ``period`` through the last (``resolve_scope``).
 
     Progress is printed to ``console`` as steps finish; the returned outcome says whether the run
     succeeded and, if not, what failed in plain words. When nothing changed since the last
@@ -153,7 +169,7 @@ def run_main_job(
     with run_lock(settings.warehouse_dir, settings.dbt_project_dir):
         _check_landing_dir(settings)
         if not (force or all_history):
-            unchanged = _unchanged(settings, period=period, through=through)
+            unchanged = _unchanged(settings, period=period, through=through, restate=restate)
             if unchanged is not None:
                 return RunOutcome(True, unchanged.run_id, unchanged=unchanged)
         return _run_locked(
@@ -161,18 +177,21 @@ def run_main_job(
             period=period,
             through=through,
             all_history=all_history,
+            restate=restate,
             console=console,
             instance=instance,
         )
 
 
-def _unchanged(settings: Settings, *, period: str | None, through: str | None) -> Unchanged | None:
+def _unchanged(
+    settings: Settings, *, period: str | None, through: str | None, restate: bool
+) -> Unchanged | None:
     """The last publication when it already holds what this run would publish (before any Dagster load)."""
     from orchestration.ingestion.registry import load_registry
     from orchestration.schedules import history_end_month, history_start_month, monthly_partitions
     from orchestration.transform.window import default_restatement_window
 
-    scope = resolve_scope(monthly_partitions(), period=period, through=through)
+    scope = resolve_scope(monthly_partitions(), period=period, through=through, restate=restate)
     return unchanged_since_publication(
         settings,
         load_registry(settings.sources_path),
@@ -190,6 +209,7 @@ def _run_locked(
     period: str | None,
     through: str | None,
     all_history: bool,
+    restate: bool,
     console: Console | None,
     instance: dg.DagsterInstance | None,
 ) -> RunOutcome:
@@ -199,7 +219,9 @@ def _run_locked(
     with console.status("Loading definitions (validating config, parsing dbt)…"):
         defs = build_definitions(settings)
     job = defs.resolve_job_def(MAIN_JOB_NAME)
-    scope = resolve_scope(job.partitions_def, period=period, through=through, all_history=all_history)
+    scope = resolve_scope(
+        job.partitions_def, period=period, through=through, all_history=all_history, restate=restate
+    )
     instance = instance or dg.DagsterInstance.get()
     run_id = str(uuid.uuid4())
     progress = _Progress(console)
@@ -420,6 +442,16 @@ def _print_ingestion_summary(console: Console, outcome: RunOutcome) -> None:
         )
     if rows:
         console.print(table)
+    for key, meta in rows.items():
+        lines = left_alone_lines(meta, key.removeprefix("raw/").replace("/", "."))
+        for line in lines[:_LISTED_PER_TABLE]:
+            console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+        if len(lines) > _LISTED_PER_TABLE:
+            console.print(
+                f"  … and {len(lines) - _LISTED_PER_TABLE} more file(s) of {key} left in the landing zone: "
+                "the asset's files_held and files_ignored metadata in `scorecard dev` lists them all.",
+                highlight=False,
+            )
     models = sum(1 for key in outcome.materialized if not key.startswith("raw/"))
     console.print(
         f"{len(rows)} source tables ingested, {models} warehouse assets materialised (run {outcome.run_id})."

@@ -36,6 +36,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.config.periods import LAST_MONTH_ENV, add_months
+from orchestration.ingestion.landing import without_held
 from orchestration.ingestion.registry import SourceRegistry
 
 MAIN_JOB_NAME = "scorecard_job"
@@ -124,18 +125,23 @@ def monthly_partitions(today: date | None = None) -> dg.MonthlyPartitionsDefinit
     )
 
 
-def landing_fingerprint(registry: SourceRegistry, landing_dir: Path) -> tuple[str, int]:
+def landing_fingerprint(
+    registry: SourceRegistry, landing_dir: Path, last_month: date | None = None
+) -> tuple[str, int]:
     """A digest of every export file the registry reads (path, size, mtime) and how many there are.
 
     Stat only, never read: the sensor runs every minute, and ingestion checks content hashes anyway,
-    so a file touched without changing is loaded as a no-op.
+    so a file touched without changing is loaded as a no-op. Files held for a month after
+    ``last_month`` are left out: a month-to-date export growing daily is no reason for a run.
     """
     entries = []
     for _system, _table, spec in registry.iter_tables():
         if spec.format == "postgres":
             continue
         paths = (
-            [spec.database_path(landing_dir)] if spec.format == "sqlite" else spec.resolve_files(landing_dir)
+            [spec.database_path(landing_dir)]
+            if spec.format == "sqlite"
+            else without_held(spec.resolve_files(landing_dir), last_month)
         )
         for path in paths:
             try:
@@ -162,7 +168,9 @@ def build_landing_sensor(
         ),
     )
     def landing_zone_sensor(context: dg.SensorEvaluationContext):
-        digest, files = landing_fingerprint(registry, landing_dir)
+        last_key = partitions.get_last_partition_key()
+        last_month = parse_month(last_key, "the last partition") if last_key else None
+        digest, files = landing_fingerprint(registry, landing_dir, last_month)
         if digest == context.cursor:
             return dg.SkipReason(f"No change among the {files} export files in {landing_dir}.")
         context.update_cursor(digest)

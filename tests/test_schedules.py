@@ -136,8 +136,13 @@ def test_the_sensor_requests_a_refresh_when_exports_appear_or_change(pinned_mont
     assert len(changed.run_requests) == 1
     assert changed.run_requests[0].run_key != first.run_requests[0].run_key
 
+    # A month-to-date export of the month after the last is held by runs: no reason for one.
     _write(landing / "billing" / "invoices" / "2025-06.csv", "invoice_id\nI1\n")
-    added = tick(changed.cursor)
+    held = tick(changed.cursor)
+    assert not held.run_requests and "No change among the 1 export files" in held.skip_message
+
+    _write(landing / "billing" / "invoices" / "2025-05.csv", "invoice_id\nI1\n")
+    added = tick(held.cursor)
     assert added.run_requests and added.run_requests[0].tags["scorecard/landing_files"] == "2"
 
 
@@ -299,3 +304,8 @@ def test_run_scope_follows_the_flags():
         resolve_scope(partitions, period="2024-06", through="2024-05")
     with pytest.raises(RunScopeError, match="--through needs --period"):
         resolve_scope(partitions, through="2024-05")
+    # --restate: from --period through the last month, to restate a correction older than the window.
+    assert resolve_scope(partitions, period="2024-09", restate=True) == RunScope("2024-09", LAST)
+    for flags in ({}, {"period": "2024-09", "through": "2024-12"}, {"all_history": True}):
+        with pytest.raises(RunScopeError, match="--restate needs --period"):
+            resolve_scope(partitions, restate=True, **flags)

@@ -5,8 +5,13 @@ edit to sources.yml. Each asset loads its table with ``ingest_table`` and report
 materialisation metadata; a drifted or unreadable export fails the asset with the loader's message.
 """
 
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
 import dagster as dg
 
+from orchestration.ingestion.landing import held_files, ignored_files
 from orchestration.ingestion.loader import IngestionError, TableLoadResult, ingest_table, new_load_id
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
 from orchestration.settings import get_settings
@@ -85,6 +90,54 @@ def result_metadata(result: TableLoadResult) -> dict[str, object]:
     }
 
 
+def left_alone_metadata(
+    registry: SourceRegistry, system: str, table: str, landing_dir: Path, last_month: date
+) -> dict[str, object]:
+    """The files of ``system.table`` a run leaves in the landing zone: held and ignored, as metadata.
+
+    Paths are shown relative to the landing zone, as sources.yml writes them.
+    """
+    spec = registry.table(system, table)
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(landing_dir)) if path.is_relative_to(landing_dir) else str(path)
+
+    held = [
+        {"source_file": shown(path), "month": f"{month:%Y-%m}"}
+        for path, month in held_files(spec, landing_dir, last_month)
+    ]
+    ignored = [
+        {"source_file": shown(entry.path), "reason": entry.reason}
+        for entry in ignored_files(registry, landing_dir).get((system, table), [])
+    ]
+    return {
+        "files_held": dg.MetadataValue.json(held),
+        "files_ignored": dg.MetadataValue.json(ignored),
+        "last_closed_month": f"{last_month:%Y-%m}",
+    }
+
+
+def left_alone_lines(metadata: Mapping[str, object], source_table: str) -> list[str]:
+    """One line per file a run left alone, from ``left_alone_metadata``: the file, the month, what to do."""
+
+    def entries(key: str) -> list[dict[str, str]]:
+        value = metadata.get(key) or []
+        return list(getattr(value, "value", value))
+
+    last_month = metadata.get("last_closed_month", "")
+    lines = [
+        f"{source_table}: held until {entry['month']} closes: {entry['source_file']} — the scorecard's "
+        f"last month is {last_month}; the first run after {entry['month']} ends loads it (delete it if "
+        "it was delivered by mistake)"
+        for entry in entries("files_held")
+    ]
+    lines += [
+        f"{source_table}: not loaded: {entry['source_file']} — {entry['reason']}"
+        for entry in entries("files_ignored")
+    ]
+    return lines
+
+
 def _build_table_asset(
     system: str, table: str, spec: SourceTable, registry: SourceRegistry
 ) -> dg.AssetsDefinition:
@@ -106,17 +159,25 @@ def _build_table_asset(
         },
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        from orchestration.schedules import history_end_month  # schedules imports the registry
+
         landing_dir = get_settings().landing_dir
         load_id = new_load_id(context.run_id.split("-")[0])
+        last_month = history_end_month()
+        left = left_alone_metadata(registry, system, table, landing_dir, last_month)
+        for line in left_alone_lines(left, f"{system}.{table}"):
+            context.log.info(line)
         with warehouse.connect() as con:
             try:
-                result = ingest_table(con, registry, system, table, landing_dir, load_id, context.run_id)
+                result = ingest_table(
+                    con, registry, system, table, landing_dir, load_id, context.run_id, last_month
+                )
             except IngestionError as error:
                 # The loader's message already names the file, the column and the fix: show it as is,
                 # with whatever the other files of this table did.
                 raise dg.Failure(
                     description=str(error),
-                    metadata=result_metadata(error.result) if error.result else {},
+                    metadata={**(result_metadata(error.result) if error.result else {}), **left},
                     allow_retries=False,
                 ) from error
             row_count = con.execute(f"SELECT count(*) FROM {result.raw_table}").fetchall()[0][0]
@@ -125,6 +186,8 @@ def _build_table_asset(
                 f"{result.rows_quarantined:,} row(s) of {system}.{table} quarantined "
                 f"({result.quarantined_by_rule}); see raw._quarantine where load_id = '{load_id}'"
             )
-        return dg.MaterializeResult(metadata={**result_metadata(result), "dagster/row_count": row_count})
+        return dg.MaterializeResult(
+            metadata={**result_metadata(result), **left, "dagster/row_count": row_count}
+        )
 
     return _ingest

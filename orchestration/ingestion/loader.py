@@ -36,6 +36,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from orchestration.ingestion.landing import without_held
 from orchestration.ingestion.registry import (
     ColumnRules,
     SourceRegistry,
@@ -238,11 +239,14 @@ def ingest_table(
     landing_dir: Path,
     load_id: str,
     run_id: str | None = None,
+    last_month: date | None = None,
 ) -> TableLoadResult:
     """Load every new or changed export of ``system.table`` into ``raw.<system>__<table>``.
 
     ``run_id`` (the Dagster run) is recorded with the load in ``raw._loads``, so a value restated by
     a run (``scorecard.restatements.restated_run_id``) leads to the loads that brought its data.
+    Files named after a month later than ``last_month`` (the scorecard's last month) are held: not
+    read, left for the first run whose last month reaches theirs (``orchestration.ingestion.landing``).
 
     Files are loaded one by one, each in its own transaction, so a drifted or unreadable file loads
     nothing while the other files still load. If any file failed, the first failure is raised after
@@ -270,6 +274,7 @@ def ingest_table(
                     "put the export there, set SCORECARD_LANDING_DIR, or fix `location` in sources.yml"
                 )
             )
+        sources = list(without_held(sources, last_month))
     for source in sources:
         label = _database_label(spec, landing_dir) if source is None else str(source)
         try:

@@ -109,8 +109,12 @@ class SourceTable(_Strict):
 
     def resolve_files(self, landing_dir: Path) -> list[Path]:
         """The files matching ``location`` (relative to ``landing_dir`` unless absolute), sorted."""
+        return [path for path in self.glob_matches(landing_dir) if path.is_file()]
+
+    def glob_matches(self, landing_dir: Path) -> list[Path]:
+        """Everything ``location`` matches, sorted: files, and also folders and broken symlinks."""
         pattern = self.location if Path(self.location).is_absolute() else str(landing_dir / self.location)
-        return sorted(Path(match) for match in glob.glob(pattern, recursive=True) if Path(match).is_file())
+        return sorted(Path(match) for match in glob.glob(pattern, recursive=True))
 
     def database_path(self, landing_dir: Path) -> Path:
         """For ``format: sqlite``: the database file, relative to ``landing_dir`` unless absolute."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -26,9 +27,17 @@ from dagster_dbt import (
 from orchestration.config.periods import add_months
 from orchestration.freshness import code_digest, inputs_digest
 from orchestration.ingestion.assets import WAREHOUSE_POOL
-from orchestration.publish.wap import first_row, register_run, sync_publication_log, tested_through
+from orchestration.ingestion.late_data import months_loaded, not_restated_message
+from orchestration.ingestion.registry import load_registry
+from orchestration.publish.wap import (
+    RunWindow,
+    first_row,
+    register_run,
+    sync_publication_log,
+    tested_through,
+)
 from orchestration.schedules import history_end_month, history_start_month, parse_month
-from orchestration.settings import get_settings
+from orchestration.settings import Settings, get_settings
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
 from orchestration.transform.invocation import keep_partial_parse, process_environment, read_log_ahead
 from orchestration.transform.window import (
@@ -84,6 +93,16 @@ def _built_state(warehouse: WarehouseResource) -> tuple[bool, date | None]:
             con, "SELECT max(period_start) FROM scorecard.measure_values WHERE period_grain = 'month'"
         )
     return True, row[0] if row and row[0] else None
+
+
+def _not_restated(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, window: RunWindow) -> str:
+    """The notice for months this run loaded data for but does not recompute ('' when there are none)."""
+    if window.first_month is None or window.last_month is None or window.restatement_window_months is None:
+        return ""
+    window_start = add_months(window.last_month, -window.restatement_window_months)
+    loaded = months_loaded(con, load_registry(settings.sources_path), run_id)
+    stale = [item for item in loaded if window.first_month <= item.month < window_start]
+    return not_restated_message(stale, window_start, settings.landing_dir) if stale else ""
 
 
 def build_dbt_assets(
@@ -147,6 +166,9 @@ def build_dbt_assets(
                 # Before this run is registered: the last published build's start and definitions.
                 tested = None if window.full_refresh else tested_through(con, code)
                 run_seq = register_run(con, context.run_id, window, digest, code)
+                not_restated = _not_restated(con, settings, context.run_id, window)
+            if not_restated:
+                context.log.warning(not_restated)
             if recovered:
                 context.log.warning(
                     f"Recovered {recovered} publication(s) from the published file into publish.publications "

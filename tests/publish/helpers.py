@@ -49,6 +49,17 @@ def craft_warehouse(path: Path, months: int = 3, value: float = 1.0) -> Path:
     return path
 
 
+def published_month_value(published: Path, measure_id: str, month: str) -> float:
+    """The company-level value of ``measure_id`` for ``month`` (YYYY-MM) in a published file."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        (value,) = con.execute(
+            "SELECT value FROM scorecard.measure_values WHERE measure_id = ? "
+            "AND period_grain = 'month' AND period_start = ? AND segment_dimension = 'all'",
+            [measure_id, f"{month}-01"],
+        ).fetchone()
+    return value
+
+
 def sha256(path: Path) -> str:
     """The file's content digest."""
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from tests.publish.conftest import LAST_MONTH, Deployment
+from tests.publish.helpers import published_month_value
 
 REPO = Path(__file__).resolve().parents[2]
 INVOICE_LINES = Path("billing") / "invoice_lines" / f"{LAST_MONTH}.csv"
@@ -62,13 +63,7 @@ def test_a_wild_invoice_line_stops_the_run_and_names_the_row(baseline: Deploymen
     # The corrected export is a new delivery of the file: its rows supersede the wild one.
     _set_amount(export, WILD_ROW, original)
     assert _run(deployment, "corrected") == 0, deployment.output("corrected")[-4000:]
-    with duckdb.connect(str(deployment.published), read_only=True) as con:
-        (margin,) = con.execute(
-            "SELECT value FROM scorecard.measure_values WHERE measure_id = 'gross_margin' "
-            "AND period_grain = 'month' AND period_start = ? AND segment_dimension = 'all'",
-            [f"{LAST_MONTH}-01"],
-        ).fetchone()
-    assert 0.5 < margin < 0.9
+    assert 0.5 < published_month_value(deployment.published, "gross_margin", LAST_MONTH) < 0.9
 
 
 def test_an_untrust_gate_publishes_the_period_untrusted(baseline: Deployment, tmp_path: Path) -> None:
