@@ -15,7 +15,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from orchestration.errors import DEBUG_ENV, IN_USE_EXIT, debug_enabled, explain
-from orchestration.settings import COMPANY_DIR_ENV, Settings, ensure_dagster_home, get_settings
+from orchestration.settings import (
+    ACCEPT_REDELIVERY_ENV,
+    COMPANY_DIR_ENV,
+    Settings,
+    ensure_dagster_home,
+    get_settings,
+)
 
 # Exit code of a run refused because another run holds the lock: a resource in use, as for a
 # warehouse another process holds (sysexits' EX_TEMPFAIL).
@@ -262,6 +268,15 @@ def run(
             "--force", help="Run even when nothing changed since the last publication (it would be a no-op)."
         ),
     ] = False,
+    accept_redelivery: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept-redelivery",
+            help="Load this re-delivered file (path under the landing directory; globs allowed; repeatable) "
+            "even though it holds fewer rows than `redelivery_min_ratio` of the version it replaces: the "
+            "rows missing from it are withdrawn. Same as $SCORECARD_ACCEPT_REDELIVERY, for this run.",
+        ),
+    ] = None,
 ) -> None:
     """Run the main job in process: validate config, ingest, build and test the warehouse, publish it.
 
@@ -276,6 +291,10 @@ def run(
     from orchestration.runner import run_main_job
     from orchestration.transform.project import DbtProjectError
 
+    if accept_redelivery:
+        # The ingestion assets read settings from the environment when they run, in this process.
+        accepted = [os.environ.get(ACCEPT_REDELIVERY_ENV, ""), *accept_redelivery]
+        os.environ[ACCEPT_REDELIVERY_ENV] = ",".join(entry for entry in accepted if entry)
     settings = get_settings()
     ensure_dagster_home(settings)
     try:

@@ -3,8 +3,10 @@
 What a run publishes is a function of three things, and the warehouse already records each of them:
 
 - **the data**: the load ledger (``raw._ingested_files``) holds the content hash of every export
-  loaded. A run ingests only files whose hash is not the latest for their path, so when every
-  export in the landing zone is already the latest load of its path, ingestion has nothing to do;
+  loaded, and ``raw._withdrawn_files`` the versions taken out of force. A run ingests only files
+  whose hash is not the latest version in force for their path, and withdraws the files no longer
+  in the landing zone, so when the files in force are exactly the exports in the landing zone,
+  ingestion has nothing to do (a removed file is a change: its rows must be withdrawn);
 - **the definitions**: the scorecard config, the source registry, the Great Expectations suites, the
   company's dbt project, the engine's dbt package and this package's code;
 - **the calendar**: the scorecard's first and last month and the dbt target.
@@ -35,7 +37,7 @@ import duckdb
 
 import orchestration
 from orchestration.config.periods import add_months
-from orchestration.ingestion.loader import RAW_SCHEMA, file_fingerprint
+from orchestration.ingestion.loader import IN_FORCE_FILES_SQL, RAW_SCHEMA, file_fingerprint
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.settings import DBT_PARSE_INPUTS, Settings
 from orchestration.warehouse import connect
@@ -111,14 +113,11 @@ def definitions_digest(
 
 
 def ledger_digest(con: duckdb.DuckDBPyConnection) -> str:
-    """sha256 over every load the ledger records (any new load changes it); '' before the first load."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [RAW_SCHEMA, "_ingested_files"],
-    ).fetchall()[0][0]
-    if not exists:
+    """sha256 over every load and withdrawal the ledger records (any new one changes it); '' before the
+    first load."""
+    if not _table_exists(con, "_ingested_files"):
         return ""
-    return con.execute(
+    loads = con.execute(
         f"""
         SELECT coalesce(sha256(string_agg(
             concat_ws(chr(31), load_id, system, "table", source_file, file_sha256), chr(30)
@@ -126,6 +125,27 @@ def ledger_digest(con: duckdb.DuckDBPyConnection) -> str:
         FROM {RAW_SCHEMA}._ingested_files
         """
     ).fetchall()[0][0]
+    if not _table_exists(con, "_withdrawn_files"):
+        return loads
+    return con.execute(
+        f"""
+        -- No withdrawal yet: the digest of the loads alone, as before withdrawals were recorded.
+        SELECT CASE WHEN count(*) = 0 THEN ? ELSE sha256(? || string_agg(
+            concat_ws(chr(31), withdrawn_by_load_id, load_id, system, "table", source_file), chr(30)
+            ORDER BY withdrawn_by_load_id, load_id, system, "table", source_file)) END
+        FROM {RAW_SCHEMA}._withdrawn_files
+        """,
+        [loads, loads],
+    ).fetchall()[0][0]
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [RAW_SCHEMA, table],
+        ).fetchall()[0][0]
+    )
 
 
 def inputs_digest(
@@ -143,7 +163,8 @@ def inputs_digest(
 def _landing_is_loaded(
     con: duckdb.DuckDBPyConnection, registry: SourceRegistry, landing_dir: Path
 ) -> int | None:
-    """How many export files there are, when every one is already the latest load of its path; else None."""
+    """How many export files there are, when the files in force are exactly these, each at the content
+    of its latest load; else None (a new or changed export, or a loaded one no longer there)."""
     current = []
     for system, table, spec in registry.iter_tables():
         if spec.is_database:
@@ -157,19 +178,28 @@ def _landing_is_loaded(
         'CREATE TEMP TABLE _landing (system VARCHAR, "table" VARCHAR, source_file VARCHAR, sha VARCHAR)'
     )
     con.executemany("INSERT INTO _landing VALUES (?, ?, ?, ?)", current)
-    not_loaded = con.execute(
+    con.execute('CREATE TEMP TABLE _declared (system VARCHAR, "table" VARCHAR)')
+    con.executemany("INSERT INTO _declared VALUES (?, ?)", registry.table_names())
+    in_force = (
+        IN_FORCE_FILES_SQL
+        if _table_exists(con, "_withdrawn_files")
+        else f"SELECT * FROM {RAW_SCHEMA}._ingested_files"
+    )
+    # Both ways: an export not loaded at its content, and a loaded file no longer in the landing zone
+    # (the run must withdraw it).
+    differences = con.execute(
         f"""
         WITH latest AS (
             SELECT system, "table", source_file, arg_max(file_sha256, (loaded_at, load_id)) AS sha
-            FROM {RAW_SCHEMA}._ingested_files
+            FROM ({in_force}) SEMI JOIN _declared USING (system, "table")
             GROUP BY ALL
         )
         SELECT count(*) FROM _landing
-        LEFT JOIN latest USING (system, "table", source_file)
+        FULL JOIN latest USING (system, "table", source_file)
         WHERE latest.sha IS DISTINCT FROM _landing.sha
         """
     ).fetchall()[0][0]
-    return len(current) if not_loaded == 0 else None
+    return len(current) if differences == 0 else None
 
 
 def _published_run(published_path: Path) -> str | None:

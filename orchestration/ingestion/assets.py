@@ -61,9 +61,12 @@ def result_metadata(result: TableLoadResult) -> dict[str, object]:
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded,
         "rows_quarantined": result.rows_quarantined,
+        "rows_withdrawn": result.rows_withdrawn,
         "files_read": result.files_read,
         "files_skipped_unchanged": result.files_skipped_unchanged,
         "files_failed": result.files_failed,
+        "files_withdrawn": result.files_withdrawn,
+        "withdrawals": dg.MetadataValue.json(result.notices),
         "quarantined_by_rule": dg.MetadataValue.json(result.quarantined_by_rule),
         "load_id": result.load_id,
         "table": result.raw_table,
@@ -75,9 +78,11 @@ def result_metadata(result: TableLoadResult) -> dict[str, object]:
                     "rows_read": detail.rows_read,
                     "rows_loaded": detail.rows_loaded,
                     "rows_quarantined": detail.rows_quarantined,
+                    "rows_withdrawn": detail.rows_withdrawn,
                     "file_sha256": detail.file_sha256,
                     "file_bytes": detail.file_bytes,
                     **({"error": detail.error} if detail.error else {}),
+                    **({"notice": detail.notice} if detail.notice else {}),
                 }
                 for detail in result.files
             ]
@@ -106,11 +111,20 @@ def _build_table_asset(
         },
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        landing_dir = get_settings().landing_dir
+        settings = get_settings()
         load_id = new_load_id(context.run_id.split("-")[0])
         with warehouse.connect() as con:
             try:
-                result = ingest_table(con, registry, system, table, landing_dir, load_id, context.run_id)
+                result = ingest_table(
+                    con,
+                    registry,
+                    system,
+                    table,
+                    settings.landing_dir,
+                    load_id,
+                    context.run_id,
+                    accept_redelivery=settings.accept_redelivery,
+                )
             except IngestionError as error:
                 # The loader's message already names the file, the column and the fix: show it as is,
                 # with whatever the other files of this table did.
@@ -120,6 +134,9 @@ def _build_table_asset(
                     allow_retries=False,
                 ) from error
             row_count = con.execute(f"SELECT count(*) FROM {result.raw_table}").fetchall()[0][0]
+        for notice in result.notices:
+            # Rows that stop counting are news to whoever reads the run: a warning, one per file.
+            context.log.warning(f"{system}.{table}: {notice}")
         if result.rows_quarantined:
             context.log.warning(
                 f"{result.rows_quarantined:,} row(s) of {system}.{table} quarantined "
