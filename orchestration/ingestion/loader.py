@@ -1419,7 +1419,7 @@ class _TableLoad:
         said += (
             f"{_rows(withdrawn)} withdrawn"
             if withdrawn
-            else "it replaces the earlier version, no row withdrawn"
+            else "it replaces the earlier version; no row withdrawn"
         )
         if previous and rows < self.spec.redelivery_min_ratio * previous:
             said += f" (accepted below the {self.spec.redelivery_min_ratio:.0%} minimum)"
