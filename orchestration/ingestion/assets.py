@@ -135,8 +135,8 @@ def _build_table_asset(
                 ) from error
             row_count = con.execute(f"SELECT count(*) FROM {result.raw_table}").fetchall()[0][0]
         for notice in result.notices:
-            # Rows that stop counting are news to whoever reads the run: a warning, one per file.
-            context.log.warning(f"{system}.{table}: {notice}")
+            # In the run's log; `scorecard run` lists them once, under its ingestion summary.
+            context.log.info(f"{system}.{table}: {notice}")
         if result.rows_quarantined:
             context.log.warning(
                 f"{result.rows_quarantined:,} row(s) of {system}.{table} quarantined "

@@ -731,7 +731,10 @@ class _TableLoad:
                 self.con.execute("ROLLBACK")
                 raise
             what = (
-                "was removed from the landing zone" if gone else "no longer matches `location` in sources.yml"
+                "was removed from the landing zone"
+                if gone
+                else f"no longer matches {self.system}.{self.table}'s location {self.spec.location!r} "
+                f"under the landing zone {self.landing_dir}"
             )
             details.append(
                 FileLoadDetail(

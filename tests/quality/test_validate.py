@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from orchestration.quality.frames import reference_period
 from orchestration.quality.suites import SuiteFile, load_suite_files
 from orchestration.quality.validate import SuiteOutcome, failure_message, validate_suite
 from orchestration.warehouse import connect
-from tests.quality.conftest import DEMO_END_MONTH, RawDemo
+from tests.quality.conftest import DEMO_END_MONTH, RawDemo, ingest_all
 
 
 def suite_named(registry: SourceRegistry, name: str) -> SuiteFile:
@@ -310,3 +311,25 @@ def test_a_later_validation_hands_ge_only_the_new_load_and_agrees_with_a_full_on
     assert failed(incremental).keys() >= {"rows.channel", "rows.resolved_at"}
     severity, message = failed(incremental)["rows.channel"]
     assert severity == "warning" and "support/tickets/2025-04.csv row 2" in message and "'fax'" in message
+
+
+def test_a_file_delivered_twice_in_the_first_load_blocks_until_it_is_removed(
+    raw_demo_template: RawDemo, shipped_registry: SourceRegistry, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(raw_demo_template.landing, landing)
+    tickets = landing / "support" / "tickets" / "2025-05.csv"
+    copy = tickets.with_name("2025-05 copy.csv")
+    shutil.copyfile(tickets, copy)
+    demo = RawDemo(landing, tmp_path / "warehouse" / "warehouse.duckdb")
+    ingest_all(shipped_registry, demo.landing, demo.warehouse)  # one load: both files in it
+
+    blocked = validate(demo, shipped_registry, "support__tickets")
+    assert blocked.severity == "error"
+    assert failed(blocked)["rows.ticket_id"][0] == "error"
+
+    # Deleting the copy withdraws its rows: the duplicates are gone and the load is judged again.
+    copy.unlink()
+    reingest(demo, shipped_registry, "support", "tickets")
+    outcome = validate(demo, shipped_registry, "support__tickets")
+    assert outcome.passed, [failure_message(outcome, e) for e in outcome.failures]
