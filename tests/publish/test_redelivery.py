@@ -10,14 +10,13 @@ value it had before any of it.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.publish.conftest import LAST_MONTH, Deployment
-from tests.publish.helpers import sha256
+from tests.publish.helpers import gross_margin, sha256, untrusting_margin_config
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +27,7 @@ LATE_ROWS = 10
 
 
 def _margin(deployment: Deployment) -> float:
-    with duckdb.connect(str(deployment.published), read_only=True) as con:
-        (margin,) = con.execute(
-            "SELECT value FROM scorecard.measure_values WHERE measure_id = 'gross_margin' "
-            "AND period_grain = 'month' AND period_start = ? AND segment_dimension = 'all'",
-            [f"{LAST_MONTH}-01"],
-        ).fetchone()
-    return margin
+    return gross_margin(deployment.published, LAST_MONTH)
 
 
 def _staged_lines(deployment: Deployment) -> int:
@@ -61,14 +54,7 @@ def test_a_cut_redelivery_is_refused_then_accepted_replaced_and_a_removed_file_i
     deployment = baseline.clone(tmp_path / "deployment", own_landing=True)
     # The cut month moves the margin far beyond its usual change: publish it untrusted instead of
     # stopping at the plausibility gate, so the accepted delivery reaches the published file.
-    config = tmp_path / "scorecard_config"
-    shutil.copytree(REPO / "scorecard_config", config)
-    measures = (config / "measures.yml").read_text()
-    margin_sources = "    data_sources: [billing.invoices, billing.invoice_lines, finance.cost_of_revenue]\n"
-    assert measures.count(margin_sources) == 1
-    (config / "measures.yml").write_text(
-        measures.replace(margin_sources, margin_sources + "    plausibility: {on_fail: untrust}\n")
-    )
+    config = untrusting_margin_config(REPO / "scorecard_config", tmp_path / "scorecard_config")
 
     def run(log_name: str, *args: str) -> int:
         return deployment.start(
