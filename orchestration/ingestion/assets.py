@@ -50,7 +50,10 @@ def _column_schema(spec: SourceTable) -> dg.TableSchema:
     return dg.TableSchema(
         columns=columns,
         constraints=dg.TableConstraints(
-            other=[f"primary key ({', '.join(spec.primary_key)}), latest load wins"]
+            other=[
+                f"primary key ({', '.join(spec.primary_key)}), latest load wins; "
+                f"redelivery: {spec.redelivery_mode} (sources.yml)"
+            ]
         ),
     )
 
