@@ -13,10 +13,12 @@ is then computed in DuckDB, set-based, from the failures recorded so far that ar
 
 A row superseded by a later load leaves the frame and so stops counting; a load that no longer has a
 current row is forgotten. Rows are only ever written by loads (the loader appends under a new load
-id), which is what makes a load's results final — until a file version of the load is withdrawn
+id), which is what makes a load's results final — until a file version is withdrawn
 (``raw._withdrawn_files``: replaced by a re-delivery, or its file removed). Its rows leave the frame,
-and a row's uniqueness may change with them (a file delivered twice in one load), so a load with a
-withdrawal since it was judged is judged again.
+which changes nothing for the other rows of a clean load; but a failure of a load may be stale (a
+file delivered twice in one load: its key is unique once the copy is withdrawn), and rows a withdrawn
+version had superseded come back to the frame. So a load is judged again when it has failures and a
+withdrawal since it was judged, or more rows in the frame than it was judged on.
 """
 
 from __future__ import annotations
@@ -75,18 +77,29 @@ def suite_digest(frame_sql: str, expectations: Iterable[dict[str, Any]]) -> str:
 def loads_to_validate(con: duckdb.DuckDBPyConnection, frame_table: str, suite: str, digest: str) -> list[str]:
     """The loads with rows in the frame that this version of the suite has not judged; forgets the rest.
 
-    Results of other suite versions, of loads with no current row left, of loads with a file version
-    withdrawn since they were judged, and failures of loads that were never recorded as judged (a
-    validation that raised) are deleted here.
+    Results of other suite versions, of loads with no current row left, of loads a withdrawal may
+    have made stale (see the module's docstring), and failures of loads that were never recorded as
+    judged (a validation that raised) are deleted here.
     """
     con.execute(_DDL)
     con.execute(
         f"""
         DELETE FROM {QUALITY_SCHEMA}.validated_loads AS judged
-        WHERE suite = ? AND EXISTS (
-            SELECT 1 FROM {RAW_SCHEMA}._withdrawn_files AS withdrawn
-            WHERE withdrawn.load_id = judged.load_id
-                AND withdrawn.withdrawn_at > coalesce(judged.judged_at, TIMESTAMPTZ '-infinity')
+        WHERE suite = ? AND (
+            (SELECT count(*) FROM {frame_table} AS frame WHERE frame._load_id = judged.load_id)
+                > judged.rows_validated
+            OR (
+                EXISTS (
+                    SELECT 1 FROM {RAW_SCHEMA}._withdrawn_files AS withdrawn
+                    WHERE withdrawn.load_id = judged.load_id
+                        AND withdrawn.withdrawn_at > coalesce(judged.judged_at, TIMESTAMPTZ '-infinity')
+                )
+                AND EXISTS (
+                    SELECT 1 FROM {QUALITY_SCHEMA}.row_failures AS failure
+                    WHERE failure.suite = judged.suite AND failure.digest = judged.digest
+                        AND failure.load_id = judged.load_id
+                )
+            )
         )
         """,
         [suite],
