@@ -15,7 +15,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from orchestration.errors import DEBUG_ENV, IN_USE_EXIT, debug_enabled, explain
-from orchestration.settings import COMPANY_DIR_ENV, Settings, ensure_dagster_home, get_settings
+from orchestration.settings import (
+    ACCEPT_REDELIVERY_ENV,
+    COMPANY_DIR_ENV,
+    Settings,
+    ensure_dagster_home,
+    get_settings,
+)
 
 # Exit code of a run refused because another run holds the lock: a resource in use, as for a
 # warehouse another process holds (sysexits' EX_TEMPFAIL).
@@ -271,6 +277,15 @@ def run(
             "scorecard.restatements).",
         ),
     ] = False,
+    accept_redelivery: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept-redelivery",
+            help="Load this re-delivered file (path under the landing directory; globs allowed; repeatable) "
+            "even though it holds fewer rows than `redelivery_min_ratio` of the version it replaces: the "
+            "rows missing from it are withdrawn. Same as $SCORECARD_ACCEPT_REDELIVERY, for this run.",
+        ),
+    ] = None,
 ) -> None:
     """Run the main job in process: validate config, ingest, build and test the warehouse, publish it.
 
@@ -279,16 +294,23 @@ def run(
     anyway. An export named after a month later than the last closed one (a month-to-date export) is
     held until that month closes, and files under a table's landing folder that its location does not
     match are listed with the reason; neither fails the run. Data loaded for a month older than the
-    restatement window is reported with the command that restates it (--period M --restate). A month
-    outside the scorecard or an unreadable $SCORECARD_FIRST_MONTH exits with 2 and says why; a run
-    started while another is writing the same warehouse or dbt project exits at once with 75
-    (EX_TEMPFAIL: try again later), naming the run that holds the lock.
+    restatement window is reported with the command that restates it (--period M --restate). A
+    re-delivered file replaces its earlier version (or adds to it: sources.yml `redelivery`); one with
+    far fewer rows is refused unless --accept-redelivery names it, and a removed file's rows are
+    withdrawn; the run lists both. A month outside the scorecard or an unreadable
+    $SCORECARD_FIRST_MONTH exits with 2 and says why; a run started while another is writing the same
+    warehouse or dbt project exits at once with 75 (EX_TEMPFAIL: try again later), naming the run
+    that holds the lock.
     """
     from orchestration.config import ConfigError
     from orchestration.run_lock import RunLockedError
     from orchestration.runner import run_main_job
     from orchestration.transform.project import DbtProjectError
 
+    if accept_redelivery:
+        # The ingestion assets read settings from the environment when they run, in this process.
+        accepted = [os.environ.get(ACCEPT_REDELIVERY_ENV, ""), *accept_redelivery]
+        os.environ[ACCEPT_REDELIVERY_ENV] = ",".join(entry for entry in accepted if entry)
     settings = get_settings()
     ensure_dagster_home(settings)
     try:

@@ -3,9 +3,11 @@
 What a run publishes is a function of three things, and the warehouse already records each of them:
 
 - **the data**: the load ledger (``raw._ingested_files``) holds the content hash of every export
-  loaded. A run ingests only files whose hash is not the latest for their path, so when every
-  export in the landing zone is already the latest load of its path, ingestion has nothing to do
-  (a month-to-date export held until its month closes is not one a run would load:
+  loaded, and ``raw._withdrawn_files`` the versions taken out of force. A run ingests only files
+  whose hash is not the latest version in force for their path, and withdraws the files no longer
+  in the landing zone, so when the files in force are exactly the exports in the landing zone,
+  ingestion has nothing to do (a removed file is a change: its rows must be withdrawn; a
+  month-to-date export held until its month closes is neither loaded nor withdrawn:
   ``orchestration.ingestion.landing``);
 - **the definitions**: the scorecard config, the source registry, the Great Expectations suites, the
   company's dbt project, the engine's dbt package and this package's code;
@@ -37,8 +39,8 @@ import duckdb
 
 import orchestration
 from orchestration.config.periods import add_months
-from orchestration.ingestion.landing import without_held
-from orchestration.ingestion.loader import RAW_SCHEMA, file_fingerprint
+from orchestration.ingestion.landing import held_month
+from orchestration.ingestion.loader import IN_FORCE_FILES_SQL, RAW_SCHEMA, file_fingerprint
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.settings import DBT_PARSE_INPUTS, Settings
 from orchestration.warehouse import connect
@@ -114,14 +116,11 @@ def definitions_digest(
 
 
 def ledger_digest(con: duckdb.DuckDBPyConnection) -> str:
-    """sha256 over every load the ledger records (any new load changes it); '' before the first load."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [RAW_SCHEMA, "_ingested_files"],
-    ).fetchall()[0][0]
-    if not exists:
+    """sha256 over every load and withdrawal the ledger records (any new one changes it); '' before the
+    first load."""
+    if not _table_exists(con, "_ingested_files"):
         return ""
-    return con.execute(
+    loads = con.execute(
         f"""
         SELECT coalesce(sha256(string_agg(
             concat_ws(chr(31), load_id, system, "table", source_file, file_sha256), chr(30)
@@ -129,6 +128,27 @@ def ledger_digest(con: duckdb.DuckDBPyConnection) -> str:
         FROM {RAW_SCHEMA}._ingested_files
         """
     ).fetchall()[0][0]
+    if not _table_exists(con, "_withdrawn_files"):
+        return loads
+    return con.execute(
+        f"""
+        -- No withdrawal yet: the digest of the loads alone, as before withdrawals were recorded.
+        SELECT CASE WHEN count(*) = 0 THEN ? ELSE sha256(? || string_agg(
+            concat_ws(chr(31), withdrawn_by_load_id, load_id, system, "table", source_file), chr(30)
+            ORDER BY withdrawn_by_load_id, load_id, system, "table", source_file)) END
+        FROM {RAW_SCHEMA}._withdrawn_files
+        """,
+        [loads, loads],
+    ).fetchall()[0][0]
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [RAW_SCHEMA, table],
+        ).fetchall()[0][0]
+    )
 
 
 def inputs_digest(
@@ -146,36 +166,49 @@ def inputs_digest(
 def _landing_is_loaded(
     con: duckdb.DuckDBPyConnection, registry: SourceRegistry, landing_dir: Path, last_month: date
 ) -> int | None:
-    """How many export files there are, when every one is already the latest load of its path; else None.
+    """How many export files there are, when the files in force are exactly these, each at the content
+    of its latest load; else None (a new or changed export, or a loaded one no longer there).
 
-    Files held for a month after ``last_month`` do not count: no run before that month closes loads them.
+    A file held for a month after ``last_month`` is never a difference: no run before that month
+    closes loads it, and none withdraws the version of it that may be in force.
     """
     current = []
     for system, table, spec in registry.iter_tables():
         if spec.is_database:
             return None
-        for path in without_held(spec.resolve_files(landing_dir), last_month):
-            sha256, _size = file_fingerprint(path)
-            current.append((system, table, str(path), sha256))
-    if not current:
+        for path in spec.resolve_files(landing_dir):
+            held = held_month(path, last_month) is not None
+            sha256 = None if held else file_fingerprint(path)[0]
+            current.append((system, table, str(path), sha256, held))
+    if not any(not held for *_, held in current):
         return None
     con.execute(
-        'CREATE TEMP TABLE _landing (system VARCHAR, "table" VARCHAR, source_file VARCHAR, sha VARCHAR)'
+        'CREATE TEMP TABLE _landing (system VARCHAR, "table" VARCHAR, source_file VARCHAR, sha VARCHAR, '
+        "held BOOLEAN)"
     )
-    con.executemany("INSERT INTO _landing VALUES (?, ?, ?, ?)", current)
-    not_loaded = con.execute(
+    con.executemany("INSERT INTO _landing VALUES (?, ?, ?, ?, ?)", current)
+    con.execute('CREATE TEMP TABLE _declared (system VARCHAR, "table" VARCHAR)')
+    con.executemany("INSERT INTO _declared VALUES (?, ?)", registry.table_names())
+    in_force = (
+        IN_FORCE_FILES_SQL
+        if _table_exists(con, "_withdrawn_files")
+        else f"SELECT * FROM {RAW_SCHEMA}._ingested_files"
+    )
+    # Both ways: an export not loaded at its content, and a loaded file no longer in the landing zone
+    # (the run must withdraw it).
+    differences = con.execute(
         f"""
         WITH latest AS (
             SELECT system, "table", source_file, arg_max(file_sha256, (loaded_at, load_id)) AS sha
-            FROM {RAW_SCHEMA}._ingested_files
+            FROM ({in_force}) SEMI JOIN _declared USING (system, "table")
             GROUP BY ALL
         )
         SELECT count(*) FROM _landing
-        LEFT JOIN latest USING (system, "table", source_file)
-        WHERE latest.sha IS DISTINCT FROM _landing.sha
+        FULL JOIN latest USING (system, "table", source_file)
+        WHERE latest.sha IS DISTINCT FROM _landing.sha AND NOT coalesce(_landing.held, false)
         """
     ).fetchall()[0][0]
-    return len(current) if not_loaded == 0 else None
+    return sum(1 for *_, held in current if not held) if differences == 0 else None
 
 
 def _published_run(published_path: Path) -> str | None:

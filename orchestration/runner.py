@@ -430,18 +430,26 @@ class _Progress:
 
 
 def _print_ingestion_summary(console: Console, outcome: RunOutcome) -> None:
-    table = Table("source table", "files read", "rows read", "loaded", "quarantined", title="Ingestion")
+    table = Table(
+        "source table", "files read", "rows read", "loaded", "quarantined", "withdrawn", title="Ingestion"
+    )
     rows = {key: meta for key, meta in sorted(outcome.materialized.items()) if key.startswith("raw/")}
+    notices = []
     for key, meta in rows.items():
+        source = key.removeprefix("raw/").replace("/", ".")
         table.add_row(
-            key.removeprefix("raw/").replace("/", "."),
+            source,
             f"{meta.get('files_read', 0):,}",
             f"{meta.get('rows_read', 0):,}",
             f"{meta.get('rows_loaded', 0):,}",
             f"{meta.get('rows_quarantined', 0):,}",
+            f"{meta.get('rows_withdrawn', 0):,}",
         )
+        notices += [f"{source}: {notice}" for notice in meta.get("withdrawals") or []]
     if rows:
         console.print(table)
+    for notice in notices:
+        console.print(f"[yellow]![/yellow] {notice}", highlight=False, soft_wrap=True)
     for key, meta in rows.items():
         lines = left_alone_lines(meta, key.removeprefix("raw/").replace("/", "."))
         for line in lines[:_LISTED_PER_TABLE]:

@@ -13,6 +13,9 @@ variables instead of editing code:
 - ``SCORECARD_CONFIG_DIR``: the strategy-as-code YAML (default ``<company>/scorecard_config``).
 - ``SCORECARD_EXPECTATIONS_DIR``: the Great Expectations suites (default ``<company>/expectations``).
 - ``SCORECARD_DBT_TARGET``: the dbt target (default ``duckdb``).
+- ``SCORECARD_ACCEPT_REDELIVERY``: re-delivered files to load even though they hold far fewer rows than
+  the version they replace (comma-separated paths under the landing directory, globs allowed);
+  ``scorecard run --accept-redelivery PATH`` sets it for one run.
 - ``DAGSTER_HOME``: Dagster's instance directory (default ``<warehouse>/dagster_home``).
 """
 
@@ -26,6 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # The engine's dbt package, installed by every company's dbt project as a local package.
 ENGINE_DBT_DIR = REPO_ROOT / "scorecard_engine"
 COMPANY_DIR_ENV = "SCORECARD_COMPANY_DIR"
+ACCEPT_REDELIVERY_ENV = "SCORECARD_ACCEPT_REDELIVERY"
 # What dbt parses in a project folder (the company's and the engine's): a manifest older than any of
 # these is stale, and a change to any of them can change what a run publishes.
 DBT_PARSE_INPUTS = (
@@ -58,6 +62,8 @@ class Settings:
     company_dir: Path = REPO_ROOT
     expectations_dir: Path = REPO_ROOT / "expectations"
     engine_dbt_dir: Path = ENGINE_DBT_DIR
+    # Re-delivered files accepted below their table's redelivery_min_ratio (paths or globs).
+    accept_redelivery: tuple[str, ...] = ()
 
     @property
     def warehouse_path(self) -> Path:
@@ -108,6 +114,9 @@ def get_settings() -> Settings:
         dbt_target=os.environ.get("SCORECARD_DBT_TARGET", "duckdb"),
         company_dir=company,
         expectations_dir=_path_from_env("SCORECARD_EXPECTATIONS_DIR", company / "expectations"),
+        accept_redelivery=tuple(
+            entry.strip() for entry in os.environ.get(ACCEPT_REDELIVERY_ENV, "").split(",") if entry.strip()
+        ),
     )
 
 

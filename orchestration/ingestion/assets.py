@@ -55,7 +55,10 @@ def _column_schema(spec: SourceTable) -> dg.TableSchema:
     return dg.TableSchema(
         columns=columns,
         constraints=dg.TableConstraints(
-            other=[f"primary key ({', '.join(spec.primary_key)}), latest load wins"]
+            other=[
+                f"primary key ({', '.join(spec.primary_key)}), latest load wins; "
+                f"redelivery: {spec.redelivery_mode} (sources.yml)"
+            ]
         ),
     )
 
@@ -66,9 +69,12 @@ def result_metadata(result: TableLoadResult) -> dict[str, object]:
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded,
         "rows_quarantined": result.rows_quarantined,
+        "rows_withdrawn": result.rows_withdrawn,
         "files_read": result.files_read,
         "files_skipped_unchanged": result.files_skipped_unchanged,
         "files_failed": result.files_failed,
+        "files_withdrawn": result.files_withdrawn,
+        "withdrawals": dg.MetadataValue.json(result.notices),
         "quarantined_by_rule": dg.MetadataValue.json(result.quarantined_by_rule),
         "load_id": result.load_id,
         "table": result.raw_table,
@@ -80,9 +86,11 @@ def result_metadata(result: TableLoadResult) -> dict[str, object]:
                     "rows_read": detail.rows_read,
                     "rows_loaded": detail.rows_loaded,
                     "rows_quarantined": detail.rows_quarantined,
+                    "rows_withdrawn": detail.rows_withdrawn,
                     "file_sha256": detail.file_sha256,
                     "file_bytes": detail.file_bytes,
                     **({"error": detail.error} if detail.error else {}),
+                    **({"notice": detail.notice} if detail.notice else {}),
                 }
                 for detail in result.files
             ]
@@ -161,7 +169,8 @@ def _build_table_asset(
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         from orchestration.schedules import history_end_month  # schedules imports the registry
 
-        landing_dir = get_settings().landing_dir
+        settings = get_settings()
+        landing_dir = settings.landing_dir
         load_id = new_load_id(context.run_id.split("-")[0])
         last_month = history_end_month()
         left = left_alone_metadata(registry, system, table, landing_dir, last_month)
@@ -170,7 +179,15 @@ def _build_table_asset(
         with warehouse.connect() as con:
             try:
                 result = ingest_table(
-                    con, registry, system, table, landing_dir, load_id, context.run_id, last_month
+                    con,
+                    registry,
+                    system,
+                    table,
+                    landing_dir,
+                    load_id,
+                    context.run_id,
+                    last_month,
+                    accept_redelivery=settings.accept_redelivery,
                 )
             except IngestionError as error:
                 # The loader's message already names the file, the column and the fix: show it as is,
@@ -181,6 +198,9 @@ def _build_table_asset(
                     allow_retries=False,
                 ) from error
             row_count = con.execute(f"SELECT count(*) FROM {result.raw_table}").fetchall()[0][0]
+        for notice in result.notices:
+            # In the run's log; `scorecard run` lists them once, under its ingestion summary.
+            context.log.info(f"{system}.{table}: {notice}")
         if result.rows_quarantined:
             context.log.warning(
                 f"{result.rows_quarantined:,} row(s) of {system}.{table} quarantined "

@@ -16,6 +16,16 @@ How a file travels, all in set-based DuckDB SQL:
 4. In one transaction per file: good rows go to the raw table, labelled rows to ``raw._quarantine``,
    and the file to the ledger; the counts must satisfy read = loaded + quarantined or nothing is kept.
 
+A new version of a file already loaded (same path, new content) is a re-delivery. For a ``replace``
+table (sources.yml ``redelivery``, the default for files) it supersedes the earlier version: that
+version is withdrawn, and its rows whose key the new version does not hold are recorded in
+``raw._withdrawn_rows``. A re-delivery with fewer rows than ``redelivery_min_ratio`` of the version it
+replaces is refused before it is used (``RedeliveryRefusedError``) unless it is accepted explicitly.
+A file that no longer matches its table's ``location`` (removed from the landing zone) has its
+versions withdrawn. A withdrawn version is recorded in ``raw._withdrawn_files`` with when, by which
+load and why; its rows stay in the raw table, and staging (``latest_load_per_key``) and the quality
+frames leave them out, matching a version by ``(_load_id, _loaded_at)``.
+
 Database sources (sqlite, postgres) are extracted whole every run and follow the same path; their
 content hash is taken over the extracted rows.
 """
@@ -26,9 +36,10 @@ import hashlib
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Literal
 
@@ -44,6 +55,7 @@ from orchestration.ingestion.registry import (
     file_period,
     raw_table_name,
 )
+from orchestration.settings import ACCEPT_REDELIVERY_ENV
 from orchestration.sql import identifier, literal, qualified
 
 RAW_SCHEMA = "raw"
@@ -127,6 +139,30 @@ CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._loads (
 );
 -- Warehouses created before loads recorded their run.
 ALTER TABLE {RAW_SCHEMA}._loads ADD COLUMN IF NOT EXISTS run_id VARCHAR;
+-- One row per loaded file version taken out of force: replaced by a re-delivery of the file, or its
+-- file removed from the landing zone. (load_id, loaded_at) is the version's (_load_id, _loaded_at).
+CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._withdrawn_files (
+    system VARCHAR NOT NULL,
+    "table" VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    loaded_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    rows_withdrawn BIGINT NOT NULL,
+    withdrawn_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    withdrawn_by_load_id VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL
+);
+-- The rows a withdrawal took out of force: every row of a removed file, the rows of a replaced
+-- version whose key the new version does not hold. They stay in the raw table for audit.
+CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._withdrawn_rows (
+    system VARCHAR NOT NULL,
+    "table" VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_row_number BIGINT NOT NULL,
+    withdrawn_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    withdrawn_by_load_id VARCHAR NOT NULL
+);
 CREATE SCHEMA IF NOT EXISTS {QUALITY_SCHEMA};
 CREATE TABLE IF NOT EXISTS {QUALITY_SCHEMA}.source_flags (
     source_table VARCHAR NOT NULL,
@@ -153,12 +189,34 @@ class SourceSchemaError(IngestionError):
     """A source's columns do not match sources.yml (missing, unexpected, renamed or retyped)."""
 
 
+class RedeliveryRefusedError(IngestionError):
+    """A re-delivered file holds too few rows of the version it would replace; it was not loaded."""
+
+
+def in_force_sql(alias: str) -> str:
+    """A condition on rows ``alias`` of a raw table: their file version has not been withdrawn."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {RAW_SCHEMA}._withdrawn_files AS _withdrawn "
+        f"WHERE _withdrawn.load_id = {alias}._load_id AND _withdrawn.loaded_at = {alias}._loaded_at)"
+    )
+
+
+IN_FORCE_FILES_SQL = f"""
+    SELECT * FROM {RAW_SCHEMA}._ingested_files AS f
+    WHERE NOT EXISTS (
+        SELECT 1 FROM {RAW_SCHEMA}._withdrawn_files AS w
+        WHERE w.system = f.system AND w."table" = f."table" AND w.load_id = f.load_id
+            AND w.source_file = f.source_file
+    )
+"""
+
+
 @dataclass(frozen=True)
 class FileLoadDetail:
     """What happened to one file (or one database extract) in a table load."""
 
     source_file: str
-    status: Literal["loaded", "skipped_unchanged", "failed"]
+    status: Literal["loaded", "skipped_unchanged", "failed", "withdrawn"]
     file_sha256: str = ""
     file_bytes: int = 0
     rows_read: int = 0
@@ -166,6 +224,9 @@ class FileLoadDetail:
     rows_quarantined: int = 0
     quarantined_by_rule: dict[str, int] = field(default_factory=dict)
     error: str = ""
+    # Rows of earlier versions (or, for a removed file, of the file) taken out of force, and in words.
+    rows_withdrawn: int = 0
+    notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,6 +268,21 @@ class TableLoadResult:
         return self._sum("rows_quarantined")
 
     @property
+    def rows_withdrawn(self) -> int:
+        """Rows taken out of force by this load: replaced versions' missing rows, removed files' rows."""
+        return self._sum("rows_withdrawn")
+
+    @property
+    def files_withdrawn(self) -> int:
+        """Files removed from the landing zone since the last load, whose rows this load withdrew."""
+        return sum(detail.status == "withdrawn" for detail in self.files)
+
+    @property
+    def notices(self) -> list[str]:
+        """What happened to re-delivered and removed files, one sentence each."""
+        return [detail.notice for detail in self.files if detail.notice]
+
+    @property
     def quarantined_by_rule(self) -> dict[str, int]:
         totals: dict[str, int] = {}
         for detail in self.files:
@@ -240,6 +316,7 @@ def ingest_table(
     load_id: str,
     run_id: str | None = None,
     last_month: date | None = None,
+    accept_redelivery: Collection[str] = (),
 ) -> TableLoadResult:
     """Load every new or changed export of ``system.table`` into ``raw.<system>__<table>``.
 
@@ -247,6 +324,13 @@ def ingest_table(
     a run (``scorecard.restatements.restated_run_id``) leads to the loads that brought its data.
     Files named after a month later than ``last_month`` (the scorecard's last month) are held: not
     read, left for the first run whose last month reaches theirs (``orchestration.ingestion.landing``).
+    ``accept_redelivery`` lists files (paths under ``landing_dir``, or absolute; globs allowed) to load
+    even when they hold fewer rows than ``redelivery_min_ratio`` of the version they replace.
+
+    A re-delivered file of a ``replace`` table withdraws the version it replaces; a file loaded before
+    that no longer matches ``location`` (removed from the landing zone) is withdrawn, unless no file
+    matches at all (then the location is more likely wrong than every file deleted, and this fails).
+    A held file is not removed: it stays in force as loaded until its month's run reads it again.
 
     Files are loaded one by one, each in its own transaction, so a drifted or unreadable file loads
     nothing while the other files still load. If any file failed, the first failure is raised after
@@ -259,22 +343,23 @@ def ingest_table(
     con.execute("SET TimeZone = 'UTC'")
     ensure_bookkeeping_tables(con)
     raw_table = _ensure_raw_table(con, system, table, spec)
-    load = _TableLoad(con, spec, system, table, raw_table, load_id)
+    load = _TableLoad(con, spec, system, table, raw_table, load_id, landing_dir, accept_redelivery)
 
     details: list[FileLoadDetail] = []
     errors: list[IngestionError] = []
+    matched: list[Path] = []
     if spec.is_database:
         sources: list[Path | None] = [None]
     else:
-        sources = list(spec.resolve_files(landing_dir))
-        if not sources:
+        matched = list(spec.resolve_files(landing_dir))
+        if not matched:
             errors.append(
                 SourceReadError(
                     f"{system}.{table}: no file matches location {spec.location!r} under {landing_dir} — "
                     "put the export there, set SCORECARD_LANDING_DIR, or fix `location` in sources.yml"
                 )
             )
-        sources = list(without_held(sources, last_month))
+        sources = list(without_held(matched, last_month))
     for source in sources:
         label = _database_label(spec, landing_dir) if source is None else str(source)
         try:
@@ -282,6 +367,9 @@ def ingest_table(
         except IngestionError as error:
             details.append(FileLoadDetail(source_file=label, status="failed", error=str(error)))
             errors.append(error)
+    if matched:
+        # Every matched file counts as present, held ones included: holding is not removing.
+        details += load.withdraw_removed({str(source) for source in matched})
 
     result = TableLoadResult(load_id, system, table, f"{RAW_SCHEMA}.{raw_table}", tuple(details))
     error_text = "\n".join(str(error) for error in errors) or None
@@ -351,9 +439,10 @@ def _ensure_raw_table(con: duckdb.DuckDBPyConnection, system: str, table: str, s
         con.execute(f"CREATE TABLE {target} ({', '.join(columns)})")
         # A fresh table holds nothing, so the ledger must not claim its files are loaded: this is what
         # makes "drop the raw table to reload it" work.
-        con.execute(
-            f'DELETE FROM {RAW_SCHEMA}._ingested_files WHERE system = ? AND "table" = ?', [system, table]
-        )
+        for ledger in ("_ingested_files", "_withdrawn_files", "_withdrawn_rows"):
+            con.execute(
+                f'DELETE FROM {RAW_SCHEMA}.{ledger} WHERE system = ? AND "table" = ?', [system, table]
+            )
         return name
     for column, kind in spec.columns.items():
         wanted = _duckdb_type(kind)
@@ -538,6 +627,8 @@ class _TableLoad:
         table: str,
         raw_table: str,
         load_id: str,
+        landing_dir: Path,
+        accept_redelivery: Collection[str] = (),
     ) -> None:
         self.con = con
         self.spec = spec
@@ -545,6 +636,10 @@ class _TableLoad:
         self.table = table
         self.target = qualified(RAW_SCHEMA, raw_table)
         self.load_id = load_id
+        self.landing_dir = landing_dir
+        self.accept_redelivery = tuple(accept_redelivery)
+        # Each file of a load gets its own _loaded_at: with _load_id it names the file's version.
+        self._last_loaded_at: datetime | None = None
         self.declared = list(spec.columns)
         # Text sources hold strings that are cast here; Parquet holds native types checked up front.
         self.text_source = spec.format != "parquet"
@@ -552,18 +647,165 @@ class _TableLoad:
     # -- sources -------------------------------------------------------------------------------
 
     def _already_loaded(self, source_file: str, sha256: str) -> bool:
-        """Whether the latest load of this file had exactly this content.
+        """Whether the latest load of this file had exactly this content and is still in force.
 
         Only the latest version counts: a file put back to an earlier content (a bad re-export undone)
-        must load again, or the bad version would stay the latest load of its rows.
+        must load again, or the bad version would stay the latest load of its rows. A file removed
+        and put back loads again too: its versions were withdrawn.
         """
         latest = self.con.execute(
-            f"SELECT file_sha256 FROM {RAW_SCHEMA}._ingested_files "
+            f"SELECT load_id, file_sha256 FROM {RAW_SCHEMA}._ingested_files "
             'WHERE system = ? AND "table" = ? AND source_file = ? '
             "ORDER BY loaded_at DESC, load_id DESC LIMIT 1",
             [self.system, self.table, source_file],
         ).fetchall()
-        return bool(latest) and latest[0][0] == sha256
+        if not latest or latest[0][1] != sha256:
+            return False
+        return any(load_id == latest[0][0] for load_id, *_ in self._versions_in_force(source_file))
+
+    def _versions_in_force(self, source_file: str | None = None) -> list[tuple[str, str, datetime, int]]:
+        """(load_id, source_file, loaded_at, rows_read) of this table's versions not withdrawn, newest
+        first; only those of ``source_file`` when given."""
+        return self.con.execute(
+            f"""
+            SELECT load_id, source_file, loaded_at, rows_read FROM ({IN_FORCE_FILES_SQL})
+            WHERE system = ? AND "table" = ? AND (CAST(? AS VARCHAR) IS NULL OR source_file = ?)
+            ORDER BY loaded_at DESC, load_id DESC
+            """,
+            [self.system, self.table, source_file, source_file],
+        ).fetchall()
+
+    def shown(self, source_file: str) -> str:
+        """A file as its messages name it: relative to the landing zone when it lies under it."""
+        try:
+            return str(Path(source_file).relative_to(self.landing_dir))
+        except ValueError:
+            return source_file
+
+    def _accepted(self, source_file: str) -> bool:
+        return any(
+            fnmatch(self.shown(source_file), pattern) or fnmatch(source_file, pattern)
+            for pattern in self.accept_redelivery
+        )
+
+    def _check_redelivery(self, source_file: str) -> tuple[tuple[str, str, datetime, int], ...]:
+        """The versions a re-delivery staged in ``_ingest_read`` replaces, after the row-count guard.
+
+        Raises ``RedeliveryRefusedError`` (dropping the staged rows) when the new version holds fewer
+        rows than ``redelivery_min_ratio`` of the latest one and the file is not accepted explicitly.
+        """
+        if self.spec.redelivery_mode != "replace":
+            return ()
+        replaced = tuple(self._versions_in_force(source_file))
+        if not replaced:
+            return ()
+        previous = replaced[0][3]
+        rows = self.con.execute("SELECT count(*) FROM _ingest_read").fetchall()[0][0]
+        minimum = self.spec.redelivery_min_ratio
+        if previous and rows < minimum * previous and not self._accepted(source_file):
+            self._drop_temp_tables()
+            shown = self.shown(source_file)
+            raise RedeliveryRefusedError(
+                f"{source_file}: re-delivered with {rows:,} of the {previous:,} rows of the version loaded "
+                f"{replaced[0][2]:%Y-%m-%d %H:%M} UTC ({rows / previous:.0%}, below the "
+                f"{minimum:.0%} that {self.system}.{self.table} accepts), so it was not loaded and the "
+                "earlier version stays in force. If the export was cut short, re-deliver the complete "
+                "file; if the missing rows really were deleted at the source, accept this delivery with "
+                f"`scorecard run --accept-redelivery {shown}` (or {ACCEPT_REDELIVERY_ENV}={shown}), "
+                f"or lower `redelivery_min_ratio` of {self.system}.{self.table} in sources.yml"
+            )
+        return replaced
+
+    def withdraw_removed(self, present: set[str]) -> list[FileLoadDetail]:
+        """Withdraw the versions of files loaded before that are no longer among ``present``."""
+        removed: dict[str, list[tuple[str, str, datetime, int]]] = {}
+        for version in self._versions_in_force():
+            if version[1] not in present:
+                removed.setdefault(version[1], []).append(version)
+        details = []
+        for source_file, versions in sorted(removed.items()):
+            shown = self.shown(source_file)
+            gone = not Path(source_file).exists()
+            reason = (
+                "file removed from the landing zone"
+                if gone
+                else f"file no longer matches location {self.spec.location!r} in sources.yml"
+            )
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                rows = sum(self._withdraw(version, reason) for version in versions)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            what = (
+                "was removed from the landing zone"
+                if gone
+                else f"no longer matches {self.system}.{self.table}'s location {self.spec.location!r} "
+                f"under the landing zone {self.landing_dir}"
+            )
+            details.append(
+                FileLoadDetail(
+                    source_file,
+                    "withdrawn",
+                    rows_withdrawn=rows,
+                    notice=f"{shown} {what}: its {_rows(rows)} are withdrawn",
+                )
+            )
+        return details
+
+    def _withdraw(
+        self,
+        version: tuple[str, str, datetime, int],
+        reason: str,
+        replacement: tuple[str, datetime] | None = None,
+    ) -> int:
+        """Take one file version out of force; return how many of its rows ``replacement`` (the new
+        version's load id and loaded_at) does not carry forward by key — all of them without one."""
+        load_id, source_file, loaded_at, _rows_read = version
+        carried = ""
+        parameters: list[object] = []
+        if replacement is not None:
+            same_key = " AND ".join(f"n.{identifier(c)} = r.{identifier(c)}" for c in self.spec.primary_key)
+            carried = (
+                f" AND NOT EXISTS (SELECT 1 FROM {self.target} AS n "
+                f"WHERE n._load_id = ? AND n._loaded_at = ? AND {same_key})"
+            )
+            parameters = list(replacement)
+        withdrawn_at = datetime.now(UTC)
+        rows = self.con.execute(
+            f"""
+            INSERT INTO {RAW_SCHEMA}._withdrawn_rows
+            SELECT ?, ?, r._load_id, r._source_file, r._source_row_number, ?, ?
+            FROM {self.target} AS r
+            WHERE r._load_id = ? AND r._loaded_at = ? AND r._source_file = ?{carried}
+            """,
+            [
+                self.system,
+                self.table,
+                withdrawn_at,
+                self.load_id,
+                load_id,
+                loaded_at,
+                source_file,
+                *parameters,
+            ],
+        ).fetchall()[0][0]
+        self.con.execute(
+            f"INSERT INTO {RAW_SCHEMA}._withdrawn_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                self.system,
+                self.table,
+                load_id,
+                source_file,
+                loaded_at,
+                rows,
+                withdrawn_at,
+                self.load_id,
+                reason,
+            ],
+        )
+        return rows
 
     def file(self, path: Path) -> FileLoadDetail:
         """Load one export file, or skip it if this exact content was loaded from this path before."""
@@ -580,7 +822,7 @@ class _TableLoad:
         except IngestionError:
             self._drop_temp_tables()
             raise
-        return self._load_staged(source_file, sha256, size)
+        return self._load_staged(source_file, sha256, size, self._check_redelivery(source_file))
 
     def database(self, landing_dir: Path) -> FileLoadDetail:
         """Extract a database table in full and load it unless the extracted rows are unchanged."""
@@ -605,7 +847,7 @@ class _TableLoad:
         if self._already_loaded(source_file, sha256):
             self._drop_temp_tables()
             return FileLoadDetail(source_file, "skipped_unchanged", sha256, size)
-        return self._load_staged(source_file, sha256, size)
+        return self._load_staged(source_file, sha256, size, self._check_redelivery(source_file))
 
     # -- staging: source -> _ingest_src (declared names, row numbers) --------------------------------
 
@@ -1077,13 +1319,24 @@ class _TableLoad:
         for temp in ("_ingest_json", "_ingest_read", "_ingest_checked", "_ingest_duplicates"):
             self.con.execute(f"DROP TABLE IF EXISTS {temp}")
 
-    def _load_staged(self, source_file: str, sha256: str, size: int) -> FileLoadDetail:
+    def _load_staged(
+        self,
+        source_file: str,
+        sha256: str,
+        size: int,
+        replaced: tuple[tuple[str, str, datetime, int], ...] = (),
+    ) -> FileLoadDetail:
         """Check ``_ingest_src`` and move its rows into the raw table and quarantine, all or nothing.
 
-        The temp tables are dropped whatever happens, so a failed file leaves nothing behind.
+        ``replaced`` are the versions of this file the new one withdraws (``replace`` tables), in the
+        same transaction. The temp tables are dropped whatever happens, so a failed file leaves nothing
+        behind.
         """
         con = self.con
         loaded_at = datetime.now(UTC)
+        if self._last_loaded_at is not None and loaded_at <= self._last_loaded_at:
+            loaded_at = self._last_loaded_at + timedelta(microseconds=1)
+        self._last_loaded_at = loaded_at
         # Database extracts have no period in their name: only the load time bounds their dates.
         future_bound = self._future_bound(None if self.spec.is_database else source_file, loaded_at)
         con.execute("BEGIN TRANSACTION")
@@ -1141,15 +1394,51 @@ class _TableLoad:
                     loaded_at,
                 ],
             )
+            withdrawn = 0
+            if replaced:
+                previous = replaced[0][3]
+                reason = f"replaced by a re-delivery of the file with {rows_read:,} of {previous:,} rows"
+                withdrawn = sum(
+                    self._withdraw(version, reason, (self.load_id, loaded_at)) for version in replaced
+                )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         finally:
             self._drop_temp_tables()
+        notice = ""
+        if replaced:
+            notice = self._redelivery_notice(source_file, rows_read, replaced[0][3], withdrawn)
         return FileLoadDetail(
-            source_file, "loaded", sha256, size, rows_read, rows_loaded, rows_quarantined, by_rule
+            source_file,
+            "loaded",
+            sha256,
+            size,
+            rows_read,
+            rows_loaded,
+            rows_quarantined,
+            by_rule,
+            rows_withdrawn=withdrawn,
+            notice=notice,
         )
+
+    def _redelivery_notice(self, source_file: str, rows: int, previous: int, withdrawn: int) -> str:
+        shown = self.shown(source_file)
+        counts = f"{rows:,} of {previous:,} rows" if rows <= previous else f"{rows:,} rows (was {previous:,})"
+        said = f"{shown}: re-delivered with {counts}; "
+        said += (
+            f"{_rows(withdrawn)} withdrawn"
+            if withdrawn
+            else "it replaces the earlier version; no row withdrawn"
+        )
+        if previous and rows < self.spec.redelivery_min_ratio * previous:
+            said += f" (accepted below the {self.spec.redelivery_min_ratio:.0%} minimum)"
+        return said
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
 def _quoted(expression: str) -> str:
@@ -1191,6 +1480,7 @@ def _sqlite_batches(cursor: sqlite3.Cursor, schema: pa.Schema) -> Iterator[pa.Re
 
 
 __all__ = [
+    "IN_FORCE_FILES_SQL",
     "LOAD_COLUMNS",
     "QUALITY_SCHEMA",
     "RAW_SCHEMA",
@@ -1203,10 +1493,12 @@ __all__ = [
     "RULE_OUT_OF_RANGE",
     "FileLoadDetail",
     "IngestionError",
+    "RedeliveryRefusedError",
     "SourceReadError",
     "SourceSchemaError",
     "TableLoadResult",
     "ensure_bookkeeping_tables",
+    "in_force_sql",
     "ingest_table",
     "new_load_id",
 ]

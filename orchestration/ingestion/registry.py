@@ -30,6 +30,9 @@ FILE_FORMATS: frozenset[str] = frozenset({"csv", "jsonl", "parquet"})
 DATABASE_FORMATS: frozenset[str] = frozenset({"sqlite", "postgres"})
 SIMPLE_TYPES: tuple[str, ...] = ("varchar", "bigint", "double", "boolean", "date", "timestamp", "timestamptz")
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8", "latin-1", "utf-16")
+Redelivery = Literal["replace", "append"]
+# A re-delivered file holding fewer rows than this share of the version it replaces is refused.
+DEFAULT_REDELIVERY_MIN_RATIO = 0.5
 
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 _DECIMAL = re.compile(r"decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)")
@@ -90,6 +93,8 @@ class SourceTable(_Strict):
     encoding: str = "utf-8"
     delimiter: str = ","
     rules: dict[str, ColumnRules] = Field(default_factory=dict)
+    redelivery: Redelivery | None = None
+    redelivery_min_ratio: float = Field(default=DEFAULT_REDELIVERY_MIN_RATIO, ge=0, le=1)
 
     @field_validator("columns")
     @classmethod
@@ -101,6 +106,19 @@ class SourceTable(_Strict):
     def is_database(self) -> bool:
         """True for sqlite / postgres sources, which are re-read in full every run."""
         return self.format in DATABASE_FORMATS
+
+    @property
+    def redelivery_mode(self) -> Redelivery:
+        """What a new version of an already loaded file (or database extract) does to the earlier one.
+
+        ``replace`` (the default for files: a file is the unit of delivery, and a re-delivered file is a
+        corrected export of the same data): rows of the earlier version missing from the new one are
+        withdrawn. ``append`` (the default for databases, which are live systems that may purge old
+        rows): rows are upserts by primary key and nothing is withdrawn.
+        """
+        if self.redelivery is not None:
+            return self.redelivery
+        return "append" if self.is_database else "replace"
 
     @property
     def required_columns(self) -> list[str]:
@@ -380,6 +398,15 @@ def _check_table(found: _Found, where: PathKey, table: dict[str, Any]) -> None:
             )
     _check_rules(found, where, table.get("rules"), columns or {})
     _check_format_options(found, where, table)
+    mode = table.get("redelivery") or ("append" if table.get("format") in DATABASE_FORMATS else "replace")
+    if "redelivery_min_ratio" in table and mode == "append":
+        found.error(
+            (*where, "redelivery_min_ratio"),
+            "an `append` table withdraws nothing when a file is re-delivered, so "
+            "`redelivery_min_ratio` has no effect.",
+            "remove it, or set `redelivery: replace`",
+            "invalid_option",
+        )
 
 
 def _check_format_options(found: _Found, where: PathKey, table: dict[str, Any]) -> None:

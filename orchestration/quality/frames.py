@@ -6,12 +6,14 @@ expectation names the frame it reads in ``meta.frame``, and this module builds t
 Raw source tables (``raw.<system>__<table>``):
 
 - ``rows``: the rows staging reads — for every primary key, the rows of its latest load (staging keeps
-  the last of them, so a key repeated within that load is a real ambiguity) — plus ``_source_file``,
+  the last of them, so a key repeated within that load is a real ambiguity), leaving out withdrawn
+  file versions (``raw._withdrawn_files``) as staging does — plus ``_source_file``,
   ``_source_row_number``, ``_load_id`` and ``_period_start`` (the month of the event time). Validated
   in batches of ``BATCH_ROWS`` split by a hash of the primary key, so a key never spans two batches
   and uniqueness per batch is uniqueness overall.
 - ``deliveries``: one row per delivery, from the file ledger ``raw._ingested_files``. A file named
-  after its month (``2025-05.csv``) delivers that period; the latest version of every file counts and
+  after its month (``2025-05.csv``) delivers that period; the latest version of every file still in
+  force (not removed from the landing zone) counts and
   files of one month add up (``2025-05.csv`` + ``2025-05_late.csv``). A file without a month in its
   name (a snapshot such as ``accounts.jsonl``) delivers once per load. Columns: ``rows_read``,
   ``rows_loaded``, ``rows_quarantined``, ``quarantined_share``, ``quarantined_by_rule`` and — the
@@ -38,7 +40,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.ingestion.loader import RAW_SCHEMA
+from orchestration.ingestion.loader import IN_FORCE_FILES_SQL, RAW_SCHEMA, in_force_sql
 from orchestration.ingestion.registry import FILE_PERIOD_PATTERN, SourceTable, raw_table_name
 from orchestration.quality.suites import MART_SCHEMA, SuiteFile
 from orchestration.sql import identifier, qualified
@@ -83,9 +85,9 @@ def reference_period(con: duckdb.DuckDBPyConnection, run_month: date | None = No
     ).fetchall()[0][0]
     if not exists:
         return None
-    return con.execute(f"SELECT max({file_period_sql('source_file')}) FROM raw._ingested_files").fetchall()[
-        0
-    ][0]
+    return con.execute(
+        f"SELECT max({file_period_sql('source_file')}) FROM ({IN_FORCE_FILES_SQL})"
+    ).fetchall()[0][0]
 
 
 def raw_frames(suite: SuiteFile, spec: SourceTable, reference: date | None) -> dict[str, Frame | None]:
@@ -110,7 +112,8 @@ def _raw_rows(table: str, spec: SourceTable) -> Frame:
     )
     sql = f"""
         SELECT {columns}, _source_file, _source_row_number, _load_id, {period} AS _period_start
-        FROM {table}
+        FROM {table} AS loaded
+        WHERE {in_force_sql("loaded")}
         QUALIFY rank() OVER (PARTITION BY {key} ORDER BY _load_id DESC) = 1
     """
     return Frame(
@@ -138,6 +141,11 @@ def _deliveries(system: str, table: str) -> Frame:
                 row_number() OVER (PARTITION BY source_file ORDER BY loaded_at DESC, load_id DESC) AS version
             FROM raw._ingested_files
             WHERE system = ? AND "table" = ?
+                -- A file removed from the landing zone delivers nothing any more (all its versions
+                -- are withdrawn); the versions a re-delivery replaced still count as its history.
+                AND source_file IN (
+                    SELECT source_file FROM ({IN_FORCE_FILES_SQL}) WHERE system = ? AND "table" = ?
+                )
         ),
         file_versions AS (
             -- A period's delivery is the latest version of each of its files; a snapshot file delivers
@@ -230,7 +238,7 @@ def _deliveries(system: str, table: str) -> Frame:
     return Frame(
         name="deliveries",
         sql=sql,
-        params=[system, table, system, table],
+        params=[system, table, system, table, system, table],
         index_columns=(
             "delivery",
             "files",

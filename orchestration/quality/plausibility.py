@@ -26,7 +26,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.ingestion.assets import WAREHOUSE_POOL
-from orchestration.ingestion.loader import RAW_SCHEMA
+from orchestration.ingestion.loader import RAW_SCHEMA, in_force_sql
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
 from orchestration.sql import identifier, qualified
 from orchestration.warehouse import WarehouseResource
@@ -153,8 +153,9 @@ def _table_suspects(
         with current_rows as (
             select _source_file, _source_row_number, cast({identifier(spec.event_time)} as date) as _at,
                    {values}
-            from {relation}
-            where cast({identifier(spec.event_time)} as date) <= $period_end
+            from {relation} as loaded
+            where {in_force_sql("loaded")}
+              and cast({identifier(spec.event_time)} as date) <= $period_end
               and cast({identifier(spec.event_time)} as date)
                   >= $period_start - to_months({HISTORY_MONTHS})
             qualify row_number() over (

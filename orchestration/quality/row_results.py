@@ -13,7 +13,12 @@ is then computed in DuckDB, set-based, from the failures recorded so far that ar
 
 A row superseded by a later load leaves the frame and so stops counting; a load that no longer has a
 current row is forgotten. Rows are only ever written by loads (the loader appends under a new load
-id), which is what makes a load's results final.
+id), which is what makes a load's results final — until a file version is withdrawn
+(``raw._withdrawn_files``: replaced by a re-delivery, or its file removed). Its rows leave the frame,
+which changes nothing for the other rows of a clean load; but a failure of a load may be stale (a
+file delivered twice in one load: its key is unique once the copy is withdrawn), and rows a withdrawn
+version had superseded come back to the frame. So a load is judged again when it has failures and a
+withdrawal since it was judged, or more rows in the frame than it was judged on.
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from orchestration.ingestion.loader import QUALITY_SCHEMA
+from orchestration.ingestion.loader import QUALITY_SCHEMA, RAW_SCHEMA
 from orchestration.sql import identifier
 
 _DDL = f"""
@@ -37,6 +43,8 @@ CREATE TABLE IF NOT EXISTS {QUALITY_SCHEMA}.validated_loads (
     load_id VARCHAR NOT NULL,
     rows_validated BIGINT NOT NULL
 );
+-- Warehouses judged before withdrawals existed: NULL reads as judged before any withdrawal.
+ALTER TABLE {QUALITY_SCHEMA}.validated_loads ADD COLUMN IF NOT EXISTS judged_at TIMESTAMP WITH TIME ZONE;
 CREATE TABLE IF NOT EXISTS {QUALITY_SCHEMA}.row_failures (
     suite VARCHAR NOT NULL,
     digest VARCHAR NOT NULL,
@@ -69,10 +77,33 @@ def suite_digest(frame_sql: str, expectations: Iterable[dict[str, Any]]) -> str:
 def loads_to_validate(con: duckdb.DuckDBPyConnection, frame_table: str, suite: str, digest: str) -> list[str]:
     """The loads with rows in the frame that this version of the suite has not judged; forgets the rest.
 
-    Results of other suite versions, of loads with no current row left, and failures of loads that
-    were never recorded as judged (a validation that raised) are deleted here.
+    Results of other suite versions, of loads with no current row left, of loads a withdrawal may
+    have made stale (see the module's docstring), and failures of loads that were never recorded as
+    judged (a validation that raised) are deleted here.
     """
     con.execute(_DDL)
+    con.execute(
+        f"""
+        DELETE FROM {QUALITY_SCHEMA}.validated_loads AS judged
+        WHERE suite = ? AND (
+            (SELECT count(*) FROM {frame_table} AS frame WHERE frame._load_id = judged.load_id)
+                > judged.rows_validated
+            OR (
+                EXISTS (
+                    SELECT 1 FROM {RAW_SCHEMA}._withdrawn_files AS withdrawn
+                    WHERE withdrawn.load_id = judged.load_id
+                        AND withdrawn.withdrawn_at > coalesce(judged.judged_at, TIMESTAMPTZ '-infinity')
+                )
+                AND EXISTS (
+                    SELECT 1 FROM {QUALITY_SCHEMA}.row_failures AS failure
+                    WHERE failure.suite = judged.suite AND failure.digest = judged.digest
+                        AND failure.load_id = judged.load_id
+                )
+            )
+        )
+        """,
+        [suite],
+    )
     for table in ("validated_loads", "row_failures"):
         con.execute(
             f"""
@@ -130,12 +161,12 @@ def record(
         con.execute("BEGIN TRANSACTION")
         con.execute(
             f"""
-            INSERT INTO {QUALITY_SCHEMA}.validated_loads
-            SELECT ?, ?, l.load_id, count(f._load_id)
+            INSERT INTO {QUALITY_SCHEMA}.validated_loads (suite, digest, load_id, rows_validated, judged_at)
+            SELECT ?, ?, l.load_id, count(f._load_id), ?
             FROM _new_loads AS l LEFT JOIN {frame_table} AS f ON f._load_id = l.load_id
             GROUP BY l.load_id
             """,
-            [suite, digest],
+            [suite, digest, datetime.now(UTC)],
         )
         con.execute(
             f"""

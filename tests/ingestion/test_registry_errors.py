@@ -219,3 +219,61 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
         load_registry(tmp_path / "sources.yml")
     (issue,) = raised.value.issues
     assert (issue.code, issue.message) == ("missing_file", f"{tmp_path / 'sources.yml'} does not exist.")
+
+
+def test_an_unknown_redelivery_mode(sources: BrokenSources) -> None:
+    sources.replace(
+        "location: billing/invoice_lines/*.csv\n",
+        "location: billing/invoice_lines/*.csv\n        redelivery: overwrite\n",
+    )
+    (issue,) = sources.issues()
+    assert issue == error(
+        "sources.yml",
+        "tables[billing.invoice_lines].redelivery",
+        "`overwrite` is not allowed for `redelivery`.",
+        "use one of: 'replace' or 'append'",
+        code="schema",
+        line=sources.line_of("redelivery: overwrite"),
+    )
+
+
+def test_a_redelivery_ratio_outside_zero_to_one(sources: BrokenSources) -> None:
+    sources.replace(
+        "location: billing/invoice_lines/*.csv\n",
+        "location: billing/invoice_lines/*.csv\n        redelivery_min_ratio: 1.5\n",
+    )
+    (issue,) = sources.issues()
+    assert issue == error(
+        "sources.yml",
+        "tables[billing.invoice_lines].redelivery_min_ratio",
+        "`redelivery_min_ratio` = 1.5: input should be less than or equal to 1.",
+        "change `redelivery_min_ratio`",
+        code="schema",
+        line=sources.line_of("redelivery_min_ratio: 1.5"),
+    )
+
+
+def test_a_redelivery_ratio_on_an_append_table(sources: BrokenSources) -> None:
+    sources.replace(
+        "location: billing/invoice_lines/*.csv\n",
+        "location: billing/invoice_lines/*.csv\n"
+        "        redelivery: append\n"
+        "        redelivery_min_ratio: 0.8\n",
+    )
+    (issue,) = sources.issues()
+    assert issue == error(
+        "sources.yml",
+        "tables[billing.invoice_lines].redelivery_min_ratio",
+        "an `append` table withdraws nothing when a file is re-delivered, so `redelivery_min_ratio` has "
+        "no effect.",
+        "remove it, or set `redelivery: replace`",
+        code="invalid_option",
+        line=sources.line_of("redelivery_min_ratio: 0.8"),
+    )
+
+
+def test_redelivery_defaults_to_replace_for_files_and_append_for_databases(tmp_path: Path) -> None:
+    registry = load_registry(BrokenSources(tmp_path / "sources.yml").path)
+    modes = {spec.format: spec.redelivery_mode for _, _, spec in registry.iter_tables()}
+    assert modes["csv"] == "replace"
+    assert registry.table("billing", "invoice_lines").redelivery_min_ratio == 0.5

@@ -159,3 +159,15 @@ def hold_back(landing: Path, month: str, holding: Path) -> list[Path]:
         shutil.move(path, target)
         moved.append(path)
     return moved
+
+
+def untrusting_margin_config(config: Path, target: Path) -> Path:
+    """A copy of the config folder ``config`` at ``target`` whose gross margin, when implausible, is
+    published untrusted instead of stopping the run (``plausibility: {on_fail: untrust}``)."""
+    shutil.copytree(config, target)
+    measures = (target / "measures.yml").read_text()
+    margin_sources = "    data_sources: [billing.invoices, billing.invoice_lines, finance.cost_of_revenue]\n"
+    assert measures.count(margin_sources) == 1
+    measures = measures.replace(margin_sources, margin_sources + "    plausibility: {on_fail: untrust}\n")
+    (target / "measures.yml").write_text(measures)
+    return target

@@ -117,6 +117,18 @@ def test_a_new_export_means_a_run(loaded, monkeypatch):
         extra.unlink()
 
 
+def test_a_removed_export_means_a_run(loaded, monkeypatch, tmp_path):
+    # Its rows must be withdrawn: a run with nothing new to load still has something to do.
+    export = loaded.landing / "support" / "csat_responses" / "2025-04.csv"
+    aside = tmp_path / export.name
+    shutil.move(export, aside)
+    try:
+        assert _unchanged(loaded, monkeypatch) is None
+    finally:
+        shutil.move(aside, export)
+    assert _unchanged(loaded, monkeypatch) is not None
+
+
 def test_an_older_month_than_the_last_window_means_a_run(loaded, monkeypatch):
     # The last publication recomputed 2025-02…2025-05; restating 2024-09 (a correction outside that
     # window) must recompute it, even with nothing new.

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import shutil
 from pathlib import Path
 
 import duckdb
 
 from tests.publish.conftest import LAST_MONTH, Deployment
-from tests.publish.helpers import published_month_value
+from tests.publish.helpers import published_month_value, untrusting_margin_config
 
 REPO = Path(__file__).resolve().parents[2]
 INVOICE_LINES = Path("billing") / "invoice_lines" / f"{LAST_MONTH}.csv"
@@ -68,13 +67,7 @@ def test_a_wild_invoice_line_stops_the_run_and_names_the_row(baseline: Deploymen
 
 def test_an_untrust_gate_publishes_the_period_untrusted(baseline: Deployment, tmp_path: Path) -> None:
     deployment = baseline.clone(tmp_path / "deployment", own_landing=True)
-    config = tmp_path / "scorecard_config"
-    shutil.copytree(REPO / "scorecard_config", config)
-    measures = (config / "measures.yml").read_text()
-    margin_sources = "    data_sources: [billing.invoices, billing.invoice_lines, finance.cost_of_revenue]\n"
-    assert measures.count(margin_sources) == 1
-    measures = measures.replace(margin_sources, margin_sources + "    plausibility: {on_fail: untrust}\n")
-    (config / "measures.yml").write_text(measures)
+    config = untrusting_margin_config(REPO / "scorecard_config", tmp_path / "scorecard_config")
     _set_amount(deployment.landing / INVOICE_LINES, WILD_ROW, WILD_AMOUNT)
 
     status = _run(deployment, "untrust", SCORECARD_CONFIG_DIR=str(config))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from orchestration.quality.frames import reference_period
 from orchestration.quality.suites import SuiteFile, load_suite_files
 from orchestration.quality.validate import SuiteOutcome, failure_message, validate_suite
 from orchestration.warehouse import connect
-from tests.quality.conftest import DEMO_END_MONTH, RawDemo
+from tests.quality.conftest import DEMO_END_MONTH, RawDemo, ingest_all
 
 
 def suite_named(registry: SourceRegistry, name: str) -> SuiteFile:
@@ -38,10 +39,13 @@ def validate(demo: RawDemo, registry: SourceRegistry, name: str, **options: obje
         con.close()
 
 
-def reingest(demo: RawDemo, registry: SourceRegistry, system: str, table: str) -> None:
+def reingest(
+    demo: RawDemo, registry: SourceRegistry, system: str, table: str, accept: tuple[str, ...] = ()
+) -> None:
+    """Load ``system.table`` again; ``accept`` lists re-delivered files to load however much they shrank."""
     con = connect(demo.warehouse)
     try:
-        ingest_table(con, registry, system, table, demo.landing, new_load_id())
+        ingest_table(con, registry, system, table, demo.landing, new_load_id(), accept_redelivery=accept)
     finally:
         con.close()
 
@@ -128,7 +132,9 @@ def test_a_header_only_extract_blocks_with_the_file_named(
 ) -> None:
     tickets = raw_demo.landing / "support" / "tickets" / "2025-05.csv"
     rewrite_csv(tickets, "SELECT * FROM source LIMIT 0")
-    reingest(raw_demo, shipped_registry, "support", "tickets")
+    # The loader refuses such a re-delivery (tests/ingestion/test_ingestion_redelivery.py); accepted,
+    # the suite still catches it.
+    reingest(raw_demo, shipped_registry, "support", "tickets", accept=("support/tickets/2025-05.csv",))
 
     outcome = validate(raw_demo, shipped_registry, "support__tickets")
 
@@ -151,7 +157,7 @@ def test_a_truncated_extract_fails_the_volume_check(
 ) -> None:
     invoices = raw_demo.landing / "billing" / "invoices" / "2025-05.csv"
     rewrite_csv(invoices, "SELECT * FROM source LIMIT 5")
-    reingest(raw_demo, shipped_registry, "billing", "invoices")
+    reingest(raw_demo, shipped_registry, "billing", "invoices", accept=("billing/invoices/2025-05.csv",))
 
     outcome = validate(raw_demo, shipped_registry, "billing__invoices")
 
@@ -305,3 +311,25 @@ def test_a_later_validation_hands_ge_only_the_new_load_and_agrees_with_a_full_on
     assert failed(incremental).keys() >= {"rows.channel", "rows.resolved_at"}
     severity, message = failed(incremental)["rows.channel"]
     assert severity == "warning" and "support/tickets/2025-04.csv row 2" in message and "'fax'" in message
+
+
+def test_a_file_delivered_twice_in_the_first_load_blocks_until_it_is_removed(
+    raw_demo_template: RawDemo, shipped_registry: SourceRegistry, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(raw_demo_template.landing, landing)
+    tickets = landing / "support" / "tickets" / "2025-05.csv"
+    copy = tickets.with_name("2025-05 copy.csv")
+    shutil.copyfile(tickets, copy)
+    demo = RawDemo(landing, tmp_path / "warehouse" / "warehouse.duckdb")
+    ingest_all(shipped_registry, demo.landing, demo.warehouse)  # one load: both files in it
+
+    blocked = validate(demo, shipped_registry, "support__tickets")
+    assert blocked.severity == "error"
+    assert failed(blocked)["rows.ticket_id"][0] == "error"
+
+    # Deleting the copy withdraws its rows: the duplicates are gone and the load is judged again.
+    copy.unlink()
+    reingest(demo, shipped_registry, "support", "tickets")
+    outcome = validate(demo, shipped_registry, "support__tickets")
+    assert outcome.passed, [failure_message(outcome, e) for e in outcome.failures]

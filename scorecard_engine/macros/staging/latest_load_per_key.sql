@@ -1,8 +1,14 @@
 {#
     Keep one row per primary key: the latest load wins (a re-export of a row replaces it), and
     within one load the last row in the file. Used by every staging model.
+
+    Rows of withdrawn file versions never win: the loader records in raw._withdrawn_files every
+    version a re-delivery replaced or whose file was removed from the landing zone, named by the
+    (_load_id, _loaded_at) its rows carry. The rows stay in the raw table for audit. A warehouse
+    without that ledger (raw tables written by hand) withdraws nothing.
 #}
 {% macro latest_load_per_key(relation, primary_key) -%}
+    {%- set withdrawn = scorecard_engine.withdrawn_files_relation() -%}
     select *
     from (
         select
@@ -11,7 +17,28 @@
                 partition by {{ primary_key | join(', ') }}
                 order by _loaded_at desc, _load_id desc, _source_row_number desc
             ) as _load_rank
-        from {{ relation }}
+        from {{ relation }} as loaded
+        {%- if withdrawn is not none %}
+            where not exists (
+                select 1
+                from {{ withdrawn }} as withdrawn
+                where
+                    withdrawn.load_id = loaded._load_id
+                    and withdrawn.loaded_at = loaded._loaded_at
+            )
+        {%- endif %}
     ) as ranked
     where _load_rank = 1
+{%- endmacro %}
+
+{#
+    The loader's ledger of withdrawn file versions (schema raw, beside the raw tables it describes),
+    or none when it does not exist or while dbt only parses. Not a dbt source: it is written by every
+    raw table's ingestion asset, which staging already depends on.
+#}
+{% macro withdrawn_files_relation() -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(database=target.database, schema='raw', identifier='_withdrawn_files')) }}
 {%- endmacro %}
