@@ -53,6 +53,23 @@ def test_a_month_to_date_export_is_held_and_loads_once_its_month_is_the_last(
     ]
 
 
+def test_a_held_file_loaded_before_is_neither_withdrawn_nor_reloaded(
+    con: duckdb.DuckDBPyConnection, registry: SourceRegistry, landing: Path
+) -> None:
+    """Holding is not removing: a June file loaded by a run whose last month was June (a replay),
+    then held by a run whose last month is May, keeps its rows in force and is not read again."""
+    _orders(landing, "2025-05.csv", 5, 1, 2)
+    _orders(landing, "2025-06.csv", 6, 3)
+    ingest_table(con, registry, "shop", "orders", landing, "load-june", last_month=JUNE)
+
+    result = ingest_table(con, registry, "shop", "orders", landing, "load-may", last_month=MAY)
+    assert [(Path(d.source_file).name, d.status) for d in result.files] == [
+        ("2025-05.csv", "skipped_unchanged")
+    ]
+    (withdrawn,) = con.execute("SELECT count(*) FROM raw._withdrawn_files").fetchone()
+    assert withdrawn == 0
+
+
 def test_files_no_location_matches_are_listed_with_the_reason_and_dotfiles_are_noise(
     registry: SourceRegistry, landing: Path
 ) -> None:
