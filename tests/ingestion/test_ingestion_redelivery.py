@@ -8,6 +8,7 @@ rows withdrawn, and put back it loads again. Withdrawn rows stay in the raw tabl
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,8 @@ from orchestration.ingestion.registry import SourceRegistry
 from tests.ingestion.builders import ORDERS_HEADER, TEST_SOURCES, registry_from, write_text
 
 Connection = duckdb.DuckDBPyConnection
+# A last month after every file's: no file is held for a later month.
+NOTHING_HELD = date(2099, 12, 1)
 ORDERS = "shop/orders/2025-05.csv"
 
 
@@ -223,11 +226,12 @@ def test_a_removed_file_means_the_landing_zone_is_not_loaded(
     )
     for table in ("orders", "costs"):
         ingest_table(con, only_files, "shop", table, landing, "L1")
-    assert _landing_is_loaded(con, only_files, landing) == 3
+    assert _landing_is_loaded(con, only_files, landing, NOTHING_HELD) == 3
     con.execute("DROP TABLE _landing; DROP TABLE _declared")
     late.unlink()
 
-    assert _landing_is_loaded(con, only_files, landing) is None  # the run must withdraw the file
+    # The run must withdraw the file.
+    assert _landing_is_loaded(con, only_files, landing, NOTHING_HELD) is None
     con.execute("DROP TABLE _landing; DROP TABLE _declared")
     ingest_table(con, only_files, "shop", "orders", landing, "L2")
-    assert _landing_is_loaded(con, only_files, landing) == 2
+    assert _landing_is_loaded(con, only_files, landing, NOTHING_HELD) == 2
