@@ -17,6 +17,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.ingestion.assets import WAREHOUSE_POOL
+from orchestration.ingestion.loader import ensure_bookkeeping_tables
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.quality.flags import replace_flags
 from orchestration.quality.frames import reference_period
@@ -58,6 +59,9 @@ def _build_check(suite: SuiteFile, registry: SourceRegistry) -> dg.AssetChecksDe
         settings = get_settings()
         run_id = context.run.run_id
         with warehouse.connect() as con:
+            # A warehouse older than the withdrawal ledger gets it here too (a run that checks
+            # without ingesting first, e.g. one asset from the UI).
+            ensure_bookkeeping_tables(con)
             reference = reference_period(con, _run_month(context.run.tags))
             outcome = validate_suite(
                 con, suite, registry, run_id=run_id, reference=reference, landing_dir=settings.landing_dir

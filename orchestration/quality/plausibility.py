@@ -13,8 +13,8 @@ robust jump test against the measure's own history). This module is the Dagster 
   same column over the 24 months before it (robust z: distance from the median in units of
   1.4826 times the median absolute deviation); the most extreme rows are named, down to a hundredth of
   the most extreme one's distance. A delivery that shifted every row (amounts times 10) shows up as
-  the file whose column median moved furthest from the history's (a median, so one wild row does not
-  move it).
+  the file whose column median moved furthest (at least twofold) from the median of the three months
+  before (a median, so one wild row does not move it; three months, so steady growth does not).
 """
 
 import math
@@ -26,7 +26,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.ingestion.assets import WAREHOUSE_POOL
-from orchestration.ingestion.loader import RAW_SCHEMA, in_force_sql
+from orchestration.ingestion.loader import RAW_SCHEMA, ensure_bookkeeping_tables, in_force_sql
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
 from orchestration.sql import identifier, qualified
 from orchestration.warehouse import WarehouseResource
@@ -43,6 +43,9 @@ ROWS_NAMED = 3
 ROW_OUTLIER_Z = 6.0
 FILE_SHIFT_FACTOR = 2.0
 HISTORY_MONTHS = 24
+# A file's median is compared with the months just before: over 24 months a growing business's amounts
+# move by more than any threshold, over three they do not.
+RECENT_MONTHS = 3
 _NUMERIC_PREFIXES = ("decimal", "double", "float", "integer", "bigint", "smallint", "real", "numeric")
 
 
@@ -78,7 +81,7 @@ class Suspect:
         if self.row_number is None:
             return (
                 f"{self.source} {where}: median {self.column} {_number(self.value)}, against "
-                f"{_number(self.typical)} in the {HISTORY_MONTHS} months before"
+                f"{_number(self.typical)} in the {RECENT_MONTHS} months before"
             )
         return (
             f"{self.source} {where} row {self.row_number}: {self.column} = {_number(self.value)} "
@@ -171,6 +174,10 @@ def _table_suspects(
             select column_name, median(v) as med
             from history group by column_name
         ),
+        recent as (
+            select column_name, median(v) as med
+            from history where _at >= $period_start - to_months({RECENT_MONTHS}) group by column_name
+        ),
         spread as (
             select history.column_name, 1.4826 * median(abs(history.v - center.med)) as mad
             from history join center using (column_name) group by history.column_name
@@ -185,11 +192,11 @@ def _table_suspects(
         ),
         files_scored as (
             select 'file' as kind, period_rows._source_file, null as _source_row_number,
-                   period_rows.column_name, median(period_rows.v) as value, any_value(center.med) as typical,
+                   period_rows.column_name, median(period_rows.v) as value, any_value(recent.med) as typical,
                    null as mad,
-                   abs(ln(median(period_rows.v) / any_value(center.med))) / ln({FILE_SHIFT_FACTOR}) as score
-            from period_rows join center using (column_name)
-            where center.med > 0
+                   abs(ln(median(period_rows.v) / any_value(recent.med))) / ln({FILE_SHIFT_FACTOR}) as score
+            from period_rows join recent using (column_name)
+            where recent.med > 0
             group by period_rows._source_file, period_rows.column_name
             having median(period_rows.v) > 0
         )
@@ -278,6 +285,7 @@ def build_plausibility_check(registry: SourceRegistry) -> dg.AssetChecksDefiniti
 
         landing_dir = get_settings().landing_dir
         with warehouse.connect() as con:
+            ensure_bookkeeping_tables(con)  # the lineage reads the withdrawal ledger
             failures = implausible_values(con)
             described = [
                 describe_failure(failure, suspects(con, registry, failure), landing_dir)
