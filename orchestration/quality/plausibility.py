@@ -288,7 +288,11 @@ def build_plausibility_check(registry: SourceRegistry) -> dg.AssetChecksDefiniti
             ensure_bookkeeping_tables(con)  # the lineage reads the withdrawal ledger
             failures = implausible_values(con)
             described = [
-                describe_failure(failure, suspects(con, registry, failure), landing_dir)
+                describe_failure(
+                    failure,
+                    suspects(con, registry, failure) if failure.segment_dimension == "all" else [],
+                    landing_dir,
+                )
                 for failure in failures[:DESCRIBED]
             ]
         blocking = [f for f in failures if f.on_implausible == "block"]
