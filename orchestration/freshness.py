@@ -43,7 +43,7 @@ from orchestration.ingestion.landing import held_month
 from orchestration.ingestion.loader import IN_FORCE_FILES_SQL, RAW_SCHEMA, file_fingerprint
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.settings import DBT_PARSE_INPUTS, Settings
-from orchestration.warehouse import connect
+from orchestration.warehouse import connect, table_exists
 
 # Bumped when what the digest covers changes, so digests of different kinds never compare equal.
 _DIGEST_KIND = "scorecard-inputs-v2"
@@ -118,7 +118,7 @@ def definitions_digest(
 def ledger_digest(con: duckdb.DuckDBPyConnection) -> str:
     """sha256 over every load and withdrawal the ledger records (any new one changes it); '' before the
     first load."""
-    if not _table_exists(con, "_ingested_files"):
+    if not table_exists(con, RAW_SCHEMA, "_ingested_files"):
         return ""
     loads = con.execute(
         f"""
@@ -128,7 +128,7 @@ def ledger_digest(con: duckdb.DuckDBPyConnection) -> str:
         FROM {RAW_SCHEMA}._ingested_files
         """
     ).fetchall()[0][0]
-    if not _table_exists(con, "_withdrawn_files"):
+    if not table_exists(con, RAW_SCHEMA, "_withdrawn_files"):
         return loads
     return con.execute(
         f"""
@@ -140,15 +140,6 @@ def ledger_digest(con: duckdb.DuckDBPyConnection) -> str:
         """,
         [loads, loads],
     ).fetchall()[0][0]
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [RAW_SCHEMA, table],
-        ).fetchall()[0][0]
-    )
 
 
 def inputs_digest(
@@ -191,7 +182,7 @@ def _landing_is_loaded(
     con.executemany("INSERT INTO _declared VALUES (?, ?)", registry.table_names())
     in_force = (
         IN_FORCE_FILES_SQL
-        if _table_exists(con, "_withdrawn_files")
+        if table_exists(con, RAW_SCHEMA, "_withdrawn_files")
         else f"SELECT * FROM {RAW_SCHEMA}._ingested_files"
     )
     # Both ways: an export not loaded at its content, and a loaded file no longer in the landing zone

@@ -43,6 +43,16 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether ``schema.table`` exists in the warehouse ``con`` is connected to."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        ).fetchall()[0][0]
+    )
+
+
 class WarehouseResource(dg.ConfigurableResource):
     """The working DuckDB warehouse file, for assets that read or write it.
 

@@ -181,6 +181,11 @@ def file_period(source_file: str | Path) -> date | None:
     return date(int(year), int(month), 1)
 
 
+def is_numeric_type(declared: str) -> bool:
+    """Whether a canonical declared column type (``normalise_type``) holds numbers."""
+    return declared in NUMERIC_TYPES or declared.startswith("decimal")
+
+
 def raw_table_name(system: str, table: str) -> str:
     """The unqualified name of a source table in the warehouse's ``raw`` schema."""
     return f"{system}__{table}"
@@ -478,7 +483,7 @@ def _check_rules(found: _Found, where: PathKey, rules: Any, columns: dict[str, A
         kind = types[column]
         if not isinstance(rule, dict) or not kind:
             continue  # an unsupported type is reported once, on the column
-        numeric = kind in NUMERIC_TYPES or kind.startswith("decimal")
+        numeric = is_numeric_type(kind)
         for bound in ("min", "max"):
             if rule.get(bound) is not None and not numeric:
                 found.error(

@@ -27,9 +27,9 @@ import duckdb
 
 from orchestration.ingestion.assets import WAREHOUSE_POOL
 from orchestration.ingestion.loader import RAW_SCHEMA, ensure_bookkeeping_tables, in_force_sql
-from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
+from orchestration.ingestion.registry import SourceRegistry, SourceTable, is_numeric_type, raw_table_name
 from orchestration.sql import identifier, qualified
-from orchestration.warehouse import WarehouseResource
+from orchestration.warehouse import WarehouseResource, table_exists
 
 PLAUSIBILITY_TABLE = "intermediate.int_scorecard_measure_plausibility"
 MEASURES_TABLE = "config.cfg_measures"
@@ -46,7 +46,6 @@ HISTORY_MONTHS = 24
 # A file's median is compared with the months just before: over 24 months a growing business's amounts
 # move by more than any threshold, over three they do not.
 RECENT_MONTHS = 3
-_NUMERIC_PREFIXES = ("decimal", "double", "float", "integer", "bigint", "smallint", "real", "numeric")
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def _numeric_columns(spec: SourceTable) -> list[str]:
     return [
         column
         for column, declared in spec.columns.items()
-        if declared.startswith(_NUMERIC_PREFIXES) and column not in keys and not column.endswith("_id")
+        if is_numeric_type(declared) and column not in keys and not column.endswith("_id")
     ]
 
 
@@ -144,11 +143,7 @@ def _table_suspects(
     if not columns or spec.event_time is None:
         return []
     relation = qualified(RAW_SCHEMA, raw_table)
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [RAW_SCHEMA, raw_table],
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not table_exists(con, RAW_SCHEMA, raw_table):
         return []
     keys = ", ".join(identifier(column) for column in spec.primary_key)
     values = ", ".join(f"cast({identifier(c)} as double) as {identifier(c)}" for c in columns)
