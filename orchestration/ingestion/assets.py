@@ -154,14 +154,14 @@ def _build_table_asset(
     @dg.asset(
         key=ingestion_asset_key(system, table),
         group_name=f"raw_{system}",
-        description=spec.description or f"{system}.{table}, loaded from {spec.location}",
+        description=spec.description or f"{system}.{table}, loaded from {spec.shown_location}",
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,
         metadata={
             "dagster/table_name": raw_table,
             "dagster/column_schema": _column_schema(spec),
             "source_format": spec.format,
-            "source_location": spec.location if spec.format != "postgres" else "(postgres connection string)",
+            "source_location": spec.shown_location,
             "primary_key": dg.MetadataValue.json(spec.primary_key),
             "event_time": spec.event_time or "",
         },

@@ -26,8 +26,14 @@ versions withdrawn. A withdrawn version is recorded in ``raw._withdrawn_files`` 
 load and why; its rows stay in the raw table, and staging (``latest_load_per_key``) and the quality
 frames leave them out, matching a version by ``(_load_id, _loaded_at)``.
 
-Database sources (sqlite, postgres) are extracted whole every run and follow the same path; their
-content hash is taken over the extracted rows.
+Database sources (sqlite, postgres) follow the same path from step 2 on: the table is streamed as
+Arrow record batches of text values (stdlib ``sqlite3``; ADBC's libpq driver for PostgreSQL) into
+``_ingest_read``, and its content hash is taken over the extracted rows. A table with an
+``incremental_column`` is extracted from the high-water mark of its last load on (``>=``, so rows
+sharing the boundary value are read again); the ledger records the new mark, and the hash covers the
+rows at it, so a run that finds no row past the mark and the boundary rows unchanged loads nothing.
+A PostgreSQL password never reaches a message, the ledger or a log: sources are named by their
+location with the password replaced by ``***``, and driver errors are redacted the same way.
 """
 
 from __future__ import annotations
@@ -37,12 +43,16 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Collection, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote, urlsplit
 
+import adbc_driver_manager
+import adbc_driver_postgresql.dbapi as pg_dbapi
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -54,6 +64,7 @@ from orchestration.ingestion.registry import (
     SourceTable,
     file_period,
     raw_table_name,
+    redact_conninfo,
 )
 from orchestration.settings import ACCEPT_REDELIVERY_ENV
 from orchestration.sql import identifier, literal, qualified
@@ -109,6 +120,10 @@ CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._ingested_files (
     rows_quarantined BIGINT NOT NULL,
     loaded_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
+-- Database extracts with an incremental column: the column and the highest value extracted, as the
+-- source wrote it; the next run extracts from there on. Added after the ledger, hence ALTER.
+ALTER TABLE {RAW_SCHEMA}._ingested_files ADD COLUMN IF NOT EXISTS incremental_column VARCHAR;
+ALTER TABLE {RAW_SCHEMA}._ingested_files ADD COLUMN IF NOT EXISTS high_water_mark VARCHAR;
 CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}._quarantine (
     load_id VARCHAR NOT NULL,
     system VARCHAR NOT NULL,
@@ -460,13 +475,20 @@ def _ensure_raw_table(con: duckdb.DuckDBPyConnection, system: str, table: str, s
 def _database_label(spec: SourceTable, landing_dir: Path) -> str:
     if spec.format == "sqlite":
         return f"sqlite:{spec.database_path(landing_dir)}#{spec.table}"
-    return f"postgres:{_redact_conninfo(spec.location)}#{spec.table}"
+    return f"postgres:{spec.shown_location}#{spec.table}"
 
 
-def _redact_conninfo(conninfo: str) -> str:
-    """A libpq connection string fit for logs: passwords replaced in both key=value and URI forms."""
-    redacted = re.sub(r"(password\s*=\s*)(\S+)", r"\1***", conninfo, flags=re.IGNORECASE)
-    return re.sub(r"(://[^:/@]+:)([^@]+)(@)", r"\1***\3", redacted)
+def _without_password(text: str, conninfo: str) -> str:
+    """``text`` (a driver message that may echo the connection string) with the password of
+    ``conninfo`` replaced by ``***``, wherever and however it appears."""
+    passwords = set(re.findall(r"password\s*=\s*([^\s&]+)", conninfo, flags=re.IGNORECASE))
+    with suppress(ValueError):  # not a URI: the key=value form is covered above
+        passwords.add(urlsplit(conninfo).password or "")
+    redacted = redact_conninfo(text)
+    for password in sorted(passwords | {unquote(p) for p in passwords}, key=len, reverse=True):
+        if password:
+            redacted = redacted.replace(password, "***")
+    return redacted
 
 
 def file_fingerprint(path: Path) -> tuple[str, int]:
@@ -825,29 +847,67 @@ class _TableLoad:
         return self._load_staged(source_file, sha256, size, self._check_redelivery(source_file))
 
     def database(self, landing_dir: Path) -> FileLoadDetail:
-        """Extract a database table in full and load it unless the extracted rows are unchanged."""
+        """Extract a database table (whole, or from its high-water mark on) and load it unless the
+        extracted rows are unchanged."""
         source_file = _database_label(self.spec, landing_dir)
+        since = self._high_water_mark(source_file)
         size = 0
         try:
             if self.spec.format == "sqlite":
                 database = self.spec.database_path(landing_dir)
-                self._stage_sqlite(database, source_file)
+                self._stage_sqlite(database, source_file, since)
                 size = database.stat().st_size
             else:
-                self._stage_postgres(source_file)
+                self._stage_postgres(source_file, since)
         except IngestionError:
             self._drop_temp_tables()
             raise
+        high_water_mark, at_mark = None, "true"
+        if self.spec.incremental_column:
+            column = self.spec.incremental_column
+            typed = self._cast_expression(column, self._value_expression(column))
+            extracted, mark = self.con.execute(
+                f"SELECT count(*), arg_max({identifier(column)}, {typed}) FROM _ingest_src"
+            ).fetchall()[0]
+            if since is not None and not extracted:
+                self._drop_temp_tables()
+                return FileLoadDetail(source_file, "skipped_unchanged")
+            high_water_mark = mark if mark is not None else since
+            # Only the rows at the new mark: the next run reads exactly those again if nothing changed.
+            at_mark = f"{typed} = (SELECT max({typed}) FROM _ingest_src)"
         # Order-sensitive digest of the extract: a row hash per row, hashed again in row order.
         sha256 = self.con.execute(
             "SELECT sha256(coalesce(string_agg(md5(to_json(struct_pack("
             + ", ".join(f"{identifier(c)} := {identifier(c)}" for c in self.declared)
-            + "))::VARCHAR), '' ORDER BY _source_row_number), '')) FROM _ingest_src"
+            + f"))::VARCHAR), '' ORDER BY _source_row_number), '')) FROM _ingest_src WHERE {at_mark}"
         ).fetchall()[0][0]
         if self._already_loaded(source_file, sha256):
             self._drop_temp_tables()
             return FileLoadDetail(source_file, "skipped_unchanged", sha256, size)
-        return self._load_staged(source_file, sha256, size, self._check_redelivery(source_file))
+        replaced = self._check_redelivery(source_file)
+        return self._load_staged(source_file, sha256, size, replaced, high_water_mark)
+
+    def _high_water_mark(self, source_file: str) -> str | None:
+        """The high-water mark the latest load in force of this extract recorded for the table's
+        incremental column; None (extract everything) without one."""
+        column = self.spec.incremental_column
+        if column is None:
+            return None
+        latest = self.con.execute(
+            f"""
+            SELECT incremental_column, high_water_mark FROM ({IN_FORCE_FILES_SQL})
+            WHERE system = ? AND "table" = ? AND source_file = ?
+            ORDER BY loaded_at DESC, load_id DESC LIMIT 1
+            """,
+            [self.system, self.table, source_file],
+        ).fetchall()
+        # A mark of another column (incremental_column changed) says nothing about this one.
+        return latest[0][1] if latest and latest[0][0] == column else None
+
+    @property
+    def entry(self) -> str:
+        """The table's entry in sources.yml, as messages name it."""
+        return f"tables[{self.system}.{self.table}] in sources.yml"
 
     # -- staging: source -> _ingest_src (declared names, row numbers) --------------------------------
 
@@ -935,20 +995,25 @@ class _TableLoad:
         number = "" if numbered else ", rowid + 1 AS _source_row_number"
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW _ingest_src AS SELECT *{number} FROM _ingest_read")
 
-    def _stage_sqlite(self, database: Path, source_file: str) -> None:
-        """Extract a SQLite table into ``_ingest_src``: DuckDB's scanner if installed, else stdlib sqlite3."""
+    def _stage_arrow(self, reader: pa.RecordBatchReader) -> None:
+        """Stream Arrow batches of text columns plus ``_source_row_number`` into ``_ingest_read``.
+
+        DuckDB scans the reader set-based, one batch at a time, so a table larger than memory streams.
+        """
+        self.con.register("_ingest_arrow", reader)
+        try:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE _ingest_read AS SELECT * FROM _ingest_arrow")
+            self._expose_src(numbered=True)
+        finally:
+            self.con.unregister("_ingest_arrow")
+
+    def _stage_sqlite(self, database: Path, source_file: str, since: str | None) -> None:
+        """Extract a SQLite table into ``_ingest_src`` through stdlib sqlite3, from ``since`` on if given."""
         if not database.is_file():
             raise SourceReadError(
                 f"{source_file}: the SQLite database {database} does not exist — put it there or fix "
-                "`location` in sources.yml"
+                f"`location` of {self.entry}"
             )
-        if _extension_installed(self.con, "sqlite_scanner"):
-            self._stage_database_via_duckdb(
-                source_file,
-                attach=f"ATTACH {literal(str(database))} AS _ingest_db (TYPE sqlite, READ_ONLY)",
-                relation=qualified("_ingest_db", str(self.spec.table)),
-            )
-            return
         try:
             # DuckDB pulls the Arrow stream from its own worker thread; only one thread reads at a time.
             connection = sqlite3.connect(
@@ -961,70 +1026,109 @@ class _TableLoad:
             found = [row[1] for row in connection.execute(f"PRAGMA table_info({identifier(table)})")]
             if not found:
                 raise SourceReadError(
-                    f"{source_file}: the database has no table {table!r} — fix `table:` in sources.yml"
+                    f"{source_file}: the database has no table {table!r} — fix `table:` of {self.entry}"
                 )
             mapping = _match_columns(source_file, self.declared, found, how="table")
             # Casting in SQLite gives Arrow one type per column even where SQLite mixes them per row.
             select = ", ".join(f"CAST({identifier(mapping[c])} AS TEXT)" for c in self.declared)
+            where, parameters = "", []
+            column = self.spec.incremental_column
+            if since is not None and column:
+                # The mark is a value as SQLite wrote it: compared as the column's own values compare.
+                where, parameters = f" WHERE {identifier(mapping[column])} >= ?", [since]
             order = " ORDER BY rowid" if _has_rowid(connection, table) else ""
-            cursor = connection.execute(f"SELECT {select} FROM {identifier(table)}{order}")
+            cursor = connection.execute(f"SELECT {select} FROM {identifier(table)}{where}{order}", parameters)
             schema = pa.schema(
                 [pa.field(c, pa.string()) for c in self.declared]
                 + [pa.field("_source_row_number", pa.int64())]
             )
-            reader = pa.RecordBatchReader.from_batches(schema, _sqlite_batches(cursor, schema))
-            self.con.register("_ingest_arrow", reader)
-            try:
-                self.con.execute("CREATE OR REPLACE TEMP TABLE _ingest_read AS SELECT * FROM _ingest_arrow")
-                self._expose_src(numbered=True)
-            finally:
-                self.con.unregister("_ingest_arrow")
+            self._stage_arrow(pa.RecordBatchReader.from_batches(schema, _sqlite_batches(cursor, schema)))
         except sqlite3.Error as error:
             raise _read_error(source_file, "sqlite", error) from error
         finally:
             connection.close()
 
-    def _stage_postgres(self, source_file: str) -> None:
-        """Extract a PostgreSQL table through DuckDB's postgres extension, which must be installed."""
-        if not _extension_installed(self.con, "postgres_scanner"):
+    def _stage_postgres(self, source_file: str, since: str | None) -> None:
+        """Extract a PostgreSQL table into ``_ingest_src`` with ADBC's libpq driver, streamed as Arrow.
+
+        Every driver message is redacted before it is raised, and raised outside the ``except`` so the
+        original (which may echo the connection string) is not chained to it.
+        """
+        try:
+            connection = pg_dbapi.connect(self.spec.location, autocommit=True)
+        except adbc_driver_manager.Error as error:
+            said = _without_password(str(error), self.spec.location)
+        else:
+            try:
+                with connection.cursor() as cursor:
+                    self._extract_postgres(cursor, source_file, since)
+                return
+            except (adbc_driver_manager.Error, duckdb.Error) as error:
+                said = _without_password(str(error), self.spec.location)
+            finally:
+                connection.close()
             raise SourceReadError(
-                f"{source_file}: reading PostgreSQL needs DuckDB's postgres extension, which is not "
-                "installed and cannot be downloaded from this machine — run `INSTALL postgres` with DuckDB "
-                "on a machine with internet access and copy ~/.duckdb/extensions here, or export the "
-                "table to CSV/Parquet and declare it with format csv/parquet in sources.yml"
+                f"{source_file}: reading {self.spec.table!r} from PostgreSQL failed: "
+                f"{_first_lines(said)} — check that the user in `location` of {self.entry} may read it"
             )
-        table = str(self.spec.table)
-        schema, _, name = table.rpartition(".")
-        self._stage_database_via_duckdb(
-            source_file,
-            attach=f"ATTACH {literal(self.spec.location)} AS _ingest_db (TYPE postgres, READ_ONLY)",
-            relation=qualified("_ingest_db", schema or "public", name),
+        lowered = said.lower()
+        if "password" in lowered or "authentication" in lowered:
+            hint = (
+                "the user or password is wrong: check the user in `location` and the environment variable "
+                "that holds the password (e.g. ${PGPASSWORD})"
+            )
+        else:
+            hint = (
+                "check the host, port and database name in `location`, and that the server is running and "
+                "accepts connections from this machine"
+            )
+        raise SourceReadError(
+            f"{source_file}: cannot connect to PostgreSQL for {self.entry}: {_first_lines(said)} — {hint}"
         )
 
-    def _stage_database_via_duckdb(self, source_file: str, attach: str, relation: str) -> None:
-        try:
-            self.con.execute(attach)
-            if self.spec.format == "sqlite":
-                # SQLite types are per value; reading every column as text lets a stray value reach the
-                # quarantine instead of failing the whole scan.
-                self.con.execute("SET sqlite_all_varchar = true")
-        except duckdb.Error as error:
-            raise _read_error(source_file, self.spec.format, error) from error
-        try:
-            found = [row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-            mapping = _match_columns(source_file, self.declared, found, how="table")
-            select = ", ".join(
-                f"CAST({identifier(mapping[c])} AS VARCHAR) AS {identifier(c)}" for c in self.declared
+    def _extract_postgres(self, cursor: pg_dbapi.Cursor, source_file: str, since: str | None) -> None:
+        """Check the table's columns, then stream it ordered by primary key into ``_ingest_read``."""
+        table = str(self.spec.table)
+        # Session settings that make the text of every value the same from run to run.
+        cursor.execute("SET TimeZone TO 'UTC'")
+        cursor.execute("SET DateStyle TO 'ISO, YMD'")
+        # to_regclass resolves the name as SQL would (search_path, unquoted names folded to lowercase).
+        cursor.execute(
+            "SELECT CAST(to_regclass($1) AS text), attname, format_type(atttypid, atttypmod) "
+            "FROM (SELECT to_regclass($1) AS oid) AS t "
+            "LEFT JOIN pg_attribute ON attrelid = t.oid AND attnum > 0 AND NOT attisdropped "
+            "ORDER BY attnum",
+            parameters=(table,),
+        )
+        found = cursor.fetchall()
+        if not found or found[0][0] is None:
+            raise SourceReadError(
+                f"{source_file}: the database has no table {table!r} (or the user in `location` cannot see "
+                f"it) — create it, grant access, or fix `table:` of {self.entry}"
             )
-            self.con.execute(
-                "CREATE OR REPLACE TEMP TABLE _ingest_read AS "
-                f"SELECT {select}, row_number() OVER () AS _source_row_number FROM {relation}"
-            )
-            self._expose_src(numbered=True)
-        except duckdb.Error as error:
-            raise _read_error(source_file, self.spec.format, error) from error
-        finally:
-            self.con.execute("DETACH DATABASE IF EXISTS _ingest_db")
+        relation = found[0][0]
+        types = {name: kind for _, name, kind in found}
+        mapping = _match_columns(source_file, self.declared, list(types), how="table")
+        select = ", ".join(
+            f"CAST({identifier(mapping[c])} AS text) AS {identifier(c)}" for c in self.declared
+        )
+        # Primary key first, then every column as text: a stable order whatever the types, so an
+        # unchanged table hashes the same and duplicate keys keep the same first row.
+        order = ", ".join(
+            [identifier(mapping[c]) for c in self.spec.primary_key]
+            + [f"CAST({identifier(mapping[c])} AS text)" for c in self.declared]
+        )
+        where, parameters = "", None
+        column = self.spec.incremental_column
+        if since is not None and column:
+            where = f" WHERE {identifier(mapping[column])} >= CAST($1 AS {types[mapping[column]]})"
+            parameters = (since,)
+        cursor.execute(
+            f"SELECT {select}, row_number() OVER (ORDER BY {order}) AS _source_row_number "
+            f"FROM {relation}{where} ORDER BY _source_row_number",
+            parameters=parameters,
+        )
+        self._stage_arrow(cursor.fetch_record_batch())
 
     # -- checking and loading ----------------------------------------------------------------------
 
@@ -1325,12 +1429,13 @@ class _TableLoad:
         sha256: str,
         size: int,
         replaced: tuple[tuple[str, str, datetime, int], ...] = (),
+        high_water_mark: str | None = None,
     ) -> FileLoadDetail:
         """Check ``_ingest_src`` and move its rows into the raw table and quarantine, all or nothing.
 
         ``replaced`` are the versions of this file the new one withdraws (``replace`` tables), in the
-        same transaction. The temp tables are dropped whatever happens, so a failed file leaves nothing
-        behind.
+        same transaction; ``high_water_mark`` is recorded in the ledger for the incremental column.
+        The temp tables are dropped whatever happens, so a failed file leaves nothing behind.
         """
         con = self.con
         loaded_at = datetime.now(UTC)
@@ -1380,7 +1485,12 @@ class _TableLoad:
                 ).fetchall()
             )
             con.execute(
-                f"INSERT INTO {RAW_SCHEMA}._ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"""
+                INSERT INTO {RAW_SCHEMA}._ingested_files (
+                    load_id, system, "table", source_file, file_sha256, file_bytes, rows_read,
+                    rows_loaded, rows_quarantined, loaded_at, incremental_column, high_water_mark
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
                 [
                     self.load_id,
                     self.system,
@@ -1392,6 +1502,8 @@ class _TableLoad:
                     rows_loaded,
                     rows_quarantined,
                     loaded_at,
+                    self.spec.incremental_column if high_water_mark is not None else None,
+                    high_water_mark,
                 ],
             )
             withdrawn = 0
@@ -1450,12 +1562,9 @@ def _json_path_key(key: str) -> str:
     return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _extension_installed(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """True if the extension is loaded or installed locally; never triggers a download."""
-    found = con.execute(
-        "SELECT loaded OR installed FROM duckdb_extensions() WHERE extension_name = ?", [name]
-    ).fetchall()
-    return bool(found and found[0][0])
+def _first_lines(said: str) -> str:
+    """A driver message on one line, at most the first three lines of it."""
+    return " | ".join(line.strip() for line in said.splitlines()[:3] if line.strip())[:400]
 
 
 def _has_rowid(connection: sqlite3.Connection, table: str) -> bool:

@@ -5,6 +5,18 @@ scorecard config is read (``orchestration.documents``: lines tracked, a key give
 and reports every problem at once as an ``Issue``: the file, the line, the entry
 (``tables[sales.orders].primary_key``), what is wrong and the fix, so a user fixes the file in one
 pass instead of one traceback at a time.
+
+Database sources (``format: sqlite`` / ``postgres``) name a ``table:``; their ``location`` is the
+SQLite file, or a libpq connection URI (``postgresql://etl:${PGPASSWORD}@db.internal:5432/crm``).
+``${VAR}`` in ``location`` and ``table`` is replaced by the environment variable, so a password need
+not be written into the file; a postgres location is only ever shown with its password replaced by
+``***`` (``SourceTable.shown_location``). A database table is extracted whole every run, unless it
+declares ``incremental_column``: a declared date, timestamp or numeric column that rises whenever a
+row is inserted or updated (``updated_at``). Then a run extracts only the rows whose value is at or
+after the high-water mark of the table's last load (``>=``, so rows sharing the boundary value are not
+missed; they are read again and found unchanged), and re-extracted rows are upserts by primary key
+(``redelivery: append``). Rows deleted at the source, and rows whose incremental column is empty, are
+not seen by an incremental extract.
 """
 
 from __future__ import annotations
@@ -95,6 +107,7 @@ class SourceTable(_Strict):
     rules: dict[str, ColumnRules] = Field(default_factory=dict)
     redelivery: Redelivery | None = None
     redelivery_min_ratio: float = Field(default=DEFAULT_REDELIVERY_MIN_RATIO, ge=0, le=1)
+    incremental_column: str | None = None
 
     @field_validator("columns")
     @classmethod
@@ -104,8 +117,13 @@ class SourceTable(_Strict):
 
     @property
     def is_database(self) -> bool:
-        """True for sqlite / postgres sources, which are re-read in full every run."""
+        """True for sqlite / postgres sources, extracted every run (whole, or incrementally)."""
         return self.format in DATABASE_FORMATS
+
+    @property
+    def shown_location(self) -> str:
+        """``location`` fit for messages, logs and metadata: a postgres password replaced by ``***``."""
+        return redact_conninfo(self.location) if self.format == "postgres" else self.location
 
     @property
     def redelivery_mode(self) -> Redelivery:
@@ -179,6 +197,21 @@ def file_period(source_file: str | Path) -> date | None:
         return None
     year, month = match.group(1).split("-")
     return date(int(year), int(month), 1)
+
+
+def redact_conninfo(conninfo: str) -> str:
+    """A libpq connection string fit for logs: passwords replaced in both key=value and URI forms.
+
+    In a URI everything after the user name up to the last ``@`` is the password, so a password
+    holding ``@``, ``/`` or ``:`` unencoded (a malformed URI) is hidden too.
+    """
+    redacted = re.sub(r"(password\s*=\s*)([^\s&]+)", r"\1***", conninfo, flags=re.IGNORECASE)
+
+    def without_password(match: re.Match[str]) -> str:
+        user, colon, _password = match.group(2).partition(":")
+        return f"{match.group(1)}{user}{':***' if colon else ''}@"
+
+    return re.sub(r"(://)(.*)@", without_password, redacted)
 
 
 def is_numeric_type(declared: str) -> bool:
@@ -403,6 +436,7 @@ def _check_table(found: _Found, where: PathKey, table: dict[str, Any]) -> None:
             )
     _check_rules(found, where, table.get("rules"), columns or {})
     _check_format_options(found, where, table)
+    _check_incremental_column(found, where, table, columns)
     mode = table.get("redelivery") or ("append" if table.get("format") in DATABASE_FORMATS else "replace")
     if "redelivery_min_ratio" in table and mode == "append":
         found.error(
@@ -410,6 +444,53 @@ def _check_table(found: _Found, where: PathKey, table: dict[str, Any]) -> None:
             "an `append` table withdraws nothing when a file is re-delivered, so "
             "`redelivery_min_ratio` has no effect.",
             "remove it, or set `redelivery: replace`",
+            "invalid_option",
+        )
+
+
+def _check_incremental_column(
+    found: _Found, where: PathKey, table: dict[str, Any], columns: dict[str, Any] | None
+) -> None:
+    """``incremental_column`` belongs to database sources and names a declared time or numeric column
+    of an ``append`` table (a partial extract must not withdraw the rows it does not carry)."""
+    column = table.get("incremental_column")
+    if column is None:
+        return
+    here = (*where, "incremental_column")
+    if table.get("format") not in DATABASE_FORMATS:
+        found.error(
+            here,
+            "only database sources (sqlite, postgres) take `incremental_column:`.",
+            "remove it: a file is loaded whole when it is new or changed",
+            "invalid_option",
+        )
+        return
+    if not isinstance(column, str) or columns is None:
+        return  # the model reports the shape
+    if column not in columns:
+        found.error(
+            here,
+            f"`{column}` is not one of the table's columns.",
+            f"add it to columns or fix the name{did_you_mean(column, {str(c) for c in columns})}",
+            "unknown_column",
+        )
+        return
+    kind = normalise_type(str(columns[column]))
+    if kind is not None and kind not in TIME_TYPES and not is_numeric_type(kind):
+        found.error(
+            here,
+            f"the incremental column `{column}` is a `{columns[column]}` column.",
+            "name a date, timestamp, timestamptz or numeric column that rises whenever a row is inserted "
+            "or updated (e.g. updated_at)",
+            "invalid_option",
+        )
+    if table.get("redelivery") == "replace":
+        found.error(
+            here,
+            "an incremental extract holds only the rows changed since the last load, so with "
+            "`redelivery: replace` it would withdraw every other row.",
+            "remove `redelivery: replace` (database sources default to append), or remove "
+            "`incremental_column` to extract the whole table every run",
             "invalid_option",
         )
 

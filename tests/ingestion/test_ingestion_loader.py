@@ -679,41 +679,6 @@ def test_no_matching_file_is_an_error_naming_the_location(
     assert rows(con, "SELECT status FROM raw._loads") == [("failed",)]
 
 
-def test_postgres_without_the_extension_fails_clearly_and_hides_the_password(
-    tmp_path: Path, con: Connection, landing: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    installed = rows(
-        con, "SELECT installed FROM duckdb_extensions() WHERE extension_name = 'postgres_scanner'"
-    )
-    if installed and installed[0][0]:
-        pytest.skip("the postgres extension is installed here; this test covers machines without it")
-    monkeypatch.setenv("CRM_PG_PASSWORD", "s3cret")
-    registry = registry_from(
-        tmp_path,
-        """
-        version: 1
-        systems:
-          crm:
-            tables:
-              accounts:
-                format: postgres
-                location: host=127.0.0.1 dbname=crm user=etl password=${CRM_PG_PASSWORD}
-                table: public.accounts
-                primary_key: [account_id]
-                columns:
-                  account_id: varchar
-        """,
-    )
-    assert "password=s3cret" in registry.table("crm", "accounts").location
-
-    with pytest.raises(SourceReadError) as caught:
-        ingest_table(con, registry, "crm", "accounts", landing, new_load_id())
-    message = str(caught.value)
-    assert "reading PostgreSQL needs DuckDB's postgres extension, which is not installed" in message
-    assert "export the table to CSV/Parquet" in message
-    assert "s3cret" not in message and "password=***" in message
-
-
 def test_a_header_only_file_loads_nothing_and_is_remembered(
     con: Connection, registry: SourceRegistry, landing: Path
 ) -> None:
