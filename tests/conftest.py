@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from orchestration.settings import REPO_ROOT
+from tests.postgres_server import PostgresServer, PostgresUnavailableError, start_server, stop_server
 
 
 @pytest.fixture
@@ -27,6 +29,18 @@ def config_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(REPO_ROOT / "scorecard_config", target)
     monkeypatch.setenv("SCORECARD_CONFIG_DIR", str(target))
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (started on first use). Missing binaries fail the
+    tests that need it, with what to install: CI must exercise PostgreSQL, never skip it."""
+    try:
+        server = start_server()
+    except PostgresUnavailableError as problem:
+        pytest.fail(str(problem), pytrace=False)
+    yield server
+    stop_server(server)
 
 
 def pytest_configure(config: pytest.Config) -> None:

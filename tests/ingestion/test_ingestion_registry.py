@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingestion.registry import RegistryError, load_registry, normalise_type
+from orchestration.ingestion.registry import RegistryError, load_registry, normalise_type, redact_conninfo
 from orchestration.settings import get_settings
 from tests.ingestion.builders import TEST_SOURCES, registry_from, write_text
 
@@ -154,3 +154,21 @@ def test_unknown_table_lookup_lists_declared_tables(tmp_path: Path) -> None:
     registry = registry_from(tmp_path, MINIMAL.format(pk="invoice_id", amount_type="double"))
     with pytest.raises(KeyError, match=r"billing\.payments is not declared .*billing\.invoices"):
         registry.table("billing", "payments")
+
+
+@pytest.mark.parametrize(
+    ("conninfo", "shown"),
+    [
+        ("postgresql://etl:s3cret@db:5432/crm", "postgresql://etl:***@db:5432/crm"),
+        ("postgresql://etl:s3@c/r:et@db/crm", "postgresql://etl:***@db/crm"),
+        ("postgresql://x@etl:s3cret@db/crm", "postgresql://x@etl:***@db/crm"),
+        (
+            "postgresql://db/crm?user=etl&password=s3cret&sslmode=require",
+            "postgresql://db/crm?user=etl&password=***&sslmode=require",
+        ),
+        ("host=db user=etl password=s3cret dbname=crm", "host=db user=etl password=*** dbname=crm"),
+        ("postgresql://etl@db/crm", "postgresql://etl@db/crm"),
+    ],
+)
+def test_a_connection_string_is_shown_without_its_password(conninfo: str, shown: str) -> None:
+    assert redact_conninfo(conninfo) == shown
