@@ -277,3 +277,70 @@ def test_redelivery_defaults_to_replace_for_files_and_append_for_databases(tmp_p
     modes = {spec.format: spec.redelivery_mode for _, _, spec in registry.iter_tables()}
     assert modes["csv"] == "replace"
     assert registry.table("billing", "invoice_lines").redelivery_min_ratio == 0.5
+
+
+INCREMENTAL_CASES = [
+    pytest.param(
+        "        location: crm/accounts*.jsonl\n",
+        "        location: crm/accounts*.jsonl\n        incremental_column: updated_at\n",
+        "only database sources (sqlite, postgres) take `incremental_column:`.",
+        "remove it: a file is loaded whole when it is new or changed",
+        id="a-file-source",
+    ),
+    pytest.param(
+        "        location: crm/accounts*.jsonl\n",
+        "        location: crm.db\n        table: accounts\n        incremental_column: updated_on\n",
+        "`updated_on` is not one of the table's columns.",
+        "add it to columns or fix the name (did you mean `updated_at`?)",
+        id="an-undeclared-column",
+    ),
+    pytest.param(
+        "        location: crm/accounts*.jsonl\n",
+        "        location: crm.db\n        table: accounts\n        incremental_column: region\n",
+        "the incremental column `region` is a `varchar` column.",
+        "name a date, timestamp, timestamptz or numeric column that rises whenever a row is inserted "
+        "or updated (e.g. updated_at)",
+        id="a-text-column",
+    ),
+    pytest.param(
+        "        location: crm/accounts*.jsonl\n",
+        "        location: crm.db\n        table: accounts\n        redelivery: replace\n"
+        "        incremental_column: updated_at\n",
+        "an incremental extract holds only the rows changed since the last load, so with "
+        "`redelivery: replace` it would withdraw every other row.",
+        "remove `redelivery: replace` (database sources default to append), or remove "
+        "`incremental_column` to extract the whole table every run",
+        id="a-replace-table",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message", "hint"), INCREMENTAL_CASES)
+def test_an_incremental_column_must_fit_its_table(
+    sources: BrokenSources, old: str, new: str, message: str, hint: str
+) -> None:
+    sources.replace(old, new)
+    if "crm.db" in new:
+        sources.replace(
+            "        format: jsonl\n        location: crm.db",
+            "        format: sqlite\n        location: crm.db",
+        )
+    (issue,) = sources.issues()
+    assert issue == error(
+        "sources.yml",
+        "tables[crm.accounts].incremental_column",
+        message,
+        hint,
+        code="unknown_column" if "not one of" in message else "invalid_option",
+        line=sources.line_of("incremental_column:"),
+    )
+
+
+def test_an_incremental_column_on_a_database_table_is_accepted(sources: BrokenSources) -> None:
+    sources.replace(
+        "        format: jsonl\n        location: crm/accounts*.jsonl\n",
+        "        format: postgres\n        location: postgresql://etl@db/crm\n"
+        "        table: public.accounts\n        incremental_column: updated_at\n",
+    )
+    spec = load_registry(sources.path).table("crm", "accounts")
+    assert (spec.incremental_column, spec.redelivery_mode) == ("updated_at", "append")
