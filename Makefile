@@ -26,7 +26,12 @@ lint: $(BIN)/scorecard
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-test: lint $(CHROMIUM)
+# The PostgreSQL source tests start a real server from Debian's PostgreSQL 15 binaries; `make test`
+# installs the package when they are missing (needs root, as for chromium).
+SCORECARD_TEST_PG_BIN ?= /usr/lib/postgresql/15/bin
+export SCORECARD_TEST_PG_BIN
+
+test: lint $(CHROMIUM) $(SCORECARD_TEST_PG_BIN)/initdb
 	$(BIN)/pytest
 
 $(CHROMIUM):
@@ -35,6 +40,13 @@ $(CHROMIUM):
 		echo "Not root: run 'sudo apt-get install -y chromium', or set CHROMIUM=/path/to/chromium."; exit 1; fi
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+$(SCORECARD_TEST_PG_BIN)/initdb:
+	@echo "Installing Debian's postgresql for the PostgreSQL source tests (apt-get, needs root)..."
+	@if [ "$$(id -u)" != "0" ]; then \
+		echo "Not root: run 'sudo apt-get install -y postgresql', or set SCORECARD_TEST_PG_BIN=/path/to/bin."; exit 1; fi
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
 
 clean:
 	rm -rf warehouse landing dbt_project/target dbt_project/logs dbt_project/generated dbt_project/dbt_packages
