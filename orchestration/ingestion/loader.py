@@ -552,9 +552,8 @@ def _read_error(
         )
     else:
         hint = f"check that it is a complete {source_format} export"
-    first_lines = " | ".join(line.strip() for line in said.splitlines()[:3] if line.strip())
     return SourceReadError(
-        f"{source}: cannot be read as {source_format}: {hint}. (DuckDB: {first_lines[:400]})"
+        f"{source}: cannot be read as {source_format}: {hint}. (DuckDB: {_first_lines(said)})"
     )
 
 
@@ -1028,7 +1027,7 @@ class _TableLoad:
                 raise SourceReadError(
                     f"{source_file}: the database has no table {table!r} — fix `table:` of {self.entry}"
                 )
-            mapping = _match_columns(source_file, self.declared, found, how="table")
+            mapping = _match_columns(f"{source_file} ({self.entry})", self.declared, found, how="table")
             # Casting in SQLite gives Arrow one type per column even where SQLite mixes them per row.
             select = ", ".join(f"CAST({identifier(mapping[c])} AS TEXT)" for c in self.declared)
             where, parameters = "", []
@@ -1108,7 +1107,7 @@ class _TableLoad:
             )
         relation = found[0][0]
         types = {name: kind for _, name, kind in found}
-        mapping = _match_columns(source_file, self.declared, list(types), how="table")
+        mapping = _match_columns(f"{source_file} ({self.entry})", self.declared, list(types), how="table")
         select = ", ".join(
             f"CAST({identifier(mapping[c])} AS text) AS {identifier(c)}" for c in self.declared
         )

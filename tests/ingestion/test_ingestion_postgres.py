@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import textwrap
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,48 +13,36 @@ import dagster as dg
 import duckdb
 import pyarrow as pa
 import pytest
+import yaml
 
 from orchestration.ingestion import build_ingestion_assets
 from orchestration.ingestion.loader import SourceReadError, SourceSchemaError, ingest_table, new_load_id
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.warehouse import WarehouseResource
-from tests.ingestion.builders import registry_from
+from tests.ingestion.builders import TEST_SOURCES, registry_from
 from tests.ingestion.test_ingestion_loader import assert_nothing_vanished, rows
 from tests.postgres_server import PostgresServer
 
 Connection = duckdb.DuckDBPyConnection
 PASSWORD_ENV = "SCORECARD_TEST_PGPASSWORD"
 
-# The same order table three ways: a CSV export, a SQLite table and a PostgreSQL table.
-ORDERS = """
-      orders_{name}:
-        format: {format}
-        location: {location}
-{table}        primary_key: [order_id]
-        columns:
-          order_id: varchar
-          customer_id: varchar
-          amount: decimal(18,2)
-          quantity: bigint
-          paid: boolean
-          ordered_on: date
-          ordered_at: timestamp
-          discount: double
-        not_null: [customer_id]
-        rules:
-          amount:
-            min: 0
-"""
-ORDER_COLUMNS = [
-    "order_id",
-    "customer_id",
-    "amount",
-    "quantity",
-    "paid",
-    "ordered_on",
-    "ordered_at",
-    "discount",
-]
+# The test registry's orders table three ways (a CSV export, a SQLite table, a PostgreSQL table),
+# with a row rule so every quarantine rule is exercised.
+SHOP_ORDERS = yaml.safe_load(TEST_SOURCES)["systems"]["shop"]["tables"]["orders"]
+
+
+def orders_entry(source_format: str, location: str, table: str | None = None) -> dict[str, object]:
+    return {
+        **SHOP_ORDERS,
+        "format": source_format,
+        "location": location,
+        **({"table": table} if table else {}),
+        "not_null": ["customer_id"],
+        "rules": {"amount": {"min": 0}},
+    }
+
+
+ORDER_COLUMNS = list(SHOP_ORDERS["columns"])
 # Native PostgreSQL types where the values allow; text where a bad value must reach the quarantine.
 PG_ORDERS_DDL = """
 CREATE TABLE public.orders (
@@ -94,7 +83,10 @@ def run_sql(server: PostgresServer, uri: str, *statements: str) -> None:
             cursor.execute(statement)
 
 
-def registry_with(tmp_path: Path, tables: str) -> SourceRegistry:
+def registry_with(tmp_path: Path, tables: str | dict[str, object]) -> SourceRegistry:
+    """A registry of one system ``shop`` holding ``tables`` (YAML text, or a mapping to write as YAML)."""
+    if isinstance(tables, dict):
+        tables = textwrap.indent(yaml.safe_dump(tables, sort_keys=False), "      ")
     return registry_from(tmp_path, f"version: 1\nsystems:\n  shop:\n    tables:\n{tables}")
 
 
@@ -136,11 +128,11 @@ def test_a_postgres_table_loads_exactly_as_the_same_data_from_csv_and_sqlite(
         )
     registry = registry_with(
         tmp_path,
-        ORDERS.format(name="csv", format="csv", location="orders.csv", table="")
-        + ORDERS.format(name="sqlite", format="sqlite", location="shop.db", table="        table: orders\n")
-        + ORDERS.format(
-            name="pg", format="postgres", location=pg_uri, table="        table: public.orders\n"
-        ),
+        {
+            "orders_csv": orders_entry("csv", "orders.csv"),
+            "orders_sqlite": orders_entry("sqlite", "shop.db", "orders"),
+            "orders_pg": orders_entry("postgres", pg_uri, "public.orders"),
+        },
     )
 
     results = {name: load(con, registry, f"orders_{name}", landing) for name in ("csv", "sqlite", "pg")}
@@ -354,10 +346,12 @@ def test_a_missing_column_is_a_schema_error_naming_it(
         "CREATE TABLE accounts (account_id bigint, name text, changed_at timestamptz)",
     )
     registry = registry_with(tmp_path, INCREMENTAL.format(format="postgres", location=pg_uri))
-    with pytest.raises(
-        SourceSchemaError, match="column 'updated_at' is missing and 'changed_at' is unexpected"
-    ):
+    with pytest.raises(SourceSchemaError) as caught:
         load(con, registry, "accounts", landing)
+    assert (
+        "(tables[shop.accounts] in sources.yml): column 'updated_at' is missing and 'changed_at' is "
+        in str(caught.value)
+    )
 
 
 def test_a_dagster_failure_shows_the_entry_but_not_the_password(
