@@ -872,8 +872,10 @@ class _TableLoad:
                 self._drop_temp_tables()
                 return FileLoadDetail(source_file, "skipped_unchanged")
             high_water_mark = mark if mark is not None else since
-            # Only the rows at the new mark: the next run reads exactly those again if nothing changed.
-            at_mark = f"{typed} = (SELECT max({typed}) FROM _ingest_src)"
+            if mark is not None:
+                # Only the rows at the new mark: the next run reads exactly those again if nothing
+                # changed. (Without a mark the next run reads everything again: all rows count.)
+                at_mark = f"{typed} = (SELECT max({typed}) FROM _ingest_src)"
         # Order-sensitive digest of the extract: a row hash per row, hashed again in row order.
         sha256 = self.con.execute(
             "SELECT sha256(coalesce(string_agg(md5(to_json(struct_pack("

@@ -278,6 +278,39 @@ def test_incremental_extraction_from_sqlite(tmp_path: Path, con: Connection, lan
     assert [name for _, name, _ in latest_per_key(con)] == ["Ada L.", "Grace"]
 
 
+def test_a_ledger_from_before_high_water_marks_gains_them(
+    tmp_path: Path, con: Connection, landing: Path
+) -> None:
+    # The file ledger as warehouses created before incremental extraction had it, with a full extract.
+    con.execute("CREATE SCHEMA raw")
+    con.execute(
+        """
+        CREATE TABLE raw._ingested_files (
+            load_id VARCHAR NOT NULL, system VARCHAR NOT NULL, "table" VARCHAR NOT NULL,
+            source_file VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL, file_bytes BIGINT NOT NULL,
+            rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL,
+            loaded_at TIMESTAMP WITH TIME ZONE NOT NULL
+        )
+        """
+    )
+    database = landing / "shop.db"
+    con.execute(
+        "INSERT INTO raw._ingested_files VALUES ('old', 'shop', 'customers', ?, 'x', 0, 1, 1, 0, now())",
+        [f"sqlite:{database}#customers"],
+    )
+    with sqlite3.connect(database) as source:
+        source.execute("CREATE TABLE accounts (account_id INTEGER, name TEXT, updated_at TEXT)")
+        source.execute("INSERT INTO accounts VALUES (1, 'Ada', '2025-03-01 12:00:00+00')")
+    registry = registry_with(tmp_path, INCREMENTAL.format(format="sqlite", location="shop.db"))
+
+    assert load(con, registry, "accounts", landing).rows_read == 1
+    assert load(con, registry, "accounts", landing).files_skipped_unchanged == 1
+    assert rows(con, 'SELECT "table", incremental_column, high_water_mark FROM raw._ingested_files') == [
+        ("customers", None, None),
+        ("accounts", "updated_at", "2025-03-01 12:00:00+00"),
+    ]
+
+
 # -- failures name the entry and never the password ---------------------------------------------------
 
 
