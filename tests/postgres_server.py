@@ -20,7 +20,8 @@ from pathlib import Path
 
 import adbc_driver_postgresql.dbapi as pg_dbapi
 
-PG_BIN = Path(os.environ.get("SCORECARD_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+PG_BIN_ENV = "SCORECARD_TEST_PG_BIN"
+DEFAULT_PG_BIN = "/usr/lib/postgresql/15/bin"
 SUPERUSER = "postgres"
 INSTALL_HINT = (
     "the tests need a real PostgreSQL server, but {missing} is not there — install Debian's PostgreSQL "
@@ -78,11 +79,16 @@ def _run(command: list[str], what: str) -> None:
         raise PostgresUnavailableError(f"{what} failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
 
 
+def pg_bin() -> Path:
+    """The folder holding ``initdb`` and ``pg_ctl``: ``SCORECARD_TEST_PG_BIN``, else Debian's."""
+    return Path(os.environ.get(PG_BIN_ENV) or DEFAULT_PG_BIN)
+
+
 def start_server() -> PostgresServer:
     """initdb a fresh cluster in a temporary folder and start it; ``stop_server`` removes it."""
     for binary in ("initdb", "pg_ctl"):
-        if not (PG_BIN / binary).is_file():
-            raise PostgresUnavailableError(INSTALL_HINT.format(missing=PG_BIN / binary))
+        if not (pg_bin() / binary).is_file():
+            raise PostgresUnavailableError(INSTALL_HINT.format(missing=pg_bin() / binary))
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         raise PostgresUnavailableError("the tests run as root and need `runuser` to start PostgreSQL")
     root = Path(tempfile.mkdtemp(prefix="scorecard-pg-"))
@@ -95,7 +101,7 @@ def start_server() -> PostgresServer:
     try:
         _run(
             [
-                str(PG_BIN / "initdb"),
+                str(pg_bin() / "initdb"),
                 "--pgdata",
                 str(server.data_dir),
                 "--username",
@@ -117,7 +123,7 @@ def start_server() -> PostgresServer:
             "-c shared_buffers=16MB"
         )
         _run(
-            [str(PG_BIN / "pg_ctl"), "--pgdata", str(server.data_dir), "--log", str(root / "server.log"),
+            [str(pg_bin() / "pg_ctl"), "--pgdata", str(server.data_dir), "--log", str(root / "server.log"),
              "--options", options, "--wait", "--timeout", "60", "start"],
             "pg_ctl start (see the server log in " + str(root / "server.log") + ")",
         )  # fmt: skip
@@ -132,7 +138,7 @@ def stop_server(server: PostgresServer) -> None:
     try:
         _run(
             [
-                str(PG_BIN / "pg_ctl"),
+                str(pg_bin() / "pg_ctl"),
                 "--pgdata",
                 str(server.data_dir),
                 "--mode",

@@ -21,7 +21,7 @@ from orchestration.ingestion.registry import SourceRegistry
 from orchestration.warehouse import WarehouseResource
 from tests.ingestion.builders import TEST_SOURCES, registry_from
 from tests.ingestion.test_ingestion_loader import assert_nothing_vanished, rows
-from tests.postgres_server import PostgresServer
+from tests.postgres_server import PG_BIN_ENV, PostgresServer, PostgresUnavailableError, start_server
 
 Connection = duckdb.DuckDBPyConnection
 PASSWORD_ENV = "SCORECARD_TEST_PGPASSWORD"
@@ -412,6 +412,16 @@ def test_a_dagster_failure_shows_the_entry_but_not_the_password(
     descriptions = " ".join(str(spec.description) + str(spec.metadata) for a in assets for spec in a.specs)
     for password in (postgres_server.password, wrong):
         assert password not in shown and password not in logged and password not in descriptions
+
+
+def test_without_postgresql_the_server_fixture_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PG_BIN_ENV, str(tmp_path / "no-postgres"))
+    with pytest.raises(PostgresUnavailableError) as caught:
+        start_server()
+    assert "apt-get install postgresql" in str(caught.value)
+    assert str(tmp_path / "no-postgres" / "initdb") in str(caught.value)
 
 
 def _closed_port() -> int:
