@@ -99,54 +99,32 @@ def start_server() -> PostgresServer:
         shutil.chown(root, SUPERUSER)
         shutil.chown(root / "pwfile", SUPERUSER)
     try:
-        _run(
-            [
-                str(pg_bin() / "initdb"),
-                "--pgdata",
-                str(server.data_dir),
-                "--username",
-                SUPERUSER,
-                "--pwfile",
-                str(root / "pwfile"),
-                "--auth",
-                "scram-sha-256",
-                "--encoding",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            ],
-            "initdb",
-        )
+        initdb = ["--pgdata", str(server.data_dir), "--username", SUPERUSER, "--pwfile", str(root / "pwfile")]
+        initdb += ["--auth", "scram-sha-256", "--encoding", "UTF8", "--no-locale", "--no-sync"]
+        _run([str(pg_bin() / "initdb"), *initdb], "initdb")
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={server.port} -c unix_socket_directories={root} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=20 "
             "-c shared_buffers=16MB"
         )
-        _run(
-            [str(pg_bin() / "pg_ctl"), "--pgdata", str(server.data_dir), "--log", str(root / "server.log"),
-             "--options", options, "--wait", "--timeout", "60", "start"],
-            "pg_ctl start (see the server log in " + str(root / "server.log") + ")",
-        )  # fmt: skip
+        log = root / "server.log"
+        _pg_ctl(
+            server, "start", "--log", str(log), "--options", options, "--timeout", "60", what=f"see {log}"
+        )
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
     return server
 
 
+def _pg_ctl(server: PostgresServer, action: str, *options: str, what: str = "") -> None:
+    command = [str(pg_bin() / "pg_ctl"), "--pgdata", str(server.data_dir), "--wait", *options, action]
+    _run(command, f"pg_ctl {action}" + (f" ({what})" if what else ""))
+
+
 def stop_server(server: PostgresServer) -> None:
     """Stop the server immediately and remove its folder."""
     try:
-        _run(
-            [
-                str(pg_bin() / "pg_ctl"),
-                "--pgdata",
-                str(server.data_dir),
-                "--mode",
-                "immediate",
-                "--wait",
-                "stop",
-            ],
-            "pg_ctl stop",
-        )
+        _pg_ctl(server, "stop", "--mode", "immediate")
     finally:
         shutil.rmtree(server.root, ignore_errors=True)

@@ -16,7 +16,13 @@ import pytest
 import yaml
 
 from orchestration.ingestion import build_ingestion_assets
-from orchestration.ingestion.loader import SourceReadError, SourceSchemaError, ingest_table, new_load_id
+from orchestration.ingestion.loader import (
+    SourceReadError,
+    SourceSchemaError,
+    ensure_bookkeeping_tables,
+    ingest_table,
+    new_load_id,
+)
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.warehouse import WarehouseResource
 from tests.ingestion.builders import TEST_SOURCES, registry_from
@@ -281,18 +287,10 @@ def test_incremental_extraction_from_sqlite(tmp_path: Path, con: Connection, lan
 def test_a_ledger_from_before_high_water_marks_gains_them(
     tmp_path: Path, con: Connection, landing: Path
 ) -> None:
-    # The file ledger as warehouses created before incremental extraction had it, with a full extract.
-    con.execute("CREATE SCHEMA raw")
-    con.execute(
-        """
-        CREATE TABLE raw._ingested_files (
-            load_id VARCHAR NOT NULL, system VARCHAR NOT NULL, "table" VARCHAR NOT NULL,
-            source_file VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL, file_bytes BIGINT NOT NULL,
-            rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL,
-            loaded_at TIMESTAMP WITH TIME ZONE NOT NULL
-        )
-        """
-    )
+    # The file ledger as warehouses created before incremental extraction had it.
+    ensure_bookkeeping_tables(con)
+    for column in ("incremental_column", "high_water_mark"):
+        con.execute(f"ALTER TABLE raw._ingested_files DROP COLUMN {column}")
     database = landing / "shop.db"
     con.execute(
         "INSERT INTO raw._ingested_files VALUES ('old', 'shop', 'customers', ?, 'x', 0, 1, 1, 0, now())",
