@@ -4,6 +4,10 @@ _DEFAULTS = {
     "type_double": lambda: "double precision",
     "median": lambda expression: f"percentile_cont(0.5) within group (order by {expression})",
     "to_utc_timestamp": lambda column: f"cast(({column} at time zone 'UTC') as timestamp)",
+    "ordered_listagg": lambda expression, delimiter, order_by: (
+        f"string_agg({expression}, {delimiter} order by {', '.join(order_by)})"
+    ),
+    "incremental_by_period": lambda pre_hook: {"materialized": "incremental", "pre_hook": pre_hook},
 }
 
 

@@ -1,6 +1,7 @@
 {#
     The median of an expression (nulls ignored). percentile_cont(...) within group is standard SQL
-    (DuckDB, PostgreSQL); Spark has no ordered-set aggregates, so it uses percentile_approx.
+    (DuckDB, PostgreSQL); Spark spells the same exact, interpolated median percentile(x, 0.5)
+    (not percentile_approx, whose answer depends on its accuracy setting).
 #}
 {% macro median(expression) -%}
     {{ return(adapter.dispatch('median', 'scorecard_engine')(expression)) }}
@@ -11,5 +12,5 @@
 {%- endmacro %}
 
 {% macro spark__median(expression) -%}
-    percentile_approx({{ expression }}, 0.5)
+    percentile({{ expression }}, 0.5)
 {%- endmacro %}

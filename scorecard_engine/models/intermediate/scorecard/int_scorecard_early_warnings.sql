@@ -130,7 +130,7 @@ lagging_names as (
         measure_id,
         count(distinct lagging_measure_name) as lagging_measure_count,
         min(lag_months) as lag_months,
-        {{ dbt.listagg('lagging_measure_name', "', '", 'order by lagging_measure_name') }} as lagging_measure_names
+        {{ scorecard_engine.ordered_listagg('lagging_measure_name', "', '", ['lagging_measure_name']) }} as lagging_measure_names
     from (
         select
             scorecard_id,

@@ -95,6 +95,6 @@ select
     period_start,
     count(*) as flag_count,
     max(case when severity = 'error' then 1 else 0 end) = 1 as has_error_flag,
-    {{ dbt.listagg('note', "'; '", 'order by note') }} as trust_note
+    {{ scorecard_engine.ordered_listagg('note', "'; '", ['note']) }} as trust_note
 from described
 group by measure_id, period_grain, period_start

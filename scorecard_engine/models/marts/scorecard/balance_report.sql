@@ -40,7 +40,7 @@ reasons as (
         scorecard_id,
         period_grain,
         period_start,
-        {{ dbt.listagg('message', "' '", 'order by severity, message') }} as imbalance_reason
+        {{ scorecard_engine.ordered_listagg('message', "' '", ['severity', 'message']) }} as imbalance_reason
     from imbalances
     group by scorecard_id, period_grain, period_start
 ),
