@@ -268,8 +268,11 @@ def _run_locked(
         for event in result.get_asset_materialization_events()
     }
     published = "published/scorecard" in materialized
-    failure = "" if result.success else _describe_failure(result, progress, published, log_path)
-    outcome = RunOutcome(result.success, result.run_id, failure, materialized, scope, published)
+    # Dagster calls a run whose publish step was skipped (an input it reads was never yielded) a
+    # success; the main job exists to publish, so for it that is a failure.
+    success = result.success and published
+    failure = "" if success else _describe_failure(result, progress, published, log_path)
+    outcome = RunOutcome(success, result.run_id, failure, materialized, scope, published)
     _print_ingestion_summary(console, outcome)
     return outcome
 
@@ -327,6 +330,11 @@ def _describe_failure(
             if not text.startswith("DagsterAssetCheckFailedError"):
                 lines.append(f"{_step_title(event.step_key)} failed: {text}")
     lines += [f"check failed: {text}" for text in progress.failed_checks]
+    if result.success and not published:
+        lines.append(
+            "the publish step did not run: an asset it reads was not materialised by the step that "
+            "builds it (look for that asset in the log below)"
+        )
     if not lines:
         lines.append("see the run in `scorecard dev`")
     if progress.skipped:
