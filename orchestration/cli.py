@@ -18,6 +18,7 @@ from orchestration.errors import DEBUG_ENV, IN_USE_EXIT, debug_enabled, explain
 from orchestration.settings import (
     ACCEPT_REDELIVERY_ENV,
     COMPANY_DIR_ENV,
+    ENGINE_ENV,
     Settings,
     ensure_dagster_home,
     get_settings,
@@ -286,6 +287,15 @@ def run(
             "rows missing from it are withdrawn. Same as $SCORECARD_ACCEPT_REDELIVERY, for this run.",
         ),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="What runs the dbt models: duckdb (default) or spark (needs `pip install -e '.[spark]'` and "
+            "Java; the DuckDB file stays the warehouse that is checked and published). Same as "
+            "$SCORECARD_ENGINE, for this run.",
+        ),
+    ] = None,
 ) -> None:
     """Run the main job in process: validate config, ingest, build and test the warehouse, publish it.
 
@@ -307,6 +317,9 @@ def run(
     from orchestration.runner import run_main_job
     from orchestration.transform.project import DbtProjectError
 
+    if engine is not None:
+        # Read by get_settings(), here and in the assets, which run in this process.
+        os.environ[ENGINE_ENV] = engine
     if accept_redelivery:
         # The ingestion assets read settings from the environment when they run, in this process.
         accepted = [os.environ.get(ACCEPT_REDELIVERY_ENV, ""), *accept_redelivery]

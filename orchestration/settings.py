@@ -12,7 +12,11 @@ variables instead of editing code:
 - ``SCORECARD_LANDING_DIR``: where source systems drop their exports (default ``<company>/landing``).
 - ``SCORECARD_CONFIG_DIR``: the strategy-as-code YAML (default ``<company>/scorecard_config``).
 - ``SCORECARD_EXPECTATIONS_DIR``: the Great Expectations suites (default ``<company>/expectations``).
-- ``SCORECARD_DBT_TARGET``: the dbt target (default ``duckdb``).
+- ``SCORECARD_ENGINE``: what runs the dbt models, ``duckdb`` (default: in the warehouse file) or
+  ``spark`` (dbt-spark; the DuckDB file stays the warehouse of record, see
+  ``orchestration/transform/exchange.py``); ``scorecard run --engine`` sets it.
+- ``SCORECARD_DBT_TARGET``: the profiles.yml output dbt runs the models with (default: the engine's
+  name, ``duckdb`` or ``spark``; a cluster's own output for Spark).
 - ``SCORECARD_ACCEPT_REDELIVERY``: re-delivered files to load even though they hold far fewer rows than
   the version they replace (comma-separated paths under the landing directory, globs allowed);
   ``scorecard run --accept-redelivery PATH`` sets it for one run.
@@ -30,6 +34,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ENGINE_DBT_DIR = REPO_ROOT / "scorecard_engine"
 COMPANY_DIR_ENV = "SCORECARD_COMPANY_DIR"
 ACCEPT_REDELIVERY_ENV = "SCORECARD_ACCEPT_REDELIVERY"
+ENGINE_ENV = "SCORECARD_ENGINE"
+ENGINES = ("duckdb", "spark")
+# The profiles.yml output of the DuckDB warehouse file, which every engine's run also writes (the
+# config seeds, the history snapshot): the engine's profile and every company template name it so.
+LOCAL_TARGET = "duckdb"
 # What dbt parses in a project folder (the company's and the engine's): a manifest older than any of
 # these is stale, and a change to any of them can change what a run publishes.
 DBT_PARSE_INPUTS = (
@@ -59,6 +68,7 @@ class Settings:
     config_dir: Path
     dbt_project_dir: Path
     dbt_target: str
+    engine: str = "duckdb"
     company_dir: Path = REPO_ROOT
     expectations_dir: Path = REPO_ROOT / "expectations"
     engine_dbt_dir: Path = ENGINE_DBT_DIR
@@ -102,16 +112,32 @@ class Settings:
     def reports_dir(self) -> Path:
         return self.warehouse_dir / "reports"
 
+    @property
+    def spark_dir(self) -> Path:
+        """Spark's metastore, table files and the Parquet it exchanges with the warehouse file."""
+        return self.warehouse_dir / "spark"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the engine cannot use."""
+
 
 def get_settings() -> Settings:
     """Read the environment now (not at import), so tests can point a process elsewhere."""
     company = _path_from_env(COMPANY_DIR_ENV, REPO_ROOT)
+    engine = os.environ.get(ENGINE_ENV, "").strip().lower() or "duckdb"
+    if engine not in ENGINES:
+        raise SettingsError(
+            f"{ENGINE_ENV} is '{os.environ[ENGINE_ENV]}'; the engines are {', '.join(ENGINES)} "
+            f"(`scorecard run --engine spark` needs `pip install -e '.[spark]'`)."
+        )
     return Settings(
         warehouse_dir=_path_from_env("SCORECARD_WAREHOUSE_DIR", company / "warehouse"),
         landing_dir=_path_from_env("SCORECARD_LANDING_DIR", company / "landing"),
         config_dir=_path_from_env("SCORECARD_CONFIG_DIR", company / "scorecard_config"),
         dbt_project_dir=company / "dbt_project",
-        dbt_target=os.environ.get("SCORECARD_DBT_TARGET", "duckdb"),
+        dbt_target=os.environ.get("SCORECARD_DBT_TARGET", "").strip() or engine,
+        engine=engine,
         company_dir=company,
         expectations_dir=_path_from_env("SCORECARD_EXPECTATIONS_DIR", company / "expectations"),
         accept_redelivery=tuple(

@@ -7,9 +7,10 @@ its top folder under ``models/``. Sources resolve to the ingestion assets throug
 ``scorecard_config`` asset.
 """
 
+import json
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,9 @@ from orchestration.publish.wap import (
     tested_through,
 )
 from orchestration.schedules import history_end_month, history_start_month, parse_month
-from orchestration.settings import Settings, get_settings
+from orchestration.settings import LOCAL_TARGET, Settings, get_settings
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
+from orchestration.transform.exchange import HISTORY_SELECTOR, Exchange, history_exclusions
 from orchestration.transform.invocation import keep_partial_parse, process_environment, read_log_ahead
 from orchestration.transform.window import (
     dbt_build_env,
@@ -194,16 +196,62 @@ def build_dbt_assets(
                     f"Tests marked new_rows check rows loaded after {tested:%Y-%m-%d %H:%M:%S} UTC "
                     "(the last published build ran the same tests on everything loaded before)."
                 )
-            with process_environment(dbt_build_env(window, context.run_id, run_seq, tested)):
-                # The dbt resource hands this process's environment to the dbt process it starts.
-                invocation = read_log_ahead(dbt.cli(args, context=context))
-            try:
-                for event in invocation.stream():
-                    if window_keys and isinstance(event, dg.Output):
-                        asset_key = context.asset_key_for_output(event.output_name)
-                        yield from recomputed_materializations(asset_key, window_keys, requested)
-                    yield event
-            finally:
-                keep_partial_parse(invocation, Path(project.project_dir))
+            build_env = dbt_build_env(window, context.run_id, run_seq, tested)
+
+            def invoke(resource: DbtCliResource, dbt_args: list[str], env: Mapping[str, str | None]):
+                """One dbt process over the run's selection; its events, window months included."""
+                with process_environment({**build_env, **env}):
+                    # The dbt resource hands this process's environment to the dbt process it starts.
+                    invocation = read_log_ahead(resource.cli(dbt_args, context=context))
+                try:
+                    for event in invocation.stream():
+                        if window_keys and isinstance(event, dg.Output):
+                            asset_key = context.asset_key_for_output(event.output_name)
+                            yield from recomputed_materializations(asset_key, window_keys, requested)
+                        yield event
+                finally:
+                    keep_partial_parse(invocation, Path(project.project_dir))
+
+            if settings.engine == "spark":
+                yield from _build_on_spark(context, invoke, dbt, warehouse, settings, args, project)
+            else:
+                yield from invoke(dbt, args, {})
 
     return scorecard_dbt_models
+
+
+def _build_on_spark(
+    context: dg.AssetExecutionContext,
+    invoke: Callable[[DbtCliResource, list[str], Mapping[str, str | None]], Iterator[Any]],
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    settings: Settings,
+    args: list[str],
+    project: DbtProject,
+) -> Iterator[Any]:
+    """The dbt step when Spark runs the models; the DuckDB file stays the warehouse of record.
+
+    Seeds load into the file, the tables dbt reads cross to Spark as Parquet, dbt builds the models
+    and runs their tests there, the results come back into the file, and the history snapshot with
+    what is built on it runs on DuckDB (orchestration/transform/exchange.py says why).
+    """
+    local = dbt.model_copy(update={"target": LOCAL_TARGET})
+    exchange = Exchange(settings.spark_dir / "exchange")
+    spark_env = {
+        "SCORECARD_SPARK_DIR": str(settings.spark_dir),
+        # A local SparkSession binds its driver to this address (machines whose host name resolves
+        # nowhere); a cluster profile ignores it.
+        "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"),
+    }
+    manifest = json.loads(Path(project.manifest_path).read_text())
+    yield from invoke(local, ["seed"], {})
+    with warehouse.connect() as con:
+        exported = exchange.export_inputs(con, manifest)
+    context.log.info(f"Spark: {len(exported)} source and config tables exported to {exchange.root}.")
+    # dbt adds up repeated --exclude-resource-type options.
+    spark_args = [*args, "--exclude-resource-type", "seed", "--exclude", HISTORY_SELECTOR]
+    yield from invoke(dbt, spark_args, {**spark_env, **exchange.environment(exported)})
+    with warehouse.connect() as con:
+        read = exchange.read_back(con)
+    context.log.info(f"Spark: {len(read)} tables read back into {warehouse.path}.")
+    yield from invoke(local, [*args, "--exclude", " ".join(history_exclusions(manifest))], {})

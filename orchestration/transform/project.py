@@ -14,7 +14,9 @@ marking would not follow the SQL stops before building anything.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -131,6 +133,39 @@ def ensure_engine_package(settings: Settings) -> None:
     _run_dbt(settings, ["deps", "--quiet"], "install the engine package into")
 
 
+_ADAPTER_TYPE = re.compile(r'"adapter_type":\s*"([a-z_]+)"')
+
+
+def check_engine_installed(settings: Settings) -> None:
+    """Raise DbtProjectError naming what to install when the engine's dbt adapter or Java is missing."""
+    if settings.engine != "spark":
+        return
+    if importlib.util.find_spec("dbt.adapters.spark") is None or importlib.util.find_spec("pyspark") is None:
+        raise DbtProjectError(
+            "SCORECARD_ENGINE=spark needs dbt-spark and pyspark, which are not installed: run "
+            "`pip install -r requirements-spark.lock -e '.[spark]'` (or `pip install -e '.[spark]'`)."
+        )
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise DbtProjectError(
+            "SCORECARD_ENGINE=spark runs Spark in a Java VM, and no `java` is on PATH (nor JAVA_HOME "
+            "set): install Java 17 or 21 (Debian: `apt-get install openjdk-17-jre-headless`)."
+        )
+
+
+def _parsed_for(manifest_path: Path) -> str | None:
+    """The adapter type a manifest was parsed for (a manifest parsed for one engine is stale for another).
+
+    dbt writes ``metadata`` first; its head is read instead of the whole manifest (several MiB).
+    """
+    try:
+        with manifest_path.open("rb") as manifest:
+            head = manifest.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _ADAPTER_TYPE.search(head)
+    return match.group(1) if match else None
+
+
 def check_config_against_manifest(settings: Settings, manifest_path: Path) -> None:
     """Raise ConfigError when config and the parsed dbt project disagree (``validate_config``'s
     manifest check: measure models one to one, and ``data_sources`` against the dbt lineage)."""
@@ -145,6 +180,7 @@ def prepare_dbt_project(settings: Settings | None = None, *, force: bool = False
     """Compile config seeds, parse the dbt project if its manifest is stale, check the config against
     the manifest (ConfigError listing every disagreement), and return the project."""
     settings = settings or get_settings()
+    check_engine_installed(settings)
     compile_config_seeds(settings)
     ensure_engine_package(settings)
     project = DbtProject(
@@ -154,7 +190,12 @@ def prepare_dbt_project(settings: Settings | None = None, *, force: bool = False
     )
     manifest = project.manifest_path
     newest = _newest_input_mtime(settings.dbt_project_dir, settings.engine_dbt_dir)
-    if force or not manifest.exists() or manifest.stat().st_mtime < newest:
+    if (
+        force
+        or not manifest.exists()
+        or manifest.stat().st_mtime < newest
+        or _parsed_for(manifest) != settings.engine
+    ):
         # The engine's SQL lives outside the company folder, so its files count for staleness too.
         _run_dbt(settings, ["parse", "--quiet", "--target", settings.dbt_target], "parse")
     check_config_against_manifest(settings, manifest)

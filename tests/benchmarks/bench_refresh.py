@@ -3,6 +3,7 @@
 Not collected by pytest (wall-clock figures belong in notes, never in assertions). Run it as::
 
     .venv/bin/python -m tests.benchmarks.bench_refresh --scale 10 --months 36 72 --repeat 3
+    .venv/bin/python -m tests.benchmarks.bench_refresh --scale 10 --months 36 --repeat 1 --engine spark
 
 Each ``--months`` value gets a scratch directory of its own (under one temporary directory; ``--keep``
 keeps it, with ``runs.log``, the output of every command): its own landing zone, warehouse and
@@ -388,11 +389,12 @@ def _print_agreement(months: int, agreement: Agreement) -> None:
 
 
 def _environment(
-    landing: Path, warehouse: Path, dagster_home: Path, first: date, last: date
+    landing: Path, warehouse: Path, dagster_home: Path, first: date, last: date, engine: str
 ) -> dict[str, str]:
     """The inherited environment without any SCORECARD_* setting, then this benchmark's own."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("SCORECARD_")}
     return env | {
+        "SCORECARD_ENGINE": engine,
         "SCORECARD_LANDING_DIR": str(landing),
         "SCORECARD_WAREHOUSE_DIR": str(warehouse),
         "SCORECARD_FIRST_MONTH": _month_key(first),
@@ -432,7 +434,7 @@ def _bench_months(months: int, args: argparse.Namespace, end: date, work: Path) 
         f"{summary.total_files} files; {len(delivery)} files of {_month_key(end)} held back",
         flush=True,
     )
-    env = _environment(landing, warehouse, dagster_home, first, previous)
+    env = _environment(landing, warehouse, dagster_home, first, previous, args.engine)
     initial_load = _scorecard("initial load", ["run", "--all"], env, log)
     for directory in (warehouse, dagster_home):
         shutil.copytree(directory, saved / directory.name, symlinks=True)
@@ -525,8 +527,8 @@ def _print_text_table(result: MonthsResult) -> None:
 
 def _print_markdown(results: list[MonthsResult], args: argparse.Namespace) -> None:
     print(
-        f"\nMarkdown for the README (scale {args.scale:g}, medians of {args.repeat} repeat(s); seconds; "
-        "ratios are the median wall; CPU time, each over the baseline's):\n"
+        f"\nMarkdown for the README ({args.engine}, scale {args.scale:g}, medians of {args.repeat} "
+        "repeat(s); seconds; ratios are the median wall; CPU time, each over the baseline's):\n"
     )
     print(
         "| history | source rows | one-month refresh (`run --period`) | nothing-new re-run | "
@@ -575,6 +577,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=_positive, default=3, help="Timed repeats of each step (default 3)")
     parser.add_argument("--end-month", default="2026-10", help="YYYY-MM: the month the schedule refreshes")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch directory and print it")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="What runs the dbt models in every scorecard step (SCORECARD_ENGINE; default duckdb)",
+    )
     args = parser.parse_args()
     year, month = map(int, args.end_month.split("-"))
     end = date(year, month, 1)

@@ -18,13 +18,9 @@
     {%- if value_kind not in ('ratio', 'numerator') -%}
         {{ exceptions.raise_compiler_error("measure_result: value_kind must be 'ratio' or 'numerator', got '" ~ value_kind ~ "'") }}
     {%- endif -%}
-    {{- config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['period_grain', 'period_start'],
-        on_schema_change='append_new_columns',
-        pre_hook="{{ scorecard_engine.delete_restatement_window(this) }}",
-    ) -}}
+    {{- config(**scorecard_engine.incremental_by_period(
+        "{{ scorecard_engine.delete_restatement_window(this) }}"
+    )) -}}
     select
         cast(spine.measure_id as {{ dbt.type_string() }}) as measure_id,
         cast(spine.period_grain as {{ dbt.type_string() }}) as period_grain,

@@ -21,13 +21,9 @@
 {%- endfor -%}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['period_grain', 'period_start'],
-    on_schema_change='append_new_columns',
     contract={'enforced': true},
     meta={'measure_models': measure_models},
-    pre_hook="{{ scorecard_engine.delete_inactive_measure_rows(this) }}",
+    **scorecard_engine.incremental_by_period("{{ scorecard_engine.delete_inactive_measure_rows(this) }}")
 ) }}
 
 with unioned as (

@@ -1,0 +1,125 @@
+"""One definition, two engines: the demo published by dbt on Spark equals the one dbt on DuckDB publishes.
+
+The session's DuckDB baseline and a real ``scorecard run --engine spark`` process (a local
+SparkSession through dbt-spark, the README's command) read the same landing zone. Every published
+table must agree row for row: text, dates and flags exactly, floating-point values within 1e-9
+relative. Only what records *when* or *which run* computed a row may differ.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.settings import ENGINE_ENV, SettingsError, get_settings
+from orchestration.transform.project import DbtProjectError, check_engine_installed
+from tests.publish.conftest import LAST_MONTH, Deployment
+
+pytestmark = pytest.mark.slow
+
+# Columns that say when or by which run a row was computed: they differ between any two runs.
+RUN_COLUMNS = frozenset(
+    {"computed_at", "run_id", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "judged_at"}
+)
+RELATIVE_TOLERANCE = 1e-9
+
+
+@pytest.fixture(scope="module")
+def on_spark(baseline: Deployment, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    """The baseline's exports, ingested into a warehouse of their own and built by dbt on Spark."""
+    deployment = Deployment(tmp_path_factory.mktemp("spark"), shared_landing=baseline.landing)
+    deployment.run("run", "--period", LAST_MONTH, "--engine", "spark", log_name="spark")
+    return deployment
+
+
+def _run_log(deployment: Deployment) -> str:
+    """The output of the run's steps, dbt's included (the CLI prints only a summary)."""
+    newest = max(deployment.run_logs.glob("run-*.log"), key=lambda path: path.stat().st_mtime)
+    return newest.read_text()
+
+
+def _published_tables(path: Path) -> dict[str, list[tuple[str, str]]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'scorecard' ORDER BY table_name, ordinal_position"
+        ).fetchall()
+    tables: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in rows:
+        tables.setdefault(table, []).append((column, data_type))
+    return tables
+
+
+def _rows(path: Path, table: str, columns: list[str]) -> list[tuple]:
+    selected = ", ".join(f'"{column}"' for column in columns)
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(f'SELECT {selected} FROM scorecard."{table}" ORDER BY ALL NULLS FIRST').fetchall()
+
+
+def _same(left: object, right: object) -> bool:
+    if isinstance(left, float) and isinstance(right, float):
+        return math.isclose(left, right, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-12)
+    return left == right
+
+
+def test_spark_publishes_the_same_tables_and_columns_as_duckdb(
+    baseline: Deployment, on_spark: Deployment
+) -> None:
+    assert "target='spark'" in _run_log(on_spark)
+    assert _published_tables(on_spark.published) == _published_tables(baseline.published)
+
+
+def test_spark_publishes_the_same_numbers_as_duckdb(baseline: Deployment, on_spark: Deployment) -> None:
+    tables = _published_tables(baseline.published)
+    assert {"measure_values", "scorecard", "balance_report", "balance_findings", "strategy_map"} <= set(
+        tables
+    )
+    differences = []
+    for table, columns in tables.items():
+        compared = [name for name, _ in columns if name not in RUN_COLUMNS]
+        on_duckdb, on_spark_rows = (
+            _rows(baseline.published, table, compared),
+            _rows(on_spark.published, table, compared),
+        )
+        if len(on_duckdb) != len(on_spark_rows):
+            differences.append(f"{table}: {len(on_duckdb)} rows on DuckDB, {len(on_spark_rows)} on Spark")
+            continue
+        for left, right in zip(on_duckdb, on_spark_rows, strict=True):
+            unequal = [name for name, a, b in zip(compared, left, right, strict=True) if not _same(a, b)]
+            if unequal:
+                differences.append(
+                    f"{table}: {unequal} differ in {dict(zip(compared, left, strict=True))} vs {right}"
+                )
+                break
+    assert not differences, "\n".join(differences)
+    with duckdb.connect(str(baseline.published), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM scorecard.measure_values").fetchone()[0] > 1000
+
+
+def test_the_spark_run_built_the_models_on_spark_and_read_them_back(on_spark: Deployment) -> None:
+    assert "tables read back into" in _run_log(on_spark)
+    results = on_spark.root / "warehouse" / "spark" / "exchange" / "results"
+    assert sorted(path.name for path in (results / "scorecard").iterdir()) >= ["measure_values", "scorecard"]
+    assert any((results / "scorecard" / "measure_values").glob("*.parquet"))
+
+
+def test_a_second_spark_run_with_nothing_new_stops_before_building(on_spark: Deployment) -> None:
+    on_spark.run("run", "--period", LAST_MONTH, "--engine", "spark", log_name="spark_again")
+    assert "Nothing new" in on_spark.output("spark_again")
+
+
+def test_an_unknown_engine_is_refused_with_the_engines_there_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENGINE_ENV, "trino")
+    with pytest.raises(SettingsError, match=r"SCORECARD_ENGINE is 'trino'; the engines are duckdb, spark"):
+        get_settings()
+
+
+def test_spark_without_java_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ENGINE_ENV, "spark")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(DbtProjectError, match=r"no `java` is on PATH .* install Java 17 or 21"):
+        check_engine_installed(get_settings())
