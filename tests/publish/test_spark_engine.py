@@ -3,12 +3,11 @@
 The session's DuckDB baseline and a real ``scorecard run --engine spark`` process (a local
 SparkSession through dbt-spark, the README's command) read the same landing zone. Every published
 table must agree row for row: text, dates and flags exactly, floating-point values within 1e-9
-relative. Only what records *when* or *which run* computed a row may differ.
+relative (``first_difference``). Only what records *when* or *which run* computed a row may differ.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import duckdb
@@ -17,6 +16,7 @@ import pytest
 from orchestration.settings import ENGINE_ENV, SettingsError, get_settings
 from orchestration.transform.project import DbtProjectError, check_engine_installed
 from tests.publish.conftest import LAST_MONTH, Deployment
+from tests.publish.helpers import first_difference, read_tables
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,6 @@ RUN_COLUMNS = frozenset(
         "judged_at",
     }
 )
-RELATIVE_TOLERANCE = 1e-9
 
 
 @pytest.fixture(scope="module")
@@ -62,18 +61,6 @@ def _published_tables(path: Path) -> dict[str, list[tuple[str, str]]]:
     return tables
 
 
-def _rows(path: Path, table: str, columns: list[str]) -> list[tuple]:
-    selected = ", ".join(f'"{column}"' for column in columns)
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(f'SELECT {selected} FROM scorecard."{table}" ORDER BY ALL NULLS FIRST').fetchall()
-
-
-def _same(left: object, right: object) -> bool:
-    if isinstance(left, float) and isinstance(right, float):
-        return math.isclose(left, right, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-12)
-    return left == right
-
-
 def test_spark_publishes_the_same_tables_and_columns_as_duckdb(
     baseline: Deployment, on_spark: Deployment
 ) -> None:
@@ -82,30 +69,21 @@ def test_spark_publishes_the_same_tables_and_columns_as_duckdb(
 
 
 def test_spark_publishes_the_same_numbers_as_duckdb(baseline: Deployment, on_spark: Deployment) -> None:
-    tables = _published_tables(baseline.published)
-    assert {"measure_values", "scorecard", "balance_report", "balance_findings", "strategy_map"} <= set(
-        tables
+    ignore = {table: RUN_COLUMNS for table in _published_tables(baseline.published)}
+    on_duckdb, on_spark_rows = (
+        read_tables(baseline.published, ignore),
+        read_tables(on_spark.published, ignore),
     )
-    differences = []
-    for table, columns in tables.items():
-        compared = [name for name, _ in columns if name not in RUN_COLUMNS]
-        on_duckdb, on_spark_rows = (
-            _rows(baseline.published, table, compared),
-            _rows(on_spark.published, table, compared),
-        )
-        if len(on_duckdb) != len(on_spark_rows):
-            differences.append(f"{table}: {len(on_duckdb)} rows on DuckDB, {len(on_spark_rows)} on Spark")
-            continue
-        for left, right in zip(on_duckdb, on_spark_rows, strict=True):
-            unequal = [name for name, a, b in zip(compared, left, right, strict=True) if not _same(a, b)]
-            if unequal:
-                differences.append(
-                    f"{table}: {unequal} differ in {dict(zip(compared, left, strict=True))} vs {right}"
-                )
-                break
-    assert not differences, "\n".join(differences)
-    with duckdb.connect(str(baseline.published), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM scorecard.measure_values").fetchone()[0] > 1000
+    assert {"measure_values", "scorecard", "balance_report", "balance_findings", "strategy_map"} <= set(
+        on_duckdb
+    )
+    assert len(on_duckdb["measure_values"]) > 1000
+    differences = {
+        table: difference
+        for table, rows in on_duckdb.items()
+        if (difference := first_difference(rows, on_spark_rows[table]))
+    }
+    assert not differences
 
 
 def test_the_spark_run_built_the_models_on_spark_and_read_them_back(on_spark: Deployment) -> None:
