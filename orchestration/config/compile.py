@@ -83,6 +83,11 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("perspective_name", "text", "Display name."),
             _c("description", "text", "The question the perspective answers."),
             _c("display_order", "integer", "1 for the top band (financial) … n for the bottom (learning)."),
+            _c(
+                "weight",
+                "double",
+                "Relative weight in the overall score (default 1): multiplies its measures' weights there.",
+            ),
         ),
     ),
     SeedSpec(
@@ -95,6 +100,12 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("owner", "text", "Accountable person and role."),
             _c("description", "text", "What must go right."),
             _c("display_order", "integer", "Order of the objective in the config."),
+            _c(
+                "weight",
+                "double",
+                "Relative weight in its perspective's and the overall score (default 1): multiplies its "
+                "measures' weights there.",
+            ),
         ),
     ),
     SeedSpec(
@@ -219,6 +230,8 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("status", "text", "planned, in_progress, on_hold, completed or cancelled."),
             _c("budget", "double", "Budget in the reporting currency (empty if not given)."),
             _c("description", "text", "What the initiative does."),
+            _c("actual_cost", "double", "Spent so far, in the reporting currency (empty if not given)."),
+            _c("display_order", "integer", "Order of the initiative in the config."),
         ),
     ),
     SeedSpec(
@@ -227,6 +240,20 @@ SEEDS: tuple[SeedSpec, ...] = (
         (
             _c("initiative_id", "text", "Initiative id."),
             _c("objective_id", "text", "Objective the initiative serves."),
+            _c("display_order", "integer", "Position of the objective in the initiative's list (1 = first)."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_initiative_milestones",
+        "Milestones of initiatives: dated steps with a status (open, in_progress, done, cancelled).",
+        (
+            _c("initiative_id", "text", "Initiative id."),
+            _c("milestone_id", "text", "Milestone id, unique within its initiative."),
+            _c("milestone_name", "text", "What the milestone delivers."),
+            _c("owner", "text", "Accountable person (the initiative's owner unless named)."),
+            _c("due_date", "date", "When it is due."),
+            _c("status", "text", "open, in_progress, done or cancelled."),
+            _c("display_order", "integer", "Order of the milestone in its initiative."),
         ),
     ),
     SeedSpec(
@@ -369,10 +396,11 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
         )
     ]
     tables["cfg_perspectives"] = [
-        (p.id, p.name, p.description, order) for order, p in enumerate(config.perspectives, start=1)
+        (p.id, p.name, p.description, order, float(p.weight))
+        for order, p in enumerate(config.perspectives, start=1)
     ]
     tables["cfg_objectives"] = [
-        (o.id, o.name, o.perspective, o.owner, o.description, order)
+        (o.id, o.name, o.perspective, o.owner, o.description, order, float(o.weight))
         for order, o in enumerate(config.objectives, start=1)
     ]
     tables["cfg_strategy_links"] = [
@@ -459,10 +487,28 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
     ]
 
     tables["cfg_initiatives"] = [
-        (i.id, i.name, i.owner, i.start_date, i.end_date, i.status.value, i.budget, i.description)
-        for i in config.initiatives
+        (
+            i.id,
+            i.name,
+            i.owner,
+            i.start_date,
+            i.end_date,
+            i.status.value,
+            i.budget,
+            i.description,
+            i.actual_cost,
+            order,
+        )
+        for order, i in enumerate(config.initiatives, start=1)
     ]
-    tables["cfg_initiative_objectives"] = [(i.id, o) for i in config.initiatives for o in i.objectives]
+    tables["cfg_initiative_objectives"] = [
+        (i.id, o, order) for i in config.initiatives for order, o in enumerate(i.objectives, start=1)
+    ]
+    tables["cfg_initiative_milestones"] = [
+        (i.id, m.id, m.name, m.owner or i.owner, m.due_date, m.status.value, order)
+        for i in config.initiatives
+        for order, m in enumerate(i.milestones, start=1)
+    ]
 
     tables["cfg_scorecards"] = [
         (s.id, s.name, s.owner, s.level, s.description, s.parent, *_segment(s.segment), order)

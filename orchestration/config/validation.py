@@ -93,6 +93,15 @@ FIELD_HINTS: dict[str, str] = {
 }
 
 
+# Hints for a number outside its bounds, by field name.
+BOUND_HINTS: dict[str, str] = {
+    "weight": "give a positive number: weights are relative (1 is the default, 2 counts double), "
+    "e.g. `weight: 2`",
+    "budget": "give the budget as a non-negative amount in the reporting currency, e.g. `budget: 120000`",
+    "actual_cost": "give the amount spent so far as a non-negative number, e.g. `actual_cost: 45000`",
+}
+
+
 @dataclass
 class Located:
     """A validated model and where its entry sits in its file."""
@@ -170,6 +179,7 @@ def _pydantic_issue(error: dict[str, Any]) -> tuple[str, str]:
         value_error_hint=_value_error_hint,
         skip=_is_union_tag,
         layout="the README section 'The scorecard config'",
+        bound_hints=BOUND_HINTS,
     )
 
 
@@ -1038,6 +1048,25 @@ def _check_initiatives(state: _State, parsed: _Parsed) -> None:
     _check_duplicates(state, parsed.initiatives, "initiative", lambda model: model.id)
     objective_ids = {located.model.id for located in parsed.objectives}
     for located in parsed.initiatives:
+        initiative: Initiative = located.model
+        milestones = [
+            Located(milestone, INITIATIVES, (*located.path, "milestones", index))
+            for index, milestone in enumerate(initiative.milestones)
+        ]
+        _check_duplicates(state, milestones, "milestone", lambda model: model.id)
+        for milestone in milestones:
+            due = milestone.model.due_date
+            if not initiative.start_date <= due <= initiative.end_date:
+                side = "after its end_date" if due > initiative.end_date else "before its start_date"
+                state.error(
+                    INITIATIVES,
+                    (*milestone.path, "due_date"),
+                    f"milestone `{milestone.model.id}` is due {due}, {side} "
+                    f"({initiative.start_date} … {initiative.end_date}) of initiative `{initiative.id}`.",
+                    "move the due_date inside the initiative's dates, or extend its `end_date` if the "
+                    "initiative now runs longer",
+                    "milestone_outside_initiative",
+                )
         for index, objective in enumerate(located.model.objectives):
             _check_reference(
                 state,
