@@ -27,6 +27,8 @@ REQUIRED_TABLES: tuple[str, ...] = (
     "balance_findings",
     "strategy_map",
     "review_actions",
+    "initiatives",
+    "initiative_objectives",
     "restatements",
     "measure_value_history",
 )
@@ -123,6 +125,8 @@ class ReportData:
     config_version: str | None = None
     # Published values of earlier periods that changed while this month was the latest one.
     restatements: list[Row] = field(default_factory=list)
+    # One row per initiative and objective it serves (initiatives' columns plus objective_id).
+    initiatives: list[Row] = field(default_factory=list)
 
     @property
     def is_latest_period(self) -> bool:
@@ -396,6 +400,19 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
             [period_end],
         )
         restatements = _restatements(con, schema, scorecard_id, period_start)
+        # Initiatives as recorded in the config; their milestone state is as of the warehouse's
+        # last month, like the actions'.
+        initiatives = fetch_rows(
+            con,
+            f"""
+            select served.objective_id, initiatives.*
+            from {schema}.initiative_objectives as served
+            inner join {schema}.initiatives as initiatives
+                on served.initiative_id = initiatives.initiative_id
+            order by initiatives.display_order, served.display_order
+            """,
+            [],
+        )
     config_versions = {view.row.get("config_version") for view in measures} - {None}
     return ReportData(
         db_path=Path(db_path),
@@ -411,6 +428,7 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
         latest_period=_month_label(latest),
         config_version=", ".join(sorted(config_versions)) or None,
         restatements=restatements,
+        initiatives=initiatives,
     )
 
 

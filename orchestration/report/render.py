@@ -147,6 +147,16 @@ def _measure_groups(data: ReportData, charts: dict[str, Any]) -> list[dict[str, 
     return groups
 
 
+def _objective_initiatives(data: ReportData) -> list[dict[str, Any]]:
+    """The scorecard's objectives that initiatives serve, in report order, each with those initiatives."""
+    groups = []
+    for objective in data.objectives:
+        serving = [row for row in data.initiatives if row["objective_id"] == objective["objective_id"]]
+        if serving:
+            groups.append({"objective": objective, "initiatives": serving})
+    return groups
+
+
 def _coarser(data: ReportData) -> dict[str, Any]:
     """The measures shown at a grain coarser than the month: how many, and 'quarterly' / 'yearly'."""
     tally = data.tally()
@@ -200,6 +210,7 @@ def _context(data: ReportData, *, with_charts: bool) -> dict[str, Any]:
         "mermaid": strategy_map_mermaid(data),
         "findings": data.findings,
         "actions": data.actions,
+        "objective_initiatives": _objective_initiatives(data),
         "restatements": data.restatements,
         "glossary": sorted(data.measures, key=lambda view: str(view.row["measure_name"]).lower()),
         "source_name": data.db_path.name,

@@ -254,7 +254,8 @@ select
     {_COUNTS},
     count(*) filter (where status = 'off_track') > 0 as has_off_track_measures,
     bool_and(is_complete_period) as is_complete_period,
-    period_label as measured_period_label
+    period_label as measured_period_label,
+    1.0 as weight
 from scorecard.scorecard
 group by all
 """
@@ -288,7 +289,7 @@ select
     m.score, m.status, m.untrusted_weight_share,
     m.measures_total, m.measures_on_track, m.measures_at_risk, m.measures_off_track,
     m.measures_no_data, m.measures_no_target, m.measures_untrusted, m.measures_provisional,
-    o.objectives_total, o.objectives_off_track, m.is_complete_period
+    o.objectives_total, o.objectives_off_track, m.is_complete_period, 1.0 as weight
 from measures m
 join objectives o using (scorecard_id, period_grain, period_start, perspective_id)
 """
@@ -494,6 +495,46 @@ from (values
 """
 
 
+# Two initiatives: one serving two objectives, over budget, with an overdue milestone; one with no
+# milestones or cost recorded. A third serves an objective no scorecard of the fixture shows.
+_INITIATIVES = """
+create table scorecard.initiatives as
+select
+    initiative_id, initiative_name, owner, cast(start_date as date) as start_date,
+    cast(end_date as date) as end_date, status, description, cast(budget as double) as budget,
+    cast(actual_cost as double) as actual_cost, cast(budget - actual_cost as double) as budget_remaining,
+    objectives_served, milestones_total, milestones_done, milestones_overdue,
+    cast(next_due as date) as next_milestone_due_date, display_order
+from (values
+    ('guided_onboarding', 'Guided onboarding programme', 'Maya Chen, VP Customer Success', '2026-01-05',
+     '2026-12-31', 'in_progress', 'Checklists & a kickoff call <for everyone>.', 420000.0, 436500.0, 2, 3, 1,
+     1, '2026-09-15', 1),
+    ('churn_rescue', 'Churn rescue desk', 'Maya Chen, VP Customer Success', '2026-03-01', '2026-09-30',
+     'completed', null, null, null, 1, 0, 0, 0, null, 2),
+    ('hiring_wave', 'Hiring wave', 'Grace Mbeki, Chief People Officer', '2026-01-01', '2026-12-31',
+     'planned', null, 10000.0, null, 1, 0, 0, 0, null, 3)
+) as t(initiative_id, initiative_name, owner, start_date, end_date, status, description, budget,
+       actual_cost, objectives_served, milestones_total, milestones_done, milestones_overdue, next_due,
+       display_order)
+"""
+
+_INITIATIVE_OBJECTIVES = """
+create table scorecard.initiative_objectives as
+select initiative_id, initiative_name, objective_id, objective_name, perspective_id, perspective_name,
+    display_order
+from (values
+    ('guided_onboarding', 'Guided onboarding programme', 'onboard_customers_successfully',
+     'Onboard customers successfully', 'customer', 'Customer', 1),
+    ('guided_onboarding', 'Guided onboarding programme', 'reduce_avoidable_churn',
+     'Reduce avoidable churn', 'customer', 'Customer', 2),
+    ('churn_rescue', 'Churn rescue desk', 'reduce_avoidable_churn', 'Reduce avoidable churn', 'customer',
+     'Customer', 1),
+    ('hiring_wave', 'Hiring wave', 'not_on_any_scorecard', 'Not on any scorecard', 'learning_growth',
+     'Learning and growth', 1)
+) as t(initiative_id, initiative_name, objective_id, objective_name, perspective_id, perspective_name,
+       display_order)
+"""
+
 # Two published versions per restated value (as reported, then restated) and the restatements the
 # warehouse derives from them. The September 2026 refresh (reported through 2026-09) restated July's
 # ARR and the fiscal quarter containing it after a late invoice; the August refresh had restated the
@@ -570,6 +611,8 @@ def build_fixture_marts(path: Path) -> Path:
             _BALANCE_REPORT,
             _STRATEGY_MAP,
             _REVIEW_ACTIONS,
+            _INITIATIVES,
+            _INITIATIVE_OBJECTIVES,
             _HISTORY,
             _RESTATEMENTS,
         ):
