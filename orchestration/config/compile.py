@@ -257,6 +257,37 @@ SEEDS: tuple[SeedSpec, ...] = (
         ),
     ),
     SeedSpec(
+        "cfg_okrs",
+        "OKRs: short-cycle objectives, each for one fiscal quarter and linked to a strategic objective.",
+        (
+            _c("okr_id", "text", "OKR id."),
+            _c("okr_name", "text", "What the quarter should achieve."),
+            _c("objective_id", "text", "Strategic objective the OKR serves."),
+            _c("owner", "text", "Accountable person and role."),
+            _c("period_label", "text", "The fiscal quarter, e.g. FY2027-Q3."),
+            _c("period_start", "date", "First day of the quarter."),
+            _c("period_end", "date", "Last day of the quarter."),
+            _c("display_order", "integer", "Order of the OKR in okrs.yml."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_okr_key_results",
+        "Key results of OKRs (1-5 each): start, target and current value, due date, and the default "
+        "status thresholds (targets.yml thresholds.default) they are judged by.",
+        (
+            _c("okr_id", "text", "OKR id."),
+            _c("key_result_id", "text", "Key result id, unique within its OKR."),
+            _c("key_result_name", "text", "What is measured."),
+            _c("start_value", "double", "Value at the start of the quarter."),
+            _c("target_value", "double", "Value to reach by the due date."),
+            _c("current_value", "double", "Latest checked-in value (empty: not checked in yet)."),
+            _c("due_date", "date", "When the target should be reached."),
+            _c("at_risk_below", "double", "Attainment below this is at_risk (the default threshold)."),
+            _c("off_track_below", "double", "Attainment below this is off_track (the default threshold)."),
+            _c("display_order", "integer", "Order of the key result in its OKR."),
+        ),
+    ),
+    SeedSpec(
         "cfg_scorecards",
         "Scorecards: the corporate one (no parent) and its cascades with their segment filters.",
         (
@@ -509,6 +540,29 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
         for i in config.initiatives
         for order, m in enumerate(i.milestones, start=1)
     ]
+
+    okrs: list[tuple[Any, ...]] = []
+    key_results: list[tuple[Any, ...]] = []
+    for order, o in enumerate(config.okrs, start=1):
+        quarter = parse_period(o.quarter, fy_start)
+        okrs.append((o.id, o.name, o.objective, o.owner, quarter.label, quarter.start, quarter.end, order))
+        for number, kr in enumerate(o.key_results, start=1):
+            key_results.append(
+                (
+                    o.id,
+                    kr.id,
+                    kr.name,
+                    float(kr.start),
+                    float(kr.target),
+                    float(kr.current) if kr.current is not None else None,
+                    kr.due_date,
+                    float(default.at_risk_below),
+                    float(default.off_track_below),
+                    number,
+                )
+            )
+    tables["cfg_okrs"] = okrs
+    tables["cfg_okr_key_results"] = key_results
 
     tables["cfg_scorecards"] = [
         (s.id, s.name, s.owner, s.level, s.description, s.parent, *_segment(s.segment), order)

@@ -525,6 +525,43 @@ class InitiativesFile(ConfigModel):
     initiatives: list[Initiative] = Field(default_factory=list)
 
 
+# --- okrs.yml -------------------------------------------------------------------------------------
+
+
+class KeyResult(ConfigModel):
+    """A measurable result of an OKR: progress = (current - start) / (target - start)."""
+
+    id: Identifier
+    name: Text
+    start: float
+    target: float
+    # None: not checked in yet (no_data).
+    current: float | None = None
+    due_date: date
+
+    @model_validator(mode="after")
+    def _moves(self) -> KeyResult:
+        if self.target == self.start:
+            raise ValueError(f"target {self.target:g} equals start: a key result must move from its start")
+        return self
+
+
+class Okr(ConfigModel):
+    """A short-cycle objective for one fiscal quarter, linked to a strategic objective."""
+
+    id: Identifier
+    name: Text
+    quarter: str
+    objective: Identifier
+    owner: Text
+    key_results: list[KeyResult] = Field(min_length=1, max_length=5)
+
+
+class OkrsFile(ConfigModel):
+    version: Literal[1]
+    okrs: list[Okr] = Field(default_factory=list)
+
+
 # --- scorecards.yml -------------------------------------------------------------------------------
 
 
@@ -616,6 +653,7 @@ class ScorecardConfig(ConfigModel):
     thresholds: Thresholds
     targets: dict[Identifier, list[Target]]
     initiatives: list[Initiative] = Field(default_factory=list)
+    okrs: list[Okr] = Field(default_factory=list)
     scorecards: list[Scorecard]
     review_cadence: ReviewCadence
     reviews: list[Review] = Field(default_factory=list)

@@ -29,6 +29,8 @@ REQUIRED_TABLES: tuple[str, ...] = (
     "review_actions",
     "initiatives",
     "initiative_objectives",
+    "okrs",
+    "okr_key_results",
     "restatements",
     "measure_value_history",
 )
@@ -127,6 +129,9 @@ class ReportData:
     restatements: list[Row] = field(default_factory=list)
     # One row per initiative and objective it serves (initiatives' columns plus objective_id).
     initiatives: list[Row] = field(default_factory=list)
+    # OKRs whose fiscal quarter contains the report's month, and their key results.
+    okrs: list[Row] = field(default_factory=list)
+    key_results: list[Row] = field(default_factory=list)
 
     @property
     def is_latest_period(self) -> bool:
@@ -413,6 +418,25 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
             """,
             [],
         )
+        quarter = [period_end, period_start]
+        okrs = fetch_rows(
+            con,
+            f"""
+            select * from {schema}.okrs
+            where period_start <= ? and period_end >= ?
+            order by display_order
+            """,
+            quarter,
+        )
+        key_results = fetch_rows(
+            con,
+            f"""
+            select * from {schema}.okr_key_results
+            where period_start <= ? and period_end >= ?
+            order by okr_id, display_order
+            """,
+            quarter,
+        )
     config_versions = {view.row.get("config_version") for view in measures} - {None}
     return ReportData(
         db_path=Path(db_path),
@@ -429,6 +453,8 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
         config_version=", ".join(sorted(config_versions)) or None,
         restatements=restatements,
         initiatives=initiatives,
+        okrs=okrs,
+        key_results=key_results,
     )
 
 

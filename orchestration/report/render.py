@@ -157,6 +157,16 @@ def _objective_initiatives(data: ReportData) -> list[dict[str, Any]]:
     return groups
 
 
+def _okrs(data: ReportData) -> list[dict[str, Any]]:
+    """The quarter's OKRs serving an objective of this scorecard, each with its key results."""
+    shown = {row["objective_id"] for row in data.objectives}
+    return [
+        {"okr": okr, "key_results": [row for row in data.key_results if row["okr_id"] == okr["okr_id"]]}
+        for okr in data.okrs
+        if okr["objective_id"] in shown
+    ]
+
+
 def _coarser(data: ReportData) -> dict[str, Any]:
     """The measures shown at a grain coarser than the month: how many, and 'quarterly' / 'yearly'."""
     tally = data.tally()
@@ -211,6 +221,7 @@ def _context(data: ReportData, *, with_charts: bool) -> dict[str, Any]:
         "findings": data.findings,
         "actions": data.actions,
         "objective_initiatives": _objective_initiatives(data),
+        "okrs": _okrs(data),
         "restatements": data.restatements,
         "glossary": sorted(data.measures, key=lambda view: str(view.row["measure_name"]).lower()),
         "source_name": data.db_path.name,

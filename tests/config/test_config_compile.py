@@ -252,6 +252,26 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
         {"initiative_id": "academy", "objective_id": "skilled_staff", "display_order": "1"},
         {"initiative_id": "academy", "objective_id": "fast_delivery", "display_order": "2"},
     ]
+    # An OKR's quarter becomes its dates; key results carry the default thresholds they are judged by.
+    assert seeds["cfg_okrs"] == [
+        {
+            "okr_id": "ship_faster",
+            "okr_name": "Ship within two days",
+            "objective_id": "fast_delivery",
+            "owner": "Cy Ops",
+            "period_label": "FY2025-Q2",
+            "period_start": "2024-07-01",
+            "period_end": "2024-09-30",
+            "display_order": "1",
+        }
+    ]
+    assert [
+        (row["key_result_id"], row["start_value"], row["target_value"], row["current_value"], row["due_date"])
+        for row in seeds["cfg_okr_key_results"]
+    ] == [("median_days", "4", "2", "3", "2024-09-30"), ("same_day", "10", "40", "", "2024-08-31")]
+    assert {(row["at_risk_below"], row["off_track_below"]) for row in seeds["cfg_okr_key_results"]} == {
+        ("0.95", "0.85")
+    }
     # A milestone without an owner is the initiative owner's.
     assert seeds["cfg_initiative_milestones"] == [
         {

@@ -785,3 +785,53 @@ def test_a_perspective_weight_must_be_a_positive_number(demo: ConfigDir) -> None
     demo.replace("strategy.yml", "  - id: financial\n", "  - id: financial\n    weight: heavy\n")
     issue = only(validate_config(demo.path, today=TODAY), "schema")
     assert (issue.entry, issue.message) == ("perspectives[financial].weight", "`heavy` is not a number.")
+
+
+def test_an_okr_quarter_must_be_a_fiscal_quarter(demo: ConfigDir) -> None:
+    demo.replace("okrs.yml", "quarter: FY2027-Q4", "quarter: 2026-11")
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_period")
+    assert (issue.file, issue.entry) == ("okrs.yml", "okrs[listening_follow_up].quarter")
+    assert issue.message == "`2026-11` is a month, not a fiscal quarter."
+    assert issue.hint == "write the fiscal quarter the OKR runs in, e.g. `quarter: FY2027-Q3`"
+    assert issue.line == demo.line_of("okrs.yml", "quarter: 2026-11")
+
+
+def test_a_key_result_due_outside_its_quarter(demo: ConfigDir) -> None:
+    demo.replace("okrs.yml", "due_date: 2026-10-15", "due_date: 2026-11-15")
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_period")
+    assert issue == error(
+        "okrs.yml",
+        "okrs[certify_support_leads].key_results[leads_certified].due_date",
+        "key result `leads_certified` is due 2026-11-15, outside its OKR's quarter FY2027-Q3 "
+        "(2026-08-01 … 2026-10-31).",
+        "give it a due date inside the quarter, or move the OKR to the quarter it is due in",
+        "invalid_period",
+        demo.line_of("okrs.yml", "due_date: 2026-11-15"),
+    )
+
+
+def test_an_okr_serving_an_unknown_objective(demo: ConfigDir) -> None:
+    demo.replace("okrs.yml", "objective: build_cs_capability", "objective: build_capability")
+    issue = only(validate_config(demo.path, today=TODAY), "unknown_reference")
+    assert issue.entry == "okrs[certify_support_leads].objective"
+    assert issue.message == "objective `build_capability` is not defined in strategy.yml objectives."
+
+
+def test_a_key_result_that_does_not_move_and_too_many_key_results(demo: ConfigDir) -> None:
+    demo.replace("okrs.yml", "        start: 4\n", "        start: 12\n")
+    report = validate_config(demo.path, today=TODAY)
+    issue = only(report, "schema")
+    assert issue.entry == "okrs[certify_support_leads].key_results[leads_certified]"
+    assert issue.message == "Target 12 equals start: a key result must move from its start."
+    kr = "      - {id: kr_N, name: More, start: 0, target: 1, due_date: 2026-10-01}\n"
+    demo.replace("okrs.yml", "        start: 12\n", "        start: 4\n")
+    demo.replace(
+        "okrs.yml",
+        "    key_results:\n      - id: leads_certified",
+        "    key_results:\n"
+        + "".join(kr.replace("N", str(n)) for n in range(5))
+        + "      - id: leads_certified",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue.entry == "okrs[certify_support_leads].key_results"
+    assert "at most 5" in issue.message

@@ -393,3 +393,27 @@ def test_default_weights_leave_the_roll_ups_measure_weighted(marts_warehouse: Ma
         """
     )
     assert rows and all(math.isclose(overall, expected) for overall, expected in rows)
+
+
+def test_the_demo_okrs_are_judged_on_their_quarter(marts_warehouse: MartsWarehouse) -> None:
+    # The scorecard ends in October 2026: FY2027-Q3 (August-October) is judged on its last day with
+    # every due date passed, FY2027-Q4 has not started and nothing is judged yet.
+    key_results = marts_warehouse.query(
+        """
+        select key_result_id, judged_on, progress, expected_progress, status, score
+        from scorecard.okr_key_results where okr_id = 'first_value_in_a_week' order by display_order
+        """
+    )
+    assert key_results == [
+        ("median_days_to_first_dashboard", date(2026, 10, 31), 0.8, 1.0, "off_track", 80.0),
+        ("guided_setup_share", date(2026, 10, 31), 1.0, 1.0, "on_track", 100.0),
+    ]
+    okrs = marts_warehouse.query(
+        "select okr_id, period_label, objective_name, score, status, key_results_total "
+        "from scorecard.okrs order by display_order"
+    )
+    assert okrs == [
+        ("first_value_in_a_week", "FY2027-Q3", "Deliver value fast", 90.0, "at_risk", 2),
+        ("certify_support_leads", "FY2027-Q3", "Build customer-success capability", 100.0, "on_track", 1),
+        ("listening_follow_up", "FY2027-Q4", "Engage our people", None, "no_data", 2),
+    ]

@@ -54,6 +54,7 @@ def test_the_page_leads_with_what_needs_a_decision(html: str) -> None:
         "perspectives",
         "strategy-map",
         "initiatives",
+        "okrs",
         "measures",
         "findings",
         "restatements",
@@ -239,6 +240,19 @@ def test_initiatives_sit_beside_the_objectives_they_serve(html: str, markdown: s
     assert "**1 overdue**" in table
 
 
+def test_the_quarter_s_okrs_have_their_own_section(html: str, markdown: str) -> None:
+    okrs = parse_html(section(html, "okrs"))
+    text = okrs.text
+    assert "Every new account onboarded in a week" in text and "FY2027-Q3" in text
+    assert "Kickoff calls held <in week 1>" in text  # escaped in the HTML, shown as written
+    assert "50.0%" in text and "65.9%" in text  # progress and the progress expected by now
+    # Another quarter's OKR and one serving an objective this scorecard does not show are left out.
+    assert "Next quarter" not in text and "Hidden OKR" not in text
+    table = markdown_section(markdown, "OKRs this quarter")
+    assert "| Every new account onboarded in a week (Off track) | FY2027-Q3 |" in table
+    assert "| Checklists completed | 100 | 400 | — | — | 65.9% | 31 Oct 2026 | No data |" in table
+
+
 def test_the_glossary_uses_names_and_definitions_not_ids(marts_db: Path, html: str) -> None:
     data = load_report_data(marts_db, period=LATEST_PERIOD, scorecard_id="corporate", schema="scorecard")
     glossary = section(html, "glossary")
@@ -281,6 +295,7 @@ def test_markdown_has_the_same_sections_as_tables(markdown: str) -> None:
         "The perspectives side by side",
         "Strategy map",
         "Initiatives",
+        "OKRs this quarter",
         "Measures",
         "Findings",
         "Restated since the last report",
