@@ -31,6 +31,8 @@ def test_guide_documents_every_published_table_with_key_and_meaning(dbt_manifest
         "initiatives",
         "initiative_objectives",
         "initiative_milestones",
+        "okrs",
+        "okr_key_results",
         "measure_values",
     }
     assert expected <= {table.name for table in tables}
