@@ -44,14 +44,7 @@ select
         'actions.action',
         "'\" ('",
         'actions.owner',
-        "') was due '",
-        'cast(cast(actions.due_date as date) as ' ~ dbt.type_string() ~ ')',
-        "' and is still '",
-        "replace(actions.status, '_', ' ')",
-        "', '",
-        'cast(' ~ days_late('actions.due_date', 'periods.judged_on') ~ ' as ' ~ dbt.type_string() ~ ')',
-        "' days late.'"
-    ]) }} as message
+    ] + overdue_message_tail('actions.due_date', 'actions.status', 'periods.judged_on')) }} as message
 from actions
 inner join reviews
     on actions.review_id = reviews.review_id

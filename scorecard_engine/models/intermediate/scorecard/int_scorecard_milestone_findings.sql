@@ -61,14 +61,7 @@ select
         'milestones.milestone_name',
         "'\" ('",
         'milestones.owner',
-        "') was due '",
-        'cast(cast(milestones.due_date as date) as ' ~ dbt.type_string() ~ ')',
-        "' and is still '",
-        "replace(milestones.status, '_', ' ')",
-        "', '",
-        'cast(' ~ days_late('milestones.due_date', 'periods.judged_on') ~ ' as ' ~ dbt.type_string() ~ ')',
-        "' days late.'"
-    ]) }} as message
+    ] + overdue_message_tail('milestones.due_date', 'milestones.status', 'periods.judged_on')) }} as message
 from milestones
 inner join initiatives
     on milestones.initiative_id = initiatives.initiative_id

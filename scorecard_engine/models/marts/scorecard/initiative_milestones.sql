@@ -31,9 +31,6 @@ select
     cast(due_date as date) as due_date,
     cast(status as {{ dbt.type_string() }}) as status,
     cast(is_overdue as {{ dbt.type_boolean() }}) as is_overdue,
-    cast(case
-        when is_overdue then {{ days_late('due_date', 'judged_on') }}
-        else 0
-    end as integer) as days_overdue,
+    {{ days_overdue('is_overdue', 'due_date', 'judged_on') }} as days_overdue,
     cast(display_order as integer) as display_order
 from judged
