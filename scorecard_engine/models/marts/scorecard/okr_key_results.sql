@@ -28,10 +28,7 @@ judged as (
         okrs.period_label,
         okrs.period_start,
         okrs.period_end,
-        case
-            when okrs.period_end > {{ scorecard_last_day() }} then {{ scorecard_last_day() }}
-            else okrs.period_end
-        end as judged_on
+        {{ judged_on('okrs.period_end') }} as judged_on
     from key_results
     inner join okrs
         on key_results.okr_id = okrs.okr_id
