@@ -97,12 +97,14 @@ def pydantic_issue(
     value_error_hint: Callable[[str], str] = lambda name: "change the entry so its values agree",
     skip: Callable[[Any], bool] = lambda part: False,
     layout: str = "the README",
+    bound_hints: Mapping[str, str] | None = None,
 ) -> tuple[str, str]:
     """(message, hint) for one pydantic error, in the user's words rather than pydantic's.
 
     ``hints`` says what to write for a missing field, ``known_fields`` feeds the spelling suggestion
     for an unknown one, ``skip`` drops location parts that are not field names (union tags) and
-    ``layout`` names where the file's layout is described.
+    ``layout`` names where the file's layout is described; ``bound_hints`` says what to write for a
+    number out of its bounds, by field name.
     """
     kind = error["type"]
     loc = error["loc"]
@@ -151,5 +153,6 @@ def pydantic_issue(
         subject = f"`{name}`" if name else "this entry"
         return f"{subject} must be {shape}.", f"see {layout} for the layout"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return f"`{name}` = {value}: {error['msg'].lower()}.", f"change `{name}`"
+        hint = (bound_hints or {}).get(name, f"change `{name}`")
+        return f"`{name}` = {value}: {error['msg'].lower()}.", hint
     return f"`{name}`: {error['msg']}.", f"fix `{name}`"

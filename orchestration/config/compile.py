@@ -83,6 +83,11 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("perspective_name", "text", "Display name."),
             _c("description", "text", "The question the perspective answers."),
             _c("display_order", "integer", "1 for the top band (financial) … n for the bottom (learning)."),
+            _c(
+                "weight",
+                "double",
+                "Relative weight in the overall score (default 1): multiplies its measures' weights there.",
+            ),
         ),
     ),
     SeedSpec(
@@ -95,6 +100,12 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("owner", "text", "Accountable person and role."),
             _c("description", "text", "What must go right."),
             _c("display_order", "integer", "Order of the objective in the config."),
+            _c(
+                "weight",
+                "double",
+                "Relative weight in its perspective's and the overall score (default 1): multiplies its "
+                "measures' weights there.",
+            ),
         ),
     ),
     SeedSpec(
@@ -219,6 +230,8 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("status", "text", "planned, in_progress, on_hold, completed or cancelled."),
             _c("budget", "double", "Budget in the reporting currency (empty if not given)."),
             _c("description", "text", "What the initiative does."),
+            _c("actual_cost", "double", "Spent so far, in the reporting currency (empty if not given)."),
+            _c("display_order", "integer", "Order of the initiative in the config."),
         ),
     ),
     SeedSpec(
@@ -227,6 +240,51 @@ SEEDS: tuple[SeedSpec, ...] = (
         (
             _c("initiative_id", "text", "Initiative id."),
             _c("objective_id", "text", "Objective the initiative serves."),
+            _c("display_order", "integer", "Position of the objective in the initiative's list (1 = first)."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_initiative_milestones",
+        "Milestones of initiatives: dated steps with a status (open, in_progress, done, cancelled).",
+        (
+            _c("initiative_id", "text", "Initiative id."),
+            _c("milestone_id", "text", "Milestone id, unique within its initiative."),
+            _c("milestone_name", "text", "What the milestone delivers."),
+            _c("owner", "text", "Accountable person (the initiative's owner unless named)."),
+            _c("due_date", "date", "When it is due."),
+            _c("status", "text", "open, in_progress, done or cancelled."),
+            _c("display_order", "integer", "Order of the milestone in its initiative."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_okrs",
+        "OKRs: short-cycle objectives, each for one fiscal quarter and linked to a strategic objective.",
+        (
+            _c("okr_id", "text", "OKR id."),
+            _c("okr_name", "text", "What the quarter should achieve."),
+            _c("objective_id", "text", "Strategic objective the OKR serves."),
+            _c("owner", "text", "Accountable person and role."),
+            _c("period_label", "text", "The fiscal quarter, e.g. FY2027-Q3."),
+            _c("period_start", "date", "First day of the quarter."),
+            _c("period_end", "date", "Last day of the quarter."),
+            _c("display_order", "integer", "Order of the OKR in okrs.yml."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_okr_key_results",
+        "Key results of OKRs (1-5 each): start, target and current value, due date, and the default "
+        "status thresholds (targets.yml thresholds.default) they are judged by.",
+        (
+            _c("okr_id", "text", "OKR id."),
+            _c("key_result_id", "text", "Key result id, unique within its OKR."),
+            _c("key_result_name", "text", "What is measured."),
+            _c("start_value", "double", "Value at the start of the quarter."),
+            _c("target_value", "double", "Value to reach by the due date."),
+            _c("current_value", "double", "Latest checked-in value (empty: not checked in yet)."),
+            _c("due_date", "date", "When the target should be reached."),
+            _c("at_risk_below", "double", "Attainment below this is at_risk (the default threshold)."),
+            _c("off_track_below", "double", "Attainment below this is off_track (the default threshold)."),
+            _c("display_order", "integer", "Order of the key result in its OKR."),
         ),
     ),
     SeedSpec(
@@ -369,10 +427,11 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
         )
     ]
     tables["cfg_perspectives"] = [
-        (p.id, p.name, p.description, order) for order, p in enumerate(config.perspectives, start=1)
+        (p.id, p.name, p.description, order, float(p.weight))
+        for order, p in enumerate(config.perspectives, start=1)
     ]
     tables["cfg_objectives"] = [
-        (o.id, o.name, o.perspective, o.owner, o.description, order)
+        (o.id, o.name, o.perspective, o.owner, o.description, order, float(o.weight))
         for order, o in enumerate(config.objectives, start=1)
     ]
     tables["cfg_strategy_links"] = [
@@ -459,10 +518,51 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
     ]
 
     tables["cfg_initiatives"] = [
-        (i.id, i.name, i.owner, i.start_date, i.end_date, i.status.value, i.budget, i.description)
-        for i in config.initiatives
+        (
+            i.id,
+            i.name,
+            i.owner,
+            i.start_date,
+            i.end_date,
+            i.status.value,
+            i.budget,
+            i.description,
+            i.actual_cost,
+            order,
+        )
+        for order, i in enumerate(config.initiatives, start=1)
     ]
-    tables["cfg_initiative_objectives"] = [(i.id, o) for i in config.initiatives for o in i.objectives]
+    tables["cfg_initiative_objectives"] = [
+        (i.id, o, order) for i in config.initiatives for order, o in enumerate(i.objectives, start=1)
+    ]
+    tables["cfg_initiative_milestones"] = [
+        (i.id, m.id, m.name, m.owner or i.owner, m.due_date, m.status.value, order)
+        for i in config.initiatives
+        for order, m in enumerate(i.milestones, start=1)
+    ]
+
+    okrs: list[tuple[Any, ...]] = []
+    key_results: list[tuple[Any, ...]] = []
+    for order, o in enumerate(config.okrs, start=1):
+        quarter = parse_period(o.quarter, fy_start)
+        okrs.append((o.id, o.name, o.objective, o.owner, quarter.label, quarter.start, quarter.end, order))
+        for number, kr in enumerate(o.key_results, start=1):
+            key_results.append(
+                (
+                    o.id,
+                    kr.id,
+                    kr.name,
+                    float(kr.start),
+                    float(kr.target),
+                    float(kr.current) if kr.current is not None else None,
+                    kr.due_date,
+                    float(default.at_risk_below),
+                    float(default.off_track_below),
+                    number,
+                )
+            )
+    tables["cfg_okrs"] = okrs
+    tables["cfg_okr_key_results"] = key_results
 
     tables["cfg_scorecards"] = [
         (s.id, s.name, s.owner, s.level, s.description, s.parent, *_segment(s.segment), order)

@@ -197,6 +197,8 @@ class Perspective(ConfigModel):
     id: Identifier
     name: Text
     description: OptionalText = ""
+    # Relative weight in the overall score: multiplies the weight of each of its measures there.
+    weight: float = Field(default=1.0, gt=0)
 
 
 class Objective(ConfigModel):
@@ -205,6 +207,8 @@ class Objective(ConfigModel):
     perspective: Identifier
     owner: Text
     description: OptionalText = ""
+    # Relative weight in its perspective's and the overall score: multiplies its measures' weights.
+    weight: float = Field(default=1.0, gt=0)
 
 
 class StrategyLink(ConfigModel):
@@ -483,6 +487,18 @@ class TargetsFile(ConfigModel):
 # --- initiatives.yml ------------------------------------------------------------------------------
 
 
+class Milestone(ConfigModel):
+    """A dated step of an initiative. Its status uses the review actions' vocabulary, so "overdue"
+    means the same for both: not done (open or in_progress) and due before the day judged on."""
+
+    id: Identifier
+    name: Text
+    due_date: date
+    status: ActionStatus
+    # Empty: the initiative's owner.
+    owner: OptionalText = ""
+
+
 class Initiative(ConfigModel):
     id: Identifier
     name: Text
@@ -492,7 +508,10 @@ class Initiative(ConfigModel):
     end_date: date
     status: InitiativeStatus
     budget: float | None = Field(default=None, ge=0)
+    # Spent so far, in the reporting currency: compared with the budget in the report.
+    actual_cost: float | None = Field(default=None, ge=0)
     description: OptionalText = ""
+    milestones: list[Milestone] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _ordered(self) -> Initiative:
@@ -504,6 +523,43 @@ class Initiative(ConfigModel):
 class InitiativesFile(ConfigModel):
     version: Literal[1]
     initiatives: list[Initiative] = Field(default_factory=list)
+
+
+# --- okrs.yml -------------------------------------------------------------------------------------
+
+
+class KeyResult(ConfigModel):
+    """A measurable result of an OKR: progress = (current - start) / (target - start)."""
+
+    id: Identifier
+    name: Text
+    start: float
+    target: float
+    # None: not checked in yet (no_data).
+    current: float | None = None
+    due_date: date
+
+    @model_validator(mode="after")
+    def _moves(self) -> KeyResult:
+        if self.target == self.start:
+            raise ValueError(f"target {self.target:g} equals start: a key result must move from its start")
+        return self
+
+
+class Okr(ConfigModel):
+    """A short-cycle objective for one fiscal quarter, linked to a strategic objective."""
+
+    id: Identifier
+    name: Text
+    quarter: str
+    objective: Identifier
+    owner: Text
+    key_results: list[KeyResult] = Field(min_length=1, max_length=5)
+
+
+class OkrsFile(ConfigModel):
+    version: Literal[1]
+    okrs: list[Okr] = Field(default_factory=list)
 
 
 # --- scorecards.yml -------------------------------------------------------------------------------
@@ -597,6 +653,7 @@ class ScorecardConfig(ConfigModel):
     thresholds: Thresholds
     targets: dict[Identifier, list[Target]]
     initiatives: list[Initiative] = Field(default_factory=list)
+    okrs: list[Okr] = Field(default_factory=list)
     scorecards: list[Scorecard]
     review_cadence: ReviewCadence
     reviews: list[Review] = Field(default_factory=list)

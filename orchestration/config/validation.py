@@ -41,6 +41,7 @@ from orchestration.config.models import (
     Measure,
     MeasureType,
     Objective,
+    Okr,
     Perspective,
     Phasing,
     Review,
@@ -63,11 +64,12 @@ STRATEGY = "strategy.yml"
 MEASURES = "measures.yml"
 TARGETS = "targets.yml"
 INITIATIVES = "initiatives.yml"
+OKRS = "okrs.yml"
 SCORECARDS = "scorecards.yml"
 REVIEWS = "reviews.yml"
 SOURCES = "sources.yml"
-CONFIG_FILES = (STRATEGY, MEASURES, TARGETS, INITIATIVES, SCORECARDS, REVIEWS)
-OPTIONAL_FILES = frozenset({INITIATIVES, REVIEWS})
+CONFIG_FILES = (STRATEGY, MEASURES, TARGETS, INITIATIVES, OKRS, SCORECARDS, REVIEWS)
+OPTIONAL_FILES = frozenset({INITIATIVES, OKRS, REVIEWS})
 
 # Hints for required fields, by field name: what a user should write.
 FIELD_HINTS: dict[str, str] = {
@@ -90,6 +92,15 @@ FIELD_HINTS: dict[str, str] = {
     "perspective": "add `perspective:` with one of the perspective ids in strategy.yml",
     "assumption": "say in words why the cause should move the effect, e.g. `assumption: If … then …`",
     "lag_months": "add `lag_months:` the expected delay in months before the effect shows",
+}
+
+
+# Hints for a number outside its bounds, by field name.
+BOUND_HINTS: dict[str, str] = {
+    "weight": "give a positive number: weights are relative (1 is the default, 2 counts double), "
+    "e.g. `weight: 2`",
+    "budget": "give the budget as a non-negative amount in the reporting currency, e.g. `budget: 120000`",
+    "actual_cost": "give the amount spent so far as a non-negative number, e.g. `actual_cost: 45000`",
 }
 
 
@@ -170,6 +181,7 @@ def _pydantic_issue(error: dict[str, Any]) -> tuple[str, str]:
         value_error_hint=_value_error_hint,
         skip=_is_union_tag,
         layout="the README section 'The scorecard config'",
+        bound_hints=BOUND_HINTS,
     )
 
 
@@ -297,6 +309,7 @@ class _Parsed:
     thresholds: Thresholds | None = None
     targets: dict[str, list[Located]] = field(default_factory=dict)
     initiatives: list[Located] = field(default_factory=list)
+    okrs: list[Located] = field(default_factory=list)
     scorecards: list[Located] = field(default_factory=list)
     cadence: ReviewCadence | None = None
     reviews: list[Located] = field(default_factory=list)
@@ -329,6 +342,7 @@ _KINDS_OF_FILE = {
     STRATEGY: ("Perspective", "Objective", "StrategyLink"),
     MEASURES: ("Measure",),
     INITIATIVES: ("Initiative",),
+    OKRS: ("Okr",),
     SCORECARDS: ("Scorecard",),
     REVIEWS: ("Review",),
 }
@@ -407,6 +421,10 @@ def _parse_files(state: _State) -> _Parsed:
     initiatives = _FileChecker(state, INITIATIVES)
     if initiatives.document and initiatives.top_level({"version", "initiatives"}, {"version"}):
         parsed.initiatives = initiatives.items("initiatives", Initiative)
+
+    okrs = _FileChecker(state, OKRS)
+    if okrs.document and okrs.top_level({"version", "okrs"}, {"version"}):
+        parsed.okrs = okrs.items("okrs", Okr)
 
     scorecards = _FileChecker(state, SCORECARDS)
     if scorecards.document and scorecards.top_level({"version", "scorecards"}, {"version", "scorecards"}):
@@ -1038,6 +1056,25 @@ def _check_initiatives(state: _State, parsed: _Parsed) -> None:
     _check_duplicates(state, parsed.initiatives, "initiative", lambda model: model.id)
     objective_ids = {located.model.id for located in parsed.objectives}
     for located in parsed.initiatives:
+        initiative: Initiative = located.model
+        milestones = [
+            Located(milestone, INITIATIVES, (*located.path, "milestones", index))
+            for index, milestone in enumerate(initiative.milestones)
+        ]
+        _check_duplicates(state, milestones, "milestone", lambda model: model.id)
+        for milestone in milestones:
+            due = milestone.model.due_date
+            if not initiative.start_date <= due <= initiative.end_date:
+                side = "after its end_date" if due > initiative.end_date else "before its start_date"
+                state.error(
+                    INITIATIVES,
+                    (*milestone.path, "due_date"),
+                    f"milestone `{milestone.model.id}` is due {due}, {side} "
+                    f"({initiative.start_date} … {initiative.end_date}) of initiative `{initiative.id}`.",
+                    "move the due_date inside the initiative's dates, or extend its `end_date` if the "
+                    "initiative now runs longer",
+                    "milestone_outside_initiative",
+                )
         for index, objective in enumerate(located.model.objectives):
             _check_reference(
                 state,
@@ -1049,6 +1086,58 @@ def _check_initiatives(state: _State, parsed: _Parsed) -> None:
                 "strategy.yml objectives",
                 state.broken_ids["Objective"],
             )
+
+
+def _check_okrs(state: _State, parsed: _Parsed) -> None:
+    _check_duplicates(state, parsed.okrs, "OKR", lambda model: model.id)
+    objective_ids = {located.model.id for located in parsed.objectives}
+    fy_start = parsed.company.fiscal_year_start_month if parsed.company else None
+    for located in parsed.okrs:
+        okr: Okr = located.model
+        _check_reference(
+            state,
+            OKRS,
+            (*located.path, "objective"),
+            okr.objective,
+            objective_ids,
+            "objective",
+            "strategy.yml objectives",
+            state.broken_ids["Objective"],
+        )
+        key_results = [
+            Located(key_result, OKRS, (*located.path, "key_results", index))
+            for index, key_result in enumerate(okr.key_results)
+        ]
+        _check_duplicates(state, key_results, "key result", lambda model: model.id)
+        if fy_start is None:
+            continue
+        try:
+            quarter = parse_period(okr.quarter, fy_start)
+        except ValueError as error:
+            quarter = None
+            message = f"{error}."
+        else:
+            message = f"`{okr.quarter}` is a {quarter.grain.value}, not a fiscal quarter."
+        if quarter is None or quarter.grain is not Grain.quarter:
+            state.error(
+                OKRS,
+                (*located.path, "quarter"),
+                message,
+                "write the fiscal quarter the OKR runs in, e.g. `quarter: FY2027-Q3`",
+                "invalid_period",
+            )
+            continue
+        for key_result in key_results:
+            due = key_result.model.due_date
+            if not quarter.start <= due <= quarter.end:
+                state.error(
+                    OKRS,
+                    (*key_result.path, "due_date"),
+                    f"key result `{key_result.model.id}` is due {due}, outside its OKR's quarter "
+                    f"{quarter.label} ({quarter.start} … {quarter.end}).",
+                    "give it a due date inside the quarter, or move the OKR to the quarter it is due in",
+                    "invalid_period",
+                )
 
 
 def _check_scorecards(state: _State, parsed: _Parsed) -> None:
@@ -1412,6 +1501,7 @@ def build_config(parsed: _Parsed) -> ScorecardConfig:
             for measure_id, entries in parsed.targets.items()
         },
         initiatives=[located.model for located in parsed.initiatives],
+        okrs=[located.model for located in parsed.okrs],
         scorecards=[located.model for located in parsed.scorecards],
         review_cadence=parsed.cadence,
         reviews=[located.model for located in parsed.reviews],
@@ -1496,6 +1586,7 @@ def _validate(
     _check_measures(state, parsed)
     target_rows = _check_targets(state, parsed)
     _check_initiatives(state, parsed)
+    _check_okrs(state, parsed)
     _check_scorecards(state, parsed)
     _check_reviews(state, parsed)
     if dbt_manifest is not None:

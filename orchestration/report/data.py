@@ -27,6 +27,10 @@ REQUIRED_TABLES: tuple[str, ...] = (
     "balance_findings",
     "strategy_map",
     "review_actions",
+    "initiatives",
+    "initiative_objectives",
+    "okrs",
+    "okr_key_results",
     "restatements",
     "measure_value_history",
 )
@@ -123,6 +127,11 @@ class ReportData:
     config_version: str | None = None
     # Published values of earlier periods that changed while this month was the latest one.
     restatements: list[Row] = field(default_factory=list)
+    # One row per initiative and objective it serves (initiatives' columns plus objective_id).
+    initiatives: list[Row] = field(default_factory=list)
+    # OKRs whose fiscal quarter contains the report's month, and their key results.
+    okrs: list[Row] = field(default_factory=list)
+    key_results: list[Row] = field(default_factory=list)
 
     @property
     def is_latest_period(self) -> bool:
@@ -396,6 +405,38 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
             [period_end],
         )
         restatements = _restatements(con, schema, scorecard_id, period_start)
+        # Initiatives as recorded in the config; their milestone state is as of the warehouse's
+        # last month, like the actions'.
+        initiatives = fetch_rows(
+            con,
+            f"""
+            select served.objective_id, initiatives.*
+            from {schema}.initiative_objectives as served
+            inner join {schema}.initiatives as initiatives
+                on served.initiative_id = initiatives.initiative_id
+            order by initiatives.display_order, served.display_order
+            """,
+            [],
+        )
+        quarter = [period_end, period_start]
+        okrs = fetch_rows(
+            con,
+            f"""
+            select * from {schema}.okrs
+            where period_start <= ? and period_end >= ?
+            order by display_order
+            """,
+            quarter,
+        )
+        key_results = fetch_rows(
+            con,
+            f"""
+            select * from {schema}.okr_key_results
+            where period_start <= ? and period_end >= ?
+            order by okr_id, display_order
+            """,
+            quarter,
+        )
     config_versions = {view.row.get("config_version") for view in measures} - {None}
     return ReportData(
         db_path=Path(db_path),
@@ -411,6 +452,9 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
         latest_period=_month_label(latest),
         config_version=", ".join(sorted(config_versions)) or None,
         restatements=restatements,
+        initiatives=initiatives,
+        okrs=okrs,
+        key_results=key_results,
     )
 
 

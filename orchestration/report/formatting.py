@@ -59,6 +59,7 @@ FINDING_TYPE_LABELS: dict[str, str] = {
     "missing_target": "Missing target",
     "untrusted_data": "Untrusted data",
     "overdue_action": "Overdue action",
+    "overdue_milestone": "Overdue milestone",
     "failed_assumption": "Failed assumption",
 }
 

@@ -147,6 +147,26 @@ def _measure_groups(data: ReportData, charts: dict[str, Any]) -> list[dict[str, 
     return groups
 
 
+def _objective_initiatives(data: ReportData) -> list[dict[str, Any]]:
+    """The scorecard's objectives that initiatives serve, in report order, each with those initiatives."""
+    groups = []
+    for objective in data.objectives:
+        serving = [row for row in data.initiatives if row["objective_id"] == objective["objective_id"]]
+        if serving:
+            groups.append({"objective": objective, "initiatives": serving})
+    return groups
+
+
+def _okrs(data: ReportData) -> list[dict[str, Any]]:
+    """The quarter's OKRs serving an objective of this scorecard, each with its key results."""
+    shown = {row["objective_id"] for row in data.objectives}
+    return [
+        {"okr": okr, "key_results": [row for row in data.key_results if row["okr_id"] == okr["okr_id"]]}
+        for okr in data.okrs
+        if okr["objective_id"] in shown
+    ]
+
+
 def _coarser(data: ReportData) -> dict[str, Any]:
     """The measures shown at a grain coarser than the month: how many, and 'quarterly' / 'yearly'."""
     tally = data.tally()
@@ -200,6 +220,8 @@ def _context(data: ReportData, *, with_charts: bool) -> dict[str, Any]:
         "mermaid": strategy_map_mermaid(data),
         "findings": data.findings,
         "actions": data.actions,
+        "objective_initiatives": _objective_initiatives(data),
+        "okrs": _okrs(data),
         "restatements": data.restatements,
         "glossary": sorted(data.measures, key=lambda view: str(view.row["measure_name"]).lower()),
         "source_name": data.db_path.name,

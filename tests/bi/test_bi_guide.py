@@ -28,6 +28,11 @@ def test_guide_documents_every_published_table_with_key_and_meaning(dbt_manifest
         "balance_findings",
         "strategy_map",
         "review_actions",
+        "initiatives",
+        "initiative_objectives",
+        "initiative_milestones",
+        "okrs",
+        "okr_key_results",
         "measure_values",
     }
     assert expected <= {table.name for table in tables}

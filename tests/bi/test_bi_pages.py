@@ -97,6 +97,8 @@ def test_the_project_has_the_pages_the_brief_lists() -> None:
     assert {
         "pages/index.md",
         "pages/strategy-map.md",
+        "pages/initiatives.md",
+        "pages/okrs.md",
         "pages/measures/[measure_id].md",
         "pages/perspectives/[perspective_id].md",
     } <= relative

@@ -72,11 +72,21 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
             "config_version": config.config_version,
         }
     ]
-    assert [(row["perspective_id"], row["display_order"]) for row in seeds["cfg_perspectives"]] == [
-        ("financial", "1"),
-        ("customer", "2"),
-        ("internal_process", "3"),
-        ("learning_growth", "4"),
+    # Perspectives not declared: the default four, each weighted 1.
+    assert [
+        (row["perspective_id"], row["display_order"], row["weight"]) for row in seeds["cfg_perspectives"]
+    ] == [
+        ("financial", "1", "1"),
+        ("customer", "2", "1"),
+        ("internal_process", "3", "1"),
+        ("learning_growth", "4", "1"),
+    ]
+    # An objective's weight defaults to 1.
+    assert [(row["objective_id"], row["weight"]) for row in seeds["cfg_objectives"]] == [
+        ("grow_sales", "1"),
+        ("happy_customers", "1"),
+        ("fast_delivery", "1"),
+        ("skilled_staff", "2"),
     ]
     assert seeds["cfg_measures"][1] == {
         "measure_id": "satisfaction",
@@ -237,9 +247,51 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
     assert seeds["cfg_failed_assumptions"][0]["link_id"] == "fast_delivery__to__happy_customers"
     assert seeds["cfg_review_actions"][0]["due_date"] == "2024-08-31"
     assert seeds["cfg_initiatives"][0]["budget"] == "1000.5"
+    assert seeds["cfg_initiatives"][0]["actual_cost"] == "400"
     assert seeds["cfg_initiative_objectives"] == [
-        {"initiative_id": "academy", "objective_id": "skilled_staff"},
-        {"initiative_id": "academy", "objective_id": "fast_delivery"},
+        {"initiative_id": "academy", "objective_id": "skilled_staff", "display_order": "1"},
+        {"initiative_id": "academy", "objective_id": "fast_delivery", "display_order": "2"},
+    ]
+    # An OKR's quarter becomes its dates; key results carry the default thresholds they are judged by.
+    assert seeds["cfg_okrs"] == [
+        {
+            "okr_id": "ship_faster",
+            "okr_name": "Ship within two days",
+            "objective_id": "fast_delivery",
+            "owner": "Cy Ops",
+            "period_label": "FY2025-Q2",
+            "period_start": "2024-07-01",
+            "period_end": "2024-09-30",
+            "display_order": "1",
+        }
+    ]
+    assert [
+        (row["key_result_id"], row["start_value"], row["target_value"], row["current_value"], row["due_date"])
+        for row in seeds["cfg_okr_key_results"]
+    ] == [("median_days", "4", "2", "3", "2024-09-30"), ("same_day", "10", "40", "", "2024-08-31")]
+    assert {(row["at_risk_below"], row["off_track_below"]) for row in seeds["cfg_okr_key_results"]} == {
+        ("0.95", "0.85")
+    }
+    # A milestone without an owner is the initiative owner's.
+    assert seeds["cfg_initiative_milestones"] == [
+        {
+            "initiative_id": "academy",
+            "milestone_id": "plan",
+            "milestone_name": "Course plan agreed",
+            "owner": "Di People",
+            "due_date": "2024-06-15",
+            "status": "done",
+            "display_order": "1",
+        },
+        {
+            "initiative_id": "academy",
+            "milestone_id": "first_cohort",
+            "milestone_name": "First cohort trained",
+            "owner": "Ann Finance",
+            "due_date": "2024-10-31",
+            "status": "open",
+            "display_order": "2",
+        },
     ]
     assert seeds["cfg_segment_values"] == [
         {"segment_dimension": "team", "segment_value": "team_a", "display_order": "1"},

@@ -683,3 +683,155 @@ def test_plausibility_null_drops_the_units_bound() -> None:
     assert Measure.model_validate({**base, "unit": "usd"}).plausible_bounds == (None, None)
     gate = Measure.model_validate({**base, "plausibility": {"max_jump": None, "on_fail": "untrust"}})
     assert (gate.plausibility_gate.max_jump, gate.plausibility_gate.on_fail.value) == (None, "untrust")
+
+
+def test_an_initiative_serving_an_unknown_objective(demo: ConfigDir) -> None:
+    demo.replace("initiatives.yml", "objectives: [engage_our_people]", "objectives: [engage_our_peple]")
+    issue = only(validate_config(demo.path, today=TODAY), "unknown_reference")
+    assert issue == error(
+        "initiatives.yml",
+        "initiatives[engagement_listening].objectives[0]",
+        "objective `engage_our_peple` is not defined in strategy.yml objectives.",
+        "use one of the objective ids in strategy.yml objectives (did you mean `engage_our_people`?), "
+        "or add `engage_our_peple` there",
+        "unknown_reference",
+        demo.line_of("initiatives.yml", "engage_our_peple"),
+    )
+
+
+def test_a_milestone_due_after_its_initiative_ends(demo: ConfigDir) -> None:
+    demo.replace("initiatives.yml", "due_date: 2026-12-15", "due_date: 2027-02-15")
+    issue = only(validate_config(demo.path, today=TODAY), "milestone_outside_initiative")
+    assert issue == error(
+        "initiatives.yml",
+        "initiatives[engagement_listening].milestones[second_year_review].due_date",
+        "milestone `second_year_review` is due 2027-02-15, after its end_date (2025-07-01 … 2026-12-31) "
+        "of initiative `engagement_listening`.",
+        "move the due_date inside the initiative's dates, or extend its `end_date` if the initiative "
+        "now runs longer",
+        "milestone_outside_initiative",
+        demo.line_of("initiatives.yml", "due_date: 2027-02-15"),
+    )
+
+
+def test_a_milestone_id_used_twice_in_one_initiative(demo: ConfigDir) -> None:
+    demo.replace("initiatives.yml", "- id: second_year_review", "- id: first_round_held")
+    issue = only(validate_config(demo.path, today=TODAY), "duplicate_id")
+    assert issue.entry == "initiatives[engagement_listening].milestones[first_round_held]"
+    assert issue.message.startswith("duplicate milestone `first_round_held`: it is already defined at line ")
+    assert issue.line == demo.line_of("initiatives.yml", "- id: first_round_held", occurrence=2)
+
+
+def test_a_milestone_status_outside_the_actions_vocabulary(demo: ConfigDir) -> None:
+    demo.replace(
+        "initiatives.yml",
+        "status: in_progress\n      - id: second_year_review",
+        "status: late\n      - id: second_year_review",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue.entry == "initiatives[engagement_listening].milestones[themes_action_plan].status"
+    assert issue.message == "`late` is not allowed for `status`."
+    assert issue.hint == "use one of: 'open', 'in_progress', 'done' or 'cancelled'"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "entry", "hint"),
+    [
+        (
+            "budget: 40000",
+            "budget: -40000",
+            "initiatives[engagement_listening].budget",
+            "give the budget as a non-negative amount in the reporting currency, e.g. `budget: 120000`",
+        ),
+        (
+            "actual_cost: 26500",
+            "actual_cost: -1",
+            "initiatives[engagement_listening].actual_cost",
+            "give the amount spent so far as a non-negative number, e.g. `actual_cost: 45000`",
+        ),
+    ],
+)
+def test_a_negative_budget_or_cost(demo: ConfigDir, old: str, new: str, entry: str, hint: str) -> None:
+    demo.replace("initiatives.yml", old, new)
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    field = entry.rsplit(".", 1)[1]
+    value = new.split(": ")[1]
+    assert issue == error(
+        "initiatives.yml",
+        entry,
+        f"`{field}` = {value}: input should be greater than or equal to 0.",
+        hint,
+        "schema",
+        demo.line_of("initiatives.yml", new),
+    )
+
+
+@pytest.mark.parametrize("weight", ["0", "-1"])
+def test_an_objective_weight_must_be_positive(demo: ConfigDir, weight: str) -> None:
+    demo.replace(
+        "strategy.yml",
+        "    perspective: learning_growth\n",
+        f"    perspective: learning_growth\n    weight: {weight}\n",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue.file == "strategy.yml"
+    assert issue.entry.startswith("objectives[") and issue.entry.endswith("].weight")
+    assert issue.message == f"`weight` = {weight}: input should be greater than 0."
+    assert issue.hint.startswith("give a positive number: weights are relative")
+    assert issue.line == demo.line_of("strategy.yml", f"weight: {weight}")
+
+
+def test_a_perspective_weight_must_be_a_positive_number(demo: ConfigDir) -> None:
+    demo.replace("strategy.yml", "  - id: financial\n", "  - id: financial\n    weight: heavy\n")
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert (issue.entry, issue.message) == ("perspectives[financial].weight", "`heavy` is not a number.")
+
+
+def test_an_okr_quarter_must_be_a_fiscal_quarter(demo: ConfigDir) -> None:
+    demo.replace("okrs.yml", "quarter: FY2027-Q4", "quarter: 2026-11")
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_period")
+    assert (issue.file, issue.entry) == ("okrs.yml", "okrs[listening_follow_up].quarter")
+    assert issue.message == "`2026-11` is a month, not a fiscal quarter."
+    assert issue.hint == "write the fiscal quarter the OKR runs in, e.g. `quarter: FY2027-Q3`"
+    assert issue.line == demo.line_of("okrs.yml", "quarter: 2026-11")
+
+
+def test_a_key_result_due_outside_its_quarter(demo: ConfigDir) -> None:
+    demo.replace("okrs.yml", "due_date: 2026-10-15", "due_date: 2026-11-15")
+    issue = only(validate_config(demo.path, today=TODAY), "invalid_period")
+    assert issue == error(
+        "okrs.yml",
+        "okrs[certify_support_leads].key_results[leads_certified].due_date",
+        "key result `leads_certified` is due 2026-11-15, outside its OKR's quarter FY2027-Q3 "
+        "(2026-08-01 … 2026-10-31).",
+        "give it a due date inside the quarter, or move the OKR to the quarter it is due in",
+        "invalid_period",
+        demo.line_of("okrs.yml", "due_date: 2026-11-15"),
+    )
+
+
+def test_an_okr_serving_an_unknown_objective(demo: ConfigDir) -> None:
+    demo.replace("okrs.yml", "objective: build_cs_capability", "objective: build_capability")
+    issue = only(validate_config(demo.path, today=TODAY), "unknown_reference")
+    assert issue.entry == "okrs[certify_support_leads].objective"
+    assert issue.message == "objective `build_capability` is not defined in strategy.yml objectives."
+
+
+def test_a_key_result_that_does_not_move_and_too_many_key_results(demo: ConfigDir) -> None:
+    demo.replace("okrs.yml", "        start: 4\n", "        start: 12\n")
+    report = validate_config(demo.path, today=TODAY)
+    issue = only(report, "schema")
+    assert issue.entry == "okrs[certify_support_leads].key_results[leads_certified]"
+    assert issue.message == "Target 12 equals start: a key result must move from its start."
+    kr = "      - {id: kr_N, name: More, start: 0, target: 1, due_date: 2026-10-01}\n"
+    demo.replace("okrs.yml", "        start: 12\n", "        start: 4\n")
+    demo.replace(
+        "okrs.yml",
+        "    key_results:\n      - id: leads_certified",
+        "    key_results:\n"
+        + "".join(kr.replace("N", str(n)) for n in range(5))
+        + "      - id: leads_certified",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue.entry == "okrs[certify_support_leads].key_results"
+    assert "at most 5" in issue.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -282,6 +283,7 @@ def test_each_finding_type_the_demo_should_produce_appears(marts_warehouse: Mart
         "missing_target",
         "untrusted_data",
         "overdue_action",
+        "overdue_milestone",
         "failed_assumption",
     }
     assert expected <= set(types), types
@@ -327,3 +329,91 @@ def test_review_actions_overdue_as_of_the_last_month(marts_warehouse: MartsWareh
         marts_warehouse.query("select action_id, days_overdue from scorecard.review_actions where is_overdue")
     )
     assert rows == {"trial_conversion_analysis": 16}
+
+
+def test_the_demo_initiatives_are_published_with_one_overdue_milestone(
+    marts_warehouse: MartsWarehouse,
+) -> None:
+    initiatives = marts_warehouse.query(
+        "select initiative_id, budget, actual_cost, budget_remaining, milestones_overdue "
+        "from scorecard.initiatives order by display_order"
+    )
+    assert [row[0] for row in initiatives][:3] == [
+        "guided_onboarding",
+        "support_academy",
+        "engagement_listening",
+    ]
+    by_id = {row[0]: row[1:] for row in initiatives}
+    assert by_id["guided_onboarding"] == (420000.0, 436500.0, -16500.0, 0)
+    # The demo's one overdue milestone: the engagement action plan, in progress, due 2026-09-15.
+    overdue = marts_warehouse.query(
+        "select initiative_id, milestone_id, days_overdue from scorecard.initiative_milestones "
+        "where is_overdue"
+    )
+    assert overdue == [("engagement_listening", "themes_action_plan", 46)]
+    served = marts_warehouse.query(
+        "select objective_id from scorecard.initiative_objectives "
+        "where initiative_id = 'engagement_listening'"
+    )
+    assert served == [("engage_our_people",)]
+    # It is a finding of the latest month on the corporate scorecard, under the objective it serves,
+    # and of no month before it was due.
+    findings = marts_warehouse.query(
+        """
+        select period_start, objective_id, owner, message from scorecard.balance_findings
+        where finding_type = 'overdue_milestone' and scorecard_id = 'corporate' and period_grain = 'month'
+        order by period_start
+        """
+    )
+    assert [row[0] for row in findings] == [date(2026, 9, 1), marts_warehouse.last_month]
+    _, objective_id, owner, message = findings[-1]
+    assert (objective_id, owner) == ("engage_our_people", "Grace Mbeki, Chief People Officer")
+    assert message == (
+        'Overdue milestone of the initiative "Engagement listening sessions": "Action plan on the top three '
+        'themes agreed with the leadership team" (Grace Mbeki, Chief People Officer) was due 2026-09-15 and '
+        "is still in progress, 46 days late."
+    )
+
+
+def test_default_weights_leave_the_roll_ups_measure_weighted(marts_warehouse: MartsWarehouse) -> None:
+    # The demo declares no objective or perspective weights: every published weight is 1, and the
+    # overall score is the plain measure-weighted average of the scorecard's scored measures.
+    for table in ("objective_scores", "perspective_scores"):
+        weights = marts_warehouse.query(f"select distinct weight from scorecard.{table}")
+        assert weights == [(1.0,)], table
+    rows = marts_warehouse.query(
+        """
+        select b.overall_score, sum(s.weight * s.score) / sum(s.weight)
+        from scorecard.balance_report as b
+        join scorecard.scorecard as s
+            on s.scorecard_id = b.scorecard_id and s.period_grain = b.period_grain
+            and s.period_start = b.period_start and s.score is not null
+        where b.scorecard_id = 'corporate' and b.period_grain = 'month'
+        group by b.overall_score, b.period_start
+        """
+    )
+    assert rows and all(math.isclose(overall, expected) for overall, expected in rows)
+
+
+def test_the_demo_okrs_are_judged_on_their_quarter(marts_warehouse: MartsWarehouse) -> None:
+    # The scorecard ends in October 2026: FY2027-Q3 (August-October) is judged on its last day with
+    # every due date passed, FY2027-Q4 has not started and nothing is judged yet.
+    key_results = marts_warehouse.query(
+        """
+        select key_result_id, judged_on, progress, expected_progress, status, score
+        from scorecard.okr_key_results where okr_id = 'first_value_in_a_week' order by display_order
+        """
+    )
+    assert key_results == [
+        ("median_days_to_first_dashboard", date(2026, 10, 31), 0.8, 1.0, "off_track", 80.0),
+        ("guided_setup_share", date(2026, 10, 31), 1.0, 1.0, "on_track", 100.0),
+    ]
+    okrs = marts_warehouse.query(
+        "select okr_id, period_label, objective_name, score, status, key_results_total "
+        "from scorecard.okrs order by display_order"
+    )
+    assert okrs == [
+        ("first_value_in_a_week", "FY2027-Q3", "Deliver value fast", 90.0, "at_risk", 2),
+        ("certify_support_leads", "FY2027-Q3", "Build customer-success capability", 100.0, "on_track", 1),
+        ("listening_follow_up", "FY2027-Q4", "Engage our people", None, "no_data", 2),
+    ]

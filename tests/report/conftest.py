@@ -254,7 +254,8 @@ select
     {_COUNTS},
     count(*) filter (where status = 'off_track') > 0 as has_off_track_measures,
     bool_and(is_complete_period) as is_complete_period,
-    period_label as measured_period_label
+    period_label as measured_period_label,
+    1.0 as weight
 from scorecard.scorecard
 group by all
 """
@@ -288,7 +289,7 @@ select
     m.score, m.status, m.untrusted_weight_share,
     m.measures_total, m.measures_on_track, m.measures_at_risk, m.measures_off_track,
     m.measures_no_data, m.measures_no_target, m.measures_untrusted, m.measures_provisional,
-    o.objectives_total, o.objectives_off_track, m.is_complete_period
+    o.objectives_total, o.objectives_off_track, m.is_complete_period, 1.0 as weight
 from measures m
 join objectives o using (scorecard_id, period_grain, period_start, perspective_id)
 """
@@ -494,6 +495,96 @@ from (values
 """
 
 
+# Two initiatives: one serving two objectives, over budget, with an overdue milestone; one with no
+# milestones or cost recorded. A third serves an objective no scorecard of the fixture shows.
+_INITIATIVES = """
+create table scorecard.initiatives as
+select
+    initiative_id, initiative_name, owner, cast(start_date as date) as start_date,
+    cast(end_date as date) as end_date, status, description, cast(budget as double) as budget,
+    cast(actual_cost as double) as actual_cost, cast(budget - actual_cost as double) as budget_remaining,
+    objectives_served, milestones_total, milestones_done, milestones_overdue,
+    cast(next_due as date) as next_milestone_due_date, display_order
+from (values
+    ('guided_onboarding', 'Guided onboarding programme', 'Maya Chen, VP Customer Success', '2026-01-05',
+     '2026-12-31', 'in_progress', 'Checklists & a kickoff call <for everyone>.', 420000.0, 436500.0, 2, 3, 1,
+     1, '2026-09-15', 1),
+    ('churn_rescue', 'Churn rescue desk', 'Maya Chen, VP Customer Success', '2026-03-01', '2026-09-30',
+     'completed', null, null, null, 1, 0, 0, 0, null, 2),
+    ('hiring_wave', 'Hiring wave', 'Grace Mbeki, Chief People Officer', '2026-01-01', '2026-12-31',
+     'planned', null, 10000.0, null, 1, 0, 0, 0, null, 3)
+) as t(initiative_id, initiative_name, owner, start_date, end_date, status, description, budget,
+       actual_cost, objectives_served, milestones_total, milestones_done, milestones_overdue, next_due,
+       display_order)
+"""
+
+_INITIATIVE_OBJECTIVES = """
+create table scorecard.initiative_objectives as
+select initiative_id, initiative_name, objective_id, objective_name, perspective_id, perspective_name,
+    display_order
+from (values
+    ('guided_onboarding', 'Guided onboarding programme', 'onboard_customers_successfully',
+     'Onboard customers successfully', 'customer', 'Customer', 1),
+    ('guided_onboarding', 'Guided onboarding programme', 'reduce_avoidable_churn',
+     'Reduce avoidable churn', 'customer', 'Customer', 2),
+    ('churn_rescue', 'Churn rescue desk', 'reduce_avoidable_churn', 'Reduce avoidable churn', 'customer',
+     'Customer', 1),
+    ('hiring_wave', 'Hiring wave', 'not_on_any_scorecard', 'Not on any scorecard', 'learning_growth',
+     'Learning and growth', 1)
+) as t(initiative_id, initiative_name, objective_id, objective_name, perspective_id, perspective_name,
+       display_order)
+"""
+
+# One OKR of the quarter containing 2026-09 with two key results (one at risk, one not checked in),
+# one of the next quarter, and one serving an objective no scorecard of the fixture shows.
+_OKR_KEY_RESULTS = """
+create table scorecard.okr_key_results as
+select
+    okr_id, key_result_id, okr_name, key_result_name, objective_id, owner, period_label,
+    cast(period_start as date) as period_start, cast(period_end as date) as period_end,
+    cast(judged_on as date) as judged_on, cast(due_date as date) as due_date,
+    cast(start_value as double) as start_value, cast(target_value as double) as target_value,
+    cast(current_value as double) as current_value, cast(progress as double) as progress,
+    cast(expected_progress as double) as expected_progress, cast(attainment as double) as attainment,
+    status, cast(score as double) as score, display_order
+from (values
+    ('faster_onboarding', 'kickoff_calls', 'Every new account onboarded in a week',
+     'Kickoff calls held <in week 1>', 'onboard_customers_successfully', 'Maya Chen, VP Customer Success',
+     'FY2027-Q3', '2026-08-01', '2026-10-31', '2026-09-30', '2026-10-31', 0.40, 0.90, 0.65, 0.5, 0.6593,
+     0.7583, 'off_track', 75.83, 1),
+    ('faster_onboarding', 'checklist_done', 'Every new account onboarded in a week', 'Checklists completed',
+     'onboard_customers_successfully', 'Maya Chen, VP Customer Success', 'FY2027-Q3', '2026-08-01',
+     '2026-10-31', '2026-09-30', '2026-10-31', 100.0, 400.0, null, null, 0.6593, null, 'no_data', null, 2),
+    ('next_quarter', 'later', 'Next quarter', 'Later', 'onboard_customers_successfully',
+     'Maya Chen, VP Customer Success', 'FY2027-Q4', '2026-11-01', '2027-01-31', '2026-09-30', '2027-01-15',
+     0.0, 1.0, null, null, 0.0, null, 'no_data', null, 1),
+    ('hidden', 'hidden_kr', 'Hidden OKR', 'Hidden KR', 'not_on_any_scorecard',
+     'Grace Mbeki, Chief People Officer', 'FY2027-Q3', '2026-08-01', '2026-10-31', '2026-09-30', '2026-10-31',
+     0.0, 1.0, 1.0, 1.0, 0.6593, 1.5167, 'on_track', 100.0, 1)
+) as t(okr_id, key_result_id, okr_name, key_result_name, objective_id, owner, period_label, period_start,
+       period_end, judged_on, due_date, start_value, target_value, current_value, progress, expected_progress,
+       attainment, status, score, display_order)
+"""
+
+_OKRS = """
+create table scorecard.okrs as
+select
+    okr_id, min(okr_name) as okr_name, min(owner) as owner, min(period_label) as period_label,
+    min(period_start) as period_start, min(period_end) as period_end, min(judged_on) as judged_on,
+    min(objective_id) as objective_id, 'Onboard customers successfully' as objective_name,
+    'customer' as perspective_id, 'Customer' as perspective_name, avg(score) as score,
+    case when avg(score) >= 95 then 'on_track' when avg(score) >= 85 then 'at_risk'
+         when avg(score) is null then 'no_data' else 'off_track' end as status,
+    cast(count(*) as integer) as key_results_total,
+    cast(count(*) filter (where status = 'on_track') as integer) as key_results_on_track,
+    cast(count(*) filter (where status = 'at_risk') as integer) as key_results_at_risk,
+    cast(count(*) filter (where status = 'off_track') as integer) as key_results_off_track,
+    cast(count(*) filter (where status = 'no_data') as integer) as key_results_no_data,
+    case okr_id when 'faster_onboarding' then 1 when 'next_quarter' then 2 else 3 end as display_order
+from scorecard.okr_key_results
+group by okr_id
+"""
+
 # Two published versions per restated value (as reported, then restated) and the restatements the
 # warehouse derives from them. The September 2026 refresh (reported through 2026-09) restated July's
 # ARR and the fiscal quarter containing it after a late invoice; the August refresh had restated the
@@ -570,6 +661,10 @@ def build_fixture_marts(path: Path) -> Path:
             _BALANCE_REPORT,
             _STRATEGY_MAP,
             _REVIEW_ACTIONS,
+            _INITIATIVES,
+            _INITIATIVE_OBJECTIVES,
+            _OKR_KEY_RESULTS,
+            _OKRS,
             _HISTORY,
             _RESTATEMENTS,
         ):

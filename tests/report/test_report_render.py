@@ -53,6 +53,8 @@ def test_the_page_leads_with_what_needs_a_decision(html: str) -> None:
         "decisions",
         "perspectives",
         "strategy-map",
+        "initiatives",
+        "okrs",
         "measures",
         "findings",
         "restatements",
@@ -219,6 +221,38 @@ def test_findings_and_open_actions(html: str) -> None:
     assert "low-scoring chat conversations" not in actions  # decided after the period
 
 
+def test_initiatives_sit_beside_the_objectives_they_serve(html: str, markdown: str) -> None:
+    initiatives = parse_html(section(html, "initiatives"))
+    rows = [element for element in initiatives.elements if element.tag == "tr"]
+    text = initiatives.text
+    # Onboarding has one initiative; churn has two (the onboarding programme serves both).
+    assert text.index("Onboard customers successfully") < text.index("Reduce avoidable churn")
+    assert len(rows) == 1 + 3
+    assert "1 of 3 done" in text and "1 overdue" in text and "next due 15 Sep 2026" in text
+    assert "420,000" in text and "436,500" in text and "over budget" in text
+    # An initiative serving no objective of this scorecard is not listed.
+    assert "Hiring wave" not in text
+    table = markdown_section(markdown, "Initiatives")
+    assert (
+        "| Reduce avoidable churn | On track | Churn rescue desk | Maya Chen, VP Customer Success "
+        "| completed |" in table
+    )
+    assert "**1 overdue**" in table
+
+
+def test_the_quarter_s_okrs_have_their_own_section(html: str, markdown: str) -> None:
+    okrs = parse_html(section(html, "okrs"))
+    text = okrs.text
+    assert "Every new account onboarded in a week" in text and "FY2027-Q3" in text
+    assert "Kickoff calls held <in week 1>" in text  # escaped in the HTML, shown as written
+    assert "50.0%" in text and "65.9%" in text  # progress and the progress expected by now
+    # Another quarter's OKR and one serving an objective this scorecard does not show are left out.
+    assert "Next quarter" not in text and "Hidden OKR" not in text
+    table = markdown_section(markdown, "OKRs this quarter")
+    assert "| Every new account onboarded in a week (Off track) | FY2027-Q3 |" in table
+    assert "| Checklists completed | 100 | 400 | — | — | 65.9% | 31 Oct 2026 | No data |" in table
+
+
 def test_the_glossary_uses_names_and_definitions_not_ids(marts_db: Path, html: str) -> None:
     data = load_report_data(marts_db, period=LATEST_PERIOD, scorecard_id="corporate", schema="scorecard")
     glossary = section(html, "glossary")
@@ -260,6 +294,8 @@ def test_markdown_has_the_same_sections_as_tables(markdown: str) -> None:
         "What needs a decision",
         "The perspectives side by side",
         "Strategy map",
+        "Initiatives",
+        "OKRs this quarter",
         "Measures",
         "Findings",
         "Restated since the last report",

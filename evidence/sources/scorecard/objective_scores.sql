@@ -25,5 +25,6 @@ select
     measures_provisional,
     has_off_track_measures,
     is_complete_period,
-    measured_period_label
+    measured_period_label,
+    weight
 from scorecard.objective_scores

@@ -23,5 +23,6 @@ select
     measures_provisional,
     objectives_total,
     objectives_off_track,
-    is_complete_period
+    is_complete_period,
+    weight
 from scorecard.perspective_scores

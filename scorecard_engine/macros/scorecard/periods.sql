@@ -57,3 +57,15 @@
 {% macro is_provisional(matures_on) -%}
     coalesce({{ matures_on }} > {{ scorecard_engine.scorecard_last_day() }}, false)
 {%- endmacro %}
+
+{#
+    The day a period is judged on: its last day, or the last day of the scorecard's last month for
+    a period still running, so nothing is called late or behind before it could be.
+#}
+{% macro judged_on(period_end) -%}
+    case
+        when {{ period_end }} > {{ scorecard_engine.scorecard_last_day() }}
+            then {{ scorecard_engine.scorecard_last_day() }}
+        else {{ period_end }}
+    end
+{%- endmacro %}

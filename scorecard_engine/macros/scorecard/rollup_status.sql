@@ -74,14 +74,16 @@
 
 {#
     A roll-up of scorecard rows: one row per group_columns, with the weighted score and the counts by
-    measure status. The shared body of objective_scores and perspective_scores, so a roll-up means the
-    same at every level.
+    measure status. The shared body of objective_scores, perspective_scores and the overall score,
+    so a roll-up means the same at every level. weight: the column holding each measure's weight at
+    this level (its own weight, times its objective's weight above the objective, times its
+    perspective's weight in the overall score: see rollup_weight).
 #}
-{% macro rollup_scorecard_rows(rows, group_columns) -%}
+{% macro rollup_scorecard_rows(rows, group_columns, weight='weight') -%}
     select
         {{ group_columns | join(',\n        ') }},
-        {{ scorecard_engine.weighted_score('score', 'weight') }} as score,
-        {{ scorecard_engine.untrusted_weight_share('status', 'weight') }} as untrusted_weight_share,
+        {{ scorecard_engine.weighted_score('score', weight) }} as score,
+        {{ scorecard_engine.untrusted_weight_share('status', weight) }} as untrusted_weight_share,
         {{ scorecard_engine.all_complete('is_complete_period') }} as is_complete_period,
         {{ scorecard_engine.status_counts('status') }}
     from {{ rows }}
@@ -103,4 +105,15 @@
     {%- for counted in ['total'] + scorecard_engine.rollup_counted_statuses() %}
     cast({{ alias }}.measures_{{ counted }} as integer) as measures_{{ counted }}{{ ',' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+{#
+    A measure's weight in a roll-up above its objective: its own (scorecard) weight times the
+    configured weights of the levels between (strategy.yml objectives[].weight and, for the overall
+    score, perspectives[].weight; both default to 1, which leaves the measure weights as they are).
+    Weights multiply down the tree, so a roll-up stays an average over measures: an objective of
+    weight 2 counts each of its measures twice in its perspective and overall.
+#}
+{% macro rollup_weight(measure_weight, level_weights) -%}
+    {{ measure_weight }}{% for level_weight in level_weights %} * {{ level_weight }}{% endfor %}
 {%- endmacro %}

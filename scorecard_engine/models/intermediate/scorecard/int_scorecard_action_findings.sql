@@ -1,9 +1,9 @@
 {#
     Overdue review actions: one finding per scorecard period × action agreed in a review of that
-    scorecard (cfg_reviews.scorecard_id) that is not done (open or in_progress; cancelled actions
-    are not chased) and whose due date is before the period's end (the end of the scorecard's last
-    month for a period still running). The status is the action's current one: config keeps no
-    history of when an action was done.
+    scorecard (cfg_reviews.scorecard_id) that is overdue by macro is_overdue (not done, i.e. open or
+    in_progress, and due before the period's judged_on day: its end, or the end of the scorecard's
+    last month for a period still running). The status is the action's current one: config keeps
+    no history of when an action was done.
 #}
 with actions as (
     select * from {{ ref(project_name, 'cfg_review_actions') }}
@@ -44,22 +44,14 @@ select
         'actions.action',
         "'\" ('",
         'actions.owner',
-        "') was due '",
-        'cast(cast(actions.due_date as date) as ' ~ dbt.type_string() ~ ')',
-        "' and is still '",
-        "replace(actions.status, '_', ' ')",
-        "', '",
-        'cast(' ~ dbt.datediff('cast(actions.due_date as date)', 'periods.judged_on', 'day') ~ ' as ' ~ dbt.type_string() ~ ')',
-        "' days late.'"
-    ]) }} as message
+    ] + overdue_message_tail('actions.due_date', 'actions.status', 'periods.judged_on')) }} as message
 from actions
 inner join reviews
     on actions.review_id = reviews.review_id
 inner join periods
     on reviews.scorecard_id = periods.scorecard_id
-    and cast(actions.due_date as date) < periods.judged_on
+    and {{ is_overdue('actions.status', 'actions.due_date', 'periods.judged_on') }}
 left join objectives
     on actions.objective_id = objectives.objective_id
 left join measures
     on actions.measure_id = measures.measure_id
-where actions.status in ('open', 'in_progress')

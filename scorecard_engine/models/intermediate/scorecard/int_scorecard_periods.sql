@@ -13,8 +13,5 @@ select distinct
     period_start,
     period_end,
     period_label,
-    case
-        when period_end > {{ scorecard_last_day() }} then {{ scorecard_last_day() }}
-        else period_end
-    end as judged_on
+    {{ judged_on('period_end') }} as judged_on
 from scorecard_rows

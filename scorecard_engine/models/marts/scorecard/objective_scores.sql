@@ -1,6 +1,7 @@
 {#
     Objective roll-up: one row per scorecard × period grain × period × objective. The score is the
-    weighted average (scorecard weight) of its scored measures; the status follows
+    weighted average (scorecard weight) of its scored measures; its own weight (strategy.yml,
+    default 1) counts only above it, in perspective_scores and the overall score; the status follows
     macros/scorecard/rollup_status; the counts show how many measures sit in each status.
 
     An objective whose measures all report quarterly has no measures in a month. So that the monthly
@@ -119,7 +120,8 @@ select
     {{ rollup_result_columns('rolled_up') }},
     cast(rolled_up.measures_off_track > 0 as {{ dbt.type_boolean() }}) as has_off_track_measures,
     cast(rolled_up.is_complete_period as {{ dbt.type_boolean() }}) as is_complete_period,
-    cast(rolled_up.measured_period_label as {{ dbt.type_string() }}) as measured_period_label
+    cast(rolled_up.measured_period_label as {{ dbt.type_string() }}) as measured_period_label,
+    cast(objectives.weight as {{ type_double() }}) as weight
 from with_carried as rolled_up
 inner join objectives
     on rolled_up.objective_id = objectives.objective_id

@@ -2,11 +2,25 @@
     Perspective roll-up: one row per scorecard × period grain × period × perspective. The score is
     the weighted average of the perspective's measure scores directly (not of its objective
     scores), so a measure's weight means the same at every level and an objective with many
-    measures is not diluted to one vote. Counts by measure status and by objective show what the
-    average hides.
+    measures is not diluted to one vote. Each measure counts with its weight times its objective's
+    weight (macro rollup_weight; default 1). Counts by measure status and by objective show what
+    the average hides.
 #}
 with scorecard_rows as (
     select * from {{ ref('scorecard') }}
+),
+
+objectives as (
+    select * from {{ ref(project_name, 'cfg_objectives') }}
+),
+
+weighted_rows as (
+    select
+        scorecard_rows.*,
+        {{ rollup_weight('scorecard_rows.weight', ['objectives.weight']) }} as rollup_weight
+    from scorecard_rows
+    inner join objectives
+        on scorecard_rows.objective_id = objectives.objective_id
 ),
 
 objective_rows as (
@@ -18,10 +32,10 @@ perspectives as (
 ),
 
 rolled_up as (
-    {{ rollup_scorecard_rows('scorecard_rows', [
+    {{ rollup_scorecard_rows('weighted_rows', [
         'scorecard_id', 'scorecard_name', 'period_grain', 'period_start', 'period_end', 'period_label',
         'perspective_id',
-    ]) }}
+    ], weight='rollup_weight') }}
 ),
 
 objective_counts as (
@@ -49,7 +63,8 @@ select
     {{ rollup_result_columns('rolled_up') }},
     cast(objective_counts.objectives_total as integer) as objectives_total,
     cast(objective_counts.objectives_off_track as integer) as objectives_off_track,
-    cast(rolled_up.is_complete_period as {{ dbt.type_boolean() }}) as is_complete_period
+    cast(rolled_up.is_complete_period as {{ dbt.type_boolean() }}) as is_complete_period,
+    cast(perspectives.weight as {{ type_double() }}) as weight
 from rolled_up
 inner join perspectives
     on rolled_up.perspective_id = perspectives.perspective_id

@@ -1,7 +1,7 @@
 {#
     Actions agreed in strategy reviews, one row per action, with whether it is overdue as of the
     end of the scorecard's last month (var scorecard_last_month): not done (open or in_progress;
-    cancelled actions are not chased) and due before that day.
+    cancelled actions are not chased) and due before that day (macro is_overdue).
 #}
 with actions as (
     select * from {{ ref(project_name, 'cfg_review_actions') }}
@@ -17,8 +17,7 @@ judged as (
         reviews.review_date,
         reviews.period_label as review_period_label,
         {{ scorecard_last_day() }} as judged_on,
-        actions.status in ('open', 'in_progress')
-        and cast(actions.due_date as date) < {{ scorecard_last_day() }} as is_overdue
+        {{ is_overdue('actions.status', 'actions.due_date', scorecard_last_day()) }} as is_overdue
     from actions
     inner join reviews
         on actions.review_id = reviews.review_id
@@ -34,8 +33,5 @@ select
     cast(due_date as date) as due_date,
     cast(status as {{ dbt.type_string() }}) as status,
     cast(is_overdue as {{ dbt.type_boolean() }}) as is_overdue,
-    cast(case
-        when is_overdue then {{ dbt.datediff('cast(due_date as date)', 'judged_on', 'day') }}
-        else 0
-    end as integer) as days_overdue
+    {{ days_overdue('is_overdue', 'due_date', 'judged_on') }} as days_overdue
 from judged
