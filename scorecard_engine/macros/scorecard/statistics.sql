@@ -4,7 +4,7 @@
 
 {#
     Fisher's z of a correlation: atanh(r) = ½·ln((1 + r) / (1 − r)). r is clamped to ±0.999999 so a
-    perfect correlation of a short series gives a large, finite z instead of a division by zero.
+    perfect correlation of a short series gives a large, finite z instead of dividing by zero.
 #}
 {% macro fisher_z(correlation) -%}
     (0.5 * ln(
