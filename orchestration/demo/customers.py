@@ -160,10 +160,11 @@ def _onboarding(
     created = accounts["created_at"]
     fraction = window.fraction(accounts["month"])
     # CS capability feeds onboarding with a one-month lag (strategy map: build_cs_capability → onboard).
-    # One point of training completion is one point of onboarding: the training dip then shows in
+    # A point of training completion moves onboarding 1.2 points: the training dip then shows in
     # onboarding above the initiative's ramp and sampling noise, so the link reads "supported" in
-    # the strategy map's evidence (0.15 a point was lost in them).
-    training_effect = 1.0 * (training_on_time(window.fraction(accounts["month"] - 1)) - TRAINING_BASELINE)
+    # the strategy map's evidence (at 0.15 a point it was lost in them; at 0.9 the default demo still
+    # read inconclusive).
+    training_effect = 1.2 * (training_on_time(window.fraction(accounts["month"] - 1)) - TRAINING_BASELINE)
     p_complete = onboarding_completion(fraction) + training_effect + 0.05 * (accounts["segment"] == 2)
     completed = rng.random(n) < p_complete
     late = ~completed & (rng.random(n) < 0.3)
