@@ -155,22 +155,33 @@ def _accounts(rng: np.random.Generator, window: Window, scale: float) -> Columns
 def _onboarding(
     rng: np.random.Generator, window: Window, accounts: Columns
 ) -> tuple[Columns, Columns, np.ndarray]:
-    """Milestones and first value per account; returns the events and who completed onboarding in 30 days."""
+    """Milestones and first value per account; returns the events and who completes onboarding.
+
+    Completing matters for churn and upgrades; finishing late (after 30 days) does not change that.
+    """
     n = len(accounts["month"])
     created = accounts["created_at"]
     fraction = window.fraction(accounts["month"])
     # CS capability feeds onboarding with a one-month lag (strategy map: build_cs_capability → onboard).
-    training_effect = 0.15 * (training_on_time(window.fraction(accounts["month"] - 1)) - TRAINING_BASELINE)
-    p_complete = onboarding_completion(fraction) + training_effect + 0.05 * (accounts["segment"] == 2)
-    completed = rng.random(n) < p_complete
+    training_gap = TRAINING_BASELINE - training_on_time(window.fraction(accounts["month"] - 1))
+    p_complete = onboarding_completion(fraction) - 0.15 * training_gap + 0.05 * (accounts["segment"] == 2)
+    draw = rng.random(n)
+    completed = draw < p_complete
     late = ~completed & (rng.random(n) < 0.3)
+    # A training lapse also delays completions past the 30-day mark: ~1.05 more accounts in 100 per
+    # point of the gap finish late. Together 1.2 points of 30-day completion per point of training,
+    # enough for the link to show above the initiative's ramp and sampling noise (at 0.15 alone it
+    # was lost in them). Delayed accounts still complete onboarding, so their subscriptions (and
+    # every later random draw) are what they were without the delay.
+    delayed = completed & (draw >= p_complete - 1.05 * training_gap)
+    in_30_days = completed & ~delayed
     reached = np.where(completed | late, 4, rng.choice(4, size=n, p=[0.15, 0.30, 0.30, 0.25]))
     # Guided onboarding also makes the whole journey faster (median 14 days before, 7 after).
     median_days = 14.0 - 7.0 * onboarding_progress(fraction)
     journey_days = np.where(
-        completed,
+        in_30_days,
         np.clip(median_days * rng.lognormal(0.0, 0.45, n), 0.5, 29.5),
-        np.where(late, 31.0 + rng.exponential(18.0, n), 20.0 * rng.lognormal(0.0, 0.5, n)),
+        np.where(late | delayed, 31.0 + rng.exponential(18.0, n), 20.0 * rng.lognormal(0.0, 0.5, n)),
     )
     steps = np.sort(rng.random((n, 3)), axis=1)
     offsets_days = np.column_stack([steps * journey_days[:, None], journey_days])

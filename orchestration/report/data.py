@@ -26,6 +26,7 @@ REQUIRED_TABLES: tuple[str, ...] = (
     "balance_report",
     "balance_findings",
     "strategy_map",
+    "measure_forecasts",
     "review_actions",
     "initiatives",
     "initiative_objectives",
@@ -60,6 +61,8 @@ class MeasureView:
     row: Row
     history: list[Row]
     as_of: str | None = None
+    # The measure_forecasts row of the same period: the fiscal year's projection, when it has a target.
+    forecast: Row | None = None
 
     def __getattr__(self, name: str) -> Any:
         # Templates read measure columns directly (measure.status, measure.actual).
@@ -297,6 +300,19 @@ def _measures(
         """,
         params,
     )
+    forecasts = fetch_rows(
+        con,
+        shown
+        + f"""
+        select f.*
+        from {schema}.measure_forecasts f
+        join shown on f.measure_id = shown.measure_id and f.period_grain = shown.period_grain
+            and f.period_start = shown.period_start
+        where f.scorecard_id = $scorecard_id
+        """,
+        params,
+    )
+    forecast_by_measure = {row["measure_id"]: row for row in forecasts}
     by_measure: dict[str, list[Row]] = {}
     for row in history:
         by_measure.setdefault(row["measure_id"], []).append(row)
@@ -305,6 +321,7 @@ def _measures(
             row=row,
             history=by_measure.get(row["measure_id"], []),
             as_of=None if row["period_grain"] == "month" else row["period_label"],
+            forecast=forecast_by_measure.get(row["measure_id"]),
         )
         for row in current
     ]

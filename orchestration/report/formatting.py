@@ -61,6 +61,20 @@ FINDING_TYPE_LABELS: dict[str, str] = {
     "overdue_action": "Overdue action",
     "overdue_milestone": "Overdue milestone",
     "failed_assumption": "Failed assumption",
+    "contradicted_assumption": "Assumption contradicted by the data",
+    "forecast_miss": "Projected to miss the annual target",
+}
+
+EVIDENCE_LABELS: dict[str, str] = {
+    "supported": "Supported",
+    "contradicted": "Contradicted",
+    "inconclusive": "Inconclusive",
+    "not_enough_data": "Not enough data",
+}
+
+FORECAST_METHOD_LABELS: dict[str, str] = {
+    "run_rate": "run-rate",
+    "linear_trend": "linear trend",
 }
 
 DIRECTION_LABELS: dict[str, str] = {
@@ -201,3 +215,39 @@ RESTATEMENT_REASON_LABELS = {
     "data_changed": "late or corrected data",
     "definition_changed": "measure definition changed",
 }
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.2f}".replace("-", MINUS)
+
+
+def format_evidence(link: Mapping[str, object]) -> str:
+    """A strategy-map link's verdict from the data, with the statistic it rests on.
+
+    'Supported: r +0.71 (95% +0.27 to +0.90), 33 pairs, lag 3 months' — the interval is the
+    warehouse's, already adjusted for the lags and measure pairs searched.
+    """
+    verdict = str(link.get("evidence_verdict") or "not_enough_data")
+    label = EVIDENCE_LABELS.get(verdict, verdict)
+    correlation = link.get("evidence_detrended_correlation")
+    if _is_missing(correlation):
+        return label
+    low, high = link.get("evidence_correlation_low"), link.get("evidence_correlation_high")
+    lag = int(link.get("evidence_lag_months") or 0)  # type: ignore[call-overload]
+    return (
+        f"{label}: r {_signed(float(correlation))} "  # type: ignore[arg-type]
+        f"(95% {_signed(float(low))} to {_signed(float(high))}), "  # type: ignore[arg-type]
+        f"{plural(int(link.get('evidence_pairs') or 0), 'pair')}, lag {plural(lag, 'month')}"  # type: ignore[call-overload]
+    )
+
+
+def format_forecast(forecast: Mapping[str, object] | None, unit: str | None) -> str:
+    """'FY2027 projected $43.8M (linear trend) vs target $44.9M' — '' without a projection."""
+    if not forecast or _is_missing(forecast.get("projected_value")):
+        return ""
+    method = FORECAST_METHOD_LABELS.get(
+        str(forecast.get("forecast_method")), str(forecast.get("forecast_method"))
+    )
+    projected = format_value(forecast.get("projected_value"), unit)
+    target = format_value(forecast.get("annual_target"), unit)
+    return f"{forecast.get('fiscal_year_label')} projected {projected} ({method}) vs target {target}"

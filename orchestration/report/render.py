@@ -22,8 +22,13 @@ from orchestration.report import formatting
 from orchestration.report.charts import render_strategy_map, render_trend_chart, status_bar
 from orchestration.report.data import MeasureView, ReportData, load_report_data
 
-# The finding types the headline shows (each with an owner); the rest are in the findings section.
-_HEADLINE_FINDINGS = ("early_warning", "failed_assumption", "overdue_action")
+# The headline's boxes and the finding types each shows (each with an owner); the rest are in the
+# findings section. An assumption the data contradicts sits beside those a review judged failed.
+_HEADLINE_FINDINGS: dict[str, tuple[str, ...]] = {
+    "early_warning": ("early_warning",),
+    "failed_assumption": ("failed_assumption", "contradicted_assumption"),
+    "overdue_action": ("overdue_action",),
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ def _environment(*, html: bool) -> Environment:
         day=formatting.format_date,
         segment=formatting.format_segment,
         status_label=formatting.status_label,
+        evidence=formatting.format_evidence,
         md=_markdown_cell,
     )
     env.globals.update(
@@ -74,6 +80,7 @@ def _environment(*, html: bool) -> Environment:
         grains=formatting.format_grains,
         restatement_reasons=formatting.RESTATEMENT_REASON_LABELS,
         plural=formatting.plural,
+        forecast_text=formatting.format_forecast,
     )
     return env
 
@@ -200,7 +207,8 @@ def _context(data: ReportData, *, with_charts: bool) -> dict[str, Any]:
             else ""
         )
     headline = {
-        kind: [row for row in data.findings if row["finding_type"] == kind] for kind in _HEADLINE_FINDINGS
+        box: [row for row in data.findings if row["finding_type"] in kinds]
+        for box, kinds in _HEADLINE_FINDINGS.items()
     }
     off_track: list[MeasureView] = [view for view in data.measures if view.row["status"] == "off_track"]
     return {

@@ -27,6 +27,7 @@ def test_guide_documents_every_published_table_with_key_and_meaning(dbt_manifest
         "balance_report",
         "balance_findings",
         "strategy_map",
+        "measure_forecasts",
         "review_actions",
         "initiatives",
         "initiative_objectives",

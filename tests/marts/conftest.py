@@ -41,9 +41,10 @@ class MartsWarehouse:
         return self.project.query(sql, params)
 
 
-def _load_demo(root: Path, warehouse_path: Path) -> None:
+def load_demo(root: Path, warehouse_path: Path, *, seed: int = 11, scale: float = DEMO_SCALE) -> None:
+    """Generate the demo's exports under ``root`` and ingest them into ``warehouse_path``."""
     landing = root / "landing"
-    generate_demo(landing, seed=11, months=DEMO_MONTHS, scale=DEMO_SCALE, end_month=date(2026, 10, 1))
+    generate_demo(landing, seed=seed, months=DEMO_MONTHS, scale=scale, end_month=date(2026, 10, 1))
     registry = load_registry(get_settings().sources_path)
     con = connect(warehouse_path)
     try:
@@ -75,7 +76,7 @@ def marts_warehouse(tmp_path_factory: pytest.TempPathFactory) -> MartsWarehouse:
     """A demo warehouse after `dbt build` (models and data tests; unit tests run in tests/dbt)."""
     root = tmp_path_factory.mktemp("marts")
     project = copy_project(root)
-    _load_demo(root, project.warehouse_path)
+    load_demo(root, project.warehouse_path)
     result = project.dbt("build", "--full-refresh", "--exclude", "test_type:unit", dbt_vars=DBT_VARS)
     if result.returncode != 0:
         pytest.fail(f"dbt build failed:\n{describe_failure(result)}")

@@ -461,12 +461,48 @@ select
     l.lag_months, l.assumption,
     l.cause_objective_id = 'deliver_value_fast' and c.period_start >= date '2026-05-01' as assumption_failed,
     cast(case when c.period_start >= date '2026-02-01' then l.correlation end as double)
-        as evidence_correlation
+        as evidence_correlation,
+    case
+        when c.period_start < date '2026-02-01' or l.correlation is null then 'not_enough_data'
+        when l.correlation >= 0.45 then 'supported'
+        when l.correlation < -0.2 then 'contradicted'
+        else 'inconclusive'
+    end as evidence_verdict,
+    cast(null as varchar) as evidence_cause_measure_id,
+    cast(null as varchar) as evidence_effect_measure_id,
+    case when c.period_start >= date '2026-02-01' then l.lag_months end as evidence_lag_months,
+    case when c.period_start >= date '2026-02-01' and l.correlation is not null then 30 end as evidence_pairs,
+    case when c.period_start >= date '2026-02-01' and l.correlation is not null then 12 end
+        as evidence_tests_searched,
+    cast(case when c.period_start >= date '2026-02-01' then l.correlation end as double)
+        as evidence_detrended_correlation,
+    cast(case when c.period_start >= date '2026-02-01' then l.correlation - 0.3 end as double)
+        as evidence_correlation_low,
+    cast(case when c.period_start >= date '2026-02-01' then least(l.correlation + 0.2, 0.99) end as double)
+        as evidence_correlation_high
 from links l
 join scorecard.objective_scores c on c.objective_id = l.cause_objective_id
 join scorecard.objective_scores e
   on e.objective_id = l.effect_objective_id
  and e.scorecard_id = c.scorecard_id and e.period_grain = c.period_grain and e.period_start = c.period_start
+"""
+
+# ARR's year-end forecast: at risk while the month is on track (a forecast miss beside its status).
+_FORECASTS = """
+create table scorecard.measure_forecasts as
+select
+    scorecard_id, period_grain, period_start, period_end, period_label, measure_id, measure_name,
+    objective_id, perspective_id, owner, unit, direction,
+    'FY2027' as fiscal_year_label, date '2027-01-31' as fiscal_year_end, 'last' as target_rollup,
+    'linear_trend' as forecast_method, 9 as periods_elapsed, 3 as periods_remaining,
+    9 as periods_with_actual, actual as year_to_date_value, 6 as trend_points,
+    cast(0.0 as double) as trend_slope_per_period, actual * 1.02 as projected_value,
+    target * 1.2 as annual_target, actual * 1.02 / (target * 1.2) as projected_attainment,
+    case when actual * 1.02 / (target * 1.2) >= 0.95 then 'on_track' else 'at_risk' end as projected_status,
+    status as period_status,
+    status = 'on_track' and actual * 1.02 / (target * 1.2) < 0.95 as is_projected_miss
+from scorecard.scorecard
+where period_grain = 'month' and measure_id = 'arr' and target is not null and actual is not null
 """
 
 _REVIEW_ACTIONS = """
@@ -660,6 +696,7 @@ def build_fixture_marts(path: Path) -> Path:
             _FINDINGS,
             _BALANCE_REPORT,
             _STRATEGY_MAP,
+            _FORECASTS,
             _REVIEW_ACTIONS,
             _INITIATIVES,
             _INITIATIVE_OBJECTIVES,

@@ -19,5 +19,14 @@ select
     lag_months,
     assumption,
     assumption_failed,
-    evidence_correlation
+    evidence_correlation,
+    evidence_verdict,
+    evidence_cause_measure_id,
+    evidence_effect_measure_id,
+    evidence_lag_months,
+    evidence_pairs,
+    evidence_tests_searched,
+    evidence_detrended_correlation,
+    evidence_correlation_low,
+    evidence_correlation_high
 from scorecard.strategy_map

@@ -40,3 +40,8 @@
 {% macro format_score(score) -%}
     {{ scorecard_engine.whole_number_text(score) }}
 {%- endmacro %}
+
+{# A correlation or other number on a −1…1 scale to two decimals, e.g. "-0.45". #}
+{% macro two_decimal_text(expression) -%}
+    cast(cast(floor(({{ expression }}) * 100 + 0.5) / 100 as decimal(18, 2)) as {{ dbt.type_string() }})
+{%- endmacro %}

@@ -3,8 +3,9 @@
     imbalance (int_scorecard_imbalances), early_warning (int_scorecard_early_warnings),
     off_track_measure / missing_data / missing_target / untrusted_data
     (int_scorecard_measure_findings), overdue_action (int_scorecard_action_findings),
-    overdue_milestone (int_scorecard_milestone_findings) and failed_assumption
-    (int_scorecard_assumption_findings). finding_id is an md5 of type, scorecard,
+    overdue_milestone (int_scorecard_milestone_findings), failed_assumption and
+    contradicted_assumption (int_scorecard_assumption_findings) and forecast_miss
+    (int_scorecard_forecast_findings). finding_id is an md5 of type, scorecard,
     grain, period and subject: the same finding keeps its id across runs.
 #}
 with findings as (
@@ -19,6 +20,8 @@ with findings as (
     select * from {{ ref('int_scorecard_milestone_findings') }}
     union all
     select * from {{ ref('int_scorecard_assumption_findings') }}
+    union all
+    select * from {{ ref('int_scorecard_forecast_findings') }}
 )
 
 select

@@ -2,9 +2,11 @@
     The strategy map per scorecard and period: one row per link whose cause and effect objectives
     both have measures on the scorecard, with the status and score of both ends, whether a review
     judged the assumption failed (a review of any scorecard, of a period ending on or before this
-    one: the map is shared), and evidence from the data: the correlation of the cause objective's
-    monthly score with the effect's score lag_months later, over the month pairs whose effect month
-    ends by the end of this period; null with fewer than 6 pairs or no variation.
+    one: the map is shared), and evidence from the data as known at the end of this period (the
+    scorecard's last month for a period still running): the lead-lag test of the cause's and the
+    effect's measure values (int_scorecard_link_evidence: best measure pair and lag, pair count,
+    Bonferroni-adjusted Fisher interval, verdict). evidence_correlation is the older correlation of
+    objective scores, kept for readers of the contract; the verdict supersedes it.
 #}
 with links as (
     select * from {{ ref(project_name, 'cfg_strategy_links') }}
@@ -20,6 +22,10 @@ failed_assumptions as (
 
 reviews as (
     select * from {{ ref(project_name, 'cfg_reviews') }}
+),
+
+link_evidence as (
+    select * from {{ ref('int_scorecard_link_evidence') }}
 ),
 
 link_periods as (
@@ -128,7 +134,16 @@ select
     cast(case
         when evidence.pairs >= 6 and evidence.cause_variance > 0 and evidence.effect_variance > 0
             then evidence.correlation
-    end as {{ type_double() }}) as evidence_correlation
+    end as {{ type_double() }}) as evidence_correlation,
+    cast(coalesce(link_evidence.verdict, 'not_enough_data') as {{ dbt.type_string() }}) as evidence_verdict,
+    cast(link_evidence.cause_measure_id as {{ dbt.type_string() }}) as evidence_cause_measure_id,
+    cast(link_evidence.effect_measure_id as {{ dbt.type_string() }}) as evidence_effect_measure_id,
+    cast(link_evidence.lag_months as integer) as evidence_lag_months,
+    cast(link_evidence.pair_count as integer) as evidence_pairs,
+    cast(link_evidence.tests_searched as integer) as evidence_tests_searched,
+    cast(link_evidence.correlation as {{ type_double() }}) as evidence_detrended_correlation,
+    cast(link_evidence.correlation_low as {{ type_double() }}) as evidence_correlation_low,
+    cast(link_evidence.correlation_high as {{ type_double() }}) as evidence_correlation_high
 from link_periods
 left join evidence
     on link_periods.scorecard_id = evidence.scorecard_id
@@ -137,3 +152,8 @@ left join evidence
     and link_periods.link_id = evidence.link_id
 left join judged_failed
     on link_periods.link_id = judged_failed.link_id
+left join link_evidence
+    on link_periods.link_id = link_evidence.link_id
+    and link_evidence.as_of_month_start = cast({{ dbt.date_trunc(
+        'month', 'least(link_periods.period_end, ' ~ scorecard_last_day() ~ ')'
+    ) }} as date)
