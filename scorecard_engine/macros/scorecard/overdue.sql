@@ -11,7 +11,7 @@
     Whole days from the due date to the day judged on (positive when late).
 #}
 {% macro days_late(due_date, judged_on) -%}
-    {{ dbt.datediff('cast(' ~ due_date ~ ' as date)', judged_on, 'day') }}
+    {{ scorecard_engine.datediff('cast(' ~ due_date ~ ' as date)', judged_on, 'day') }}
 {%- endmacro %}
 
 {#

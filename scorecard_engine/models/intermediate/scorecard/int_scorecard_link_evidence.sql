@@ -84,7 +84,7 @@ rates as (
 indexed as (
     select
         rates.*,
-        {{ dbt.datediff("cast('2000-01-01' as date)", 'rates.period_start', 'month') }} as month_index
+        {{ scorecard_engine.datediff("cast('2000-01-01' as date)", 'rates.period_start', 'month') }} as month_index
     from rates
     where rates.value is not null
 ),

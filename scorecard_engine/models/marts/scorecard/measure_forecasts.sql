@@ -60,10 +60,10 @@ own_periods as (
         calendar_months.fiscal_year_start,
         calendar_months.fiscal_year_end,
         calendar_months.fiscal_year_label,
-        {{ dbt.datediff("cast('2000-01-01' as date)", 'scorecard_rows.period_start', 'month') }}
+        {{ scorecard_engine.datediff("cast('2000-01-01' as date)", 'scorecard_rows.period_start', 'month') }}
         / {{ months_in_grain('scorecard_rows.period_grain') }} as period_index,
         12 / {{ months_in_grain('scorecard_rows.period_grain') }} as periods_in_year,
-        {{ dbt.datediff('calendar_months.fiscal_year_start', 'scorecard_rows.period_start', 'month') }}
+        {{ scorecard_engine.datediff('calendar_months.fiscal_year_start', 'scorecard_rows.period_start', 'month') }}
         / {{ months_in_grain('scorecard_rows.period_grain') }} + 1 as periods_elapsed
     from scorecard_rows
     inner join measures

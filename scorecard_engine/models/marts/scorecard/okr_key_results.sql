@@ -42,8 +42,8 @@ progressed as (
             when judged_on >= cast(due_date as date) then 1.0
             when judged_on <= period_start then 0.0
             else
-                cast({{ dbt.datediff('period_start', 'judged_on', 'day') }} as {{ type_double() }})
-                / {{ dbt.datediff('period_start', 'cast(due_date as date)', 'day') }}
+                cast({{ scorecard_engine.datediff('period_start', 'judged_on', 'day') }} as {{ type_double() }})
+                / {{ scorecard_engine.datediff('period_start', 'cast(due_date as date)', 'day') }}
         end as expected_progress
     from judged
 ),
