@@ -110,10 +110,19 @@ class Exchange:
             )
             target = qualified(schema, table)
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {qualified(schema)}")
-            con.execute(f"DROP VIEW IF EXISTS {target}")
+            if _is_view(con, schema, table):
+                con.execute(f"DROP VIEW {target}")
             con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {select} FROM {source}")
             read.append(f"{schema}.{table}")
         return read
+
+
+def _is_view(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    rows = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return bool(rows) and rows[0][0] == "VIEW"
 
 
 def input_tables(manifest: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from orchestration.settings import ENGINE_ENV, SettingsError, get_settings
+from orchestration.transform.exchange import Exchange
 from orchestration.transform.project import DbtProjectError, check_engine_installed
 from tests.publish.conftest import LAST_MONTH, Deployment
 from tests.publish.helpers import first_difference, read_tables
@@ -117,3 +118,31 @@ def test_spark_without_java_says_what_to_install(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(DbtProjectError, match=r"no `java` is on PATH .* install Java 17 or 21"):
         check_engine_installed(get_settings())
+
+
+def test_reading_back_replaces_tables_and_views_run_after_run(tmp_path: Path) -> None:
+    """A second run reads back over the tables the first one read back, and over DuckDB's views."""
+    exchange = Exchange(tmp_path / "exchange")
+    exchange.environment([])
+    warehouse = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    warehouse.execute("CREATE SCHEMA staging")
+    warehouse.execute("CREATE VIEW staging.stg_orders AS SELECT 1 AS order_id")
+    for run, orders in enumerate(([1, 2], [1, 2, 3]), start=1):
+        for schema, table in (("staging", "stg_orders"), ("scorecard", "measure_values")):
+            folder = exchange.results_dir / schema / table
+            folder.mkdir(parents=True, exist_ok=True)
+            duckdb.sql(
+                f"COPY (SELECT unnest({orders}) AS order_id, "
+                "TIMESTAMPTZ '2025-05-01 12:00:00+02' AS computed_at) "
+                f"TO '{folder / 'part-00000.parquet'}' (FORMAT parquet)"
+            )
+        assert exchange.read_back(warehouse) == ["scorecard.measure_values", "staging.stg_orders"], run
+        assert warehouse.execute("SELECT count(*) FROM staging.stg_orders").fetchone()[0] == len(orders)
+    kinds = warehouse.execute(
+        "SELECT table_name, table_type FROM information_schema.tables ORDER BY table_name"
+    ).fetchall()
+    assert kinds == [("measure_values", "BASE TABLE"), ("stg_orders", "BASE TABLE")]
+    # Spark's instants come back as the naive UTC wall time the models compute.
+    assert str(warehouse.execute("SELECT computed_at FROM scorecard.measure_values").fetchone()[0]) == (
+        "2025-05-01 10:00:00"
+    )
