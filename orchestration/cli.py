@@ -547,5 +547,39 @@ def export(
     console.print(f"Wrote {len(paths)} files to {target}")
 
 
+@app.command("bi-guide")
+def bi_guide(
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 when the guide is out of date.")
+    ] = False,
+    manifest: Annotated[
+        Path | None, typer.Option(help="dbt manifest.json to read; default: parse the dbt project.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Where the guide goes; default docs/bi-guide.md.")
+    ] = None,
+) -> None:
+    """Regenerate docs/bi-guide.md, every published table and column, from the dbt YAML."""
+    from orchestration.export import BiGuideError, write_bi_guide
+    from orchestration.settings import REPO_ROOT
+
+    output = output or REPO_ROOT / "docs" / "bi-guide.md"
+    if manifest is None:
+        # Parsing needs the config compiled into seeds; the transform module knows how.
+        from orchestration.transform.project import prepare_dbt_project
+
+        manifest = prepare_dbt_project(get_settings()).manifest_path
+    try:
+        current = write_bi_guide(manifest, output, check=check)
+    except BiGuideError as error:
+        err_console.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(2) from error
+    if not check:
+        console.print(f"Wrote {output}")
+    elif not current:
+        err_console.print(f"{output} is out of date: run `scorecard bi-guide`.", highlight=False)
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()

@@ -7,7 +7,7 @@ stability promise, the publication log the publish step adds) is the template
 ``templates/bi-guide.md.j2``. A test regenerates the guide and fails when the committed file differs;
 regenerate it with::
 
-    python -m orchestration.export bi-guide            # parses dbt when the manifest is stale
+    scorecard bi-guide            # --check compares instead of writing
 
 ``documented_columns`` reads the guide back (table → columns) for the tests that check the published
 file and the Evidence sources against it.
@@ -15,7 +15,6 @@ file and the Evidence sources against it.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections.abc import Mapping
@@ -192,39 +191,27 @@ def _cell(text: str) -> str:
     return _one_line(text).replace("|", "\\|") or "—"
 
 
+class BiGuideError(Exception):
+    """The guide cannot be generated (no manifest); the message says what to run."""
+
+
 def _load_manifest(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise SystemExit(
-            f"No dbt manifest at {path}: run `dbt parse` in dbt_project/ (or `scorecard validate`), "
+        raise BiGuideError(
+            f"No dbt manifest at {path}: run `scorecard validate` (it parses the dbt project), "
             "or pass --manifest."
         )
     return json.loads(path.read_text())
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write (or with ``--check`` compare) docs/bi-guide.md from the dbt manifest."""
-    from orchestration.settings import REPO_ROOT, get_settings
+def write_bi_guide(manifest_path: Path, output: Path, *, check: bool = False) -> bool:
+    """Write the guide from the manifest at ``manifest_path`` to ``output``.
 
-    parser = argparse.ArgumentParser(
-        prog="python -m orchestration.export bi-guide", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("--manifest", type=Path, help="dbt manifest.json; default: parse the dbt project")
-    parser.add_argument("--output", type=Path, default=REPO_ROOT / "docs" / "bi-guide.md")
-    parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
-    args = parser.parse_args(argv)
-    if args.manifest is None:
-        # Parsing needs the config compiled into seeds; the transform module knows how.
-        from orchestration.transform.project import prepare_dbt_project
-
-        args.manifest = prepare_dbt_project(get_settings()).manifest_path
-    text = render_bi_guide(_load_manifest(args.manifest))
-    if args.check:
-        current = args.output.read_text() if args.output.is_file() else ""
-        if current != text:
-            print(f"{args.output} is out of date: run `python -m orchestration.export bi-guide`.")
-            return 1
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    print(f"Wrote {args.output}")
-    return 0
+    With ``check``, write nothing and return whether ``output`` is already what the manifest gives.
+    """
+    text = render_bi_guide(_load_manifest(manifest_path))
+    if check:
+        return output.is_file() and output.read_text() == text
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    return True

@@ -14,7 +14,7 @@ GUIDE = REPO_ROOT / "docs" / "bi-guide.md"
 
 def test_committed_guide_is_what_the_dbt_project_generates(dbt_manifest: dict) -> None:
     assert GUIDE.read_text() == render_bi_guide(dbt_manifest), (
-        "docs/bi-guide.md is out of date with the dbt YAML: run `python -m orchestration.export bi-guide`."
+        "docs/bi-guide.md is out of date with the dbt YAML: run `scorecard bi-guide`."
     )
 
 
