@@ -105,13 +105,13 @@ def main(
 def _parse_month(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    # Imported here: the config package costs ~0.4 s, and `scorecard --help` should not pay it.
+    from orchestration.config.periods import parse_month
+
     try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
+        return parse_month(value, option)
     except ValueError as exc:
-        raise typer.BadParameter(
-            f"{value!r} is not a month; write it as YYYY-MM, e.g. 2026-10", param_hint=option
-        ) from exc
+        raise typer.BadParameter(str(exc), param_hint=option) from exc
 
 
 @app.command()

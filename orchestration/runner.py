@@ -27,6 +27,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.config.periods import parse_month
 from orchestration.freshness import Unchanged, unchanged_since_publication
 from orchestration.ingestion.assets import left_alone_lines
 from orchestration.run_lock import run_lock
@@ -35,7 +36,6 @@ from orchestration.schedules import (
     HISTORY_START_ENV,
     MAIN_JOB_NAME,
     PARTITION_FORMAT,
-    parse_month,
 )
 from orchestration.settings import Settings
 

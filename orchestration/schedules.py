@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
 
-from orchestration.config.periods import LAST_MONTH_ENV, add_months
+from orchestration.config.periods import LAST_MONTH_ENV, add_months, parse_month
 from orchestration.ingestion.landing import without_held
 from orchestration.ingestion.registry import SourceRegistry
 
@@ -47,7 +46,6 @@ HISTORY_END_ENV = LAST_MONTH_ENV
 DEFAULT_HISTORY_MONTHS = 36
 PARTITION_FORMAT = "%Y-%m"
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 # Every asset writes the same DuckDB file, which takes one writer at a time: run steps in one process.
 scorecard_job = dg.define_asset_job(
@@ -70,14 +68,6 @@ scorecard_schedule = dg.build_schedule_from_partitioned_job(
     hour_of_day=6,
     minute_of_hour=0,
 )
-
-
-def parse_month(text: str, where: str) -> date:
-    """``YYYY-MM`` → the month's first day; ``ValueError`` naming ``where`` and the expected form."""
-    match = _MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"{where} is {text!r}; write a month as YYYY-MM, e.g. 2024-01.")
-    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def last_closed_month(today: date | None = None) -> date:

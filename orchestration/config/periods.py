@@ -43,8 +43,20 @@ class Period:
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH_OPTION = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^FY(\d{4})-Q(\d+)$", re.IGNORECASE)
 _YEAR = re.compile(r"^FY(\d{4})$", re.IGNORECASE)
+
+
+def parse_month(text: str, where: str) -> date:
+    """A month given on the command line, in an environment variable or a partition key (``YYYY-MM``)
+    → its first day; ``ValueError`` naming ``where`` and the expected form otherwise. Every caller turns
+    that into its own error type, so a month is read, and a bad one explained, the same way everywhere
+    (config periods, which also spell quarters and years, are ``parse_period``'s)."""
+    match = _MONTH_OPTION.match(str(text).strip())
+    if not match:
+        raise ValueError(f"{where} is {text!r}; write a month as YYYY-MM, e.g. 2024-01.")
+    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def add_months(day: date, months: int) -> date:

@@ -65,7 +65,11 @@ def integers(values: np.ndarray) -> pa.Array:
 
 
 def sql_text(value: str) -> str:
-    """A SQL string literal of one of the generator's own constants."""
+    """A SQL string literal of one of the generator's own constants.
+
+    ``orchestration.sql.literal`` does the same for the rest of the package; the generator keeps its
+    own copy because it imports nothing else of ours (numpy and DuckDB only: tests/demo/test_imports.py).
+    """
     return "'" + value.replace("'", "''") + "'"
 
 

@@ -24,7 +24,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-PUBLISHED_SCHEMA = "scorecard"
+from orchestration.publish.contract import published_nodes, tested_keys
+from orchestration.publish.wap import PUBLISHED_SCHEMA
+
 TEMPLATE_NAME = "bi-guide.md.j2"
 _TEMPLATES = Path(__file__).parent / "templates"
 # Readers start with the report and drill down; anything new follows in name order.
@@ -76,18 +78,11 @@ class GuideTable:
 def published_tables(manifest: Mapping[str, Any], schema: str = PUBLISHED_SCHEMA) -> list[GuideTable]:
     """The enabled dbt models and snapshots materialised in ``schema``, in reading order."""
     nodes = manifest["nodes"]
-    keys = _tested_keys(nodes)
+    keys = tested_keys(nodes)
     known_types = _contract_types(nodes, schema)
     tables = []
-    for unique_id, node in nodes.items():
+    for unique_id, node in published_nodes(manifest, schema):
         config = node.get("config", {})
-        if (
-            node["resource_type"] not in ("model", "snapshot")
-            or node.get("schema") != schema
-            or not config.get("enabled", True)
-            or config.get("materialized") == "ephemeral"
-        ):
-            continue
         columns = tuple(
             GuideColumn(
                 name=column["name"],
@@ -141,23 +136,6 @@ def documented_columns(guide_text: str) -> dict[str, list[str]]:
         if row and current is not None:
             current.append(row.group(1))
     return tables
-
-
-def _tested_keys(nodes: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    """Model id → key columns from its multi-column uniqueness test, else a ``unique`` column test."""
-    combined: dict[str, tuple[str, ...]] = {}
-    single: dict[str, tuple[str, ...]] = {}
-    for node in nodes.values():
-        metadata = node.get("test_metadata") or {}
-        attached = node.get("attached_node")
-        if node["resource_type"] != "test" or not attached:
-            continue
-        kwargs = metadata.get("kwargs", {})
-        if metadata.get("name") == "unique_combination_of_columns":
-            combined.setdefault(attached, tuple(kwargs.get("combination_of_columns", ())))
-        elif metadata.get("name") == "unique" and kwargs.get("column_name"):
-            single.setdefault(attached, (kwargs["column_name"],))
-    return {**single, **combined}
 
 
 def _contract_types(nodes: Mapping[str, Any], schema: str) -> dict[str, str]:

@@ -12,21 +12,20 @@ the published ones, ordered by every column so repeated exports of the same data
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from orchestration.config.periods import parse_month
+from orchestration.publish.wap import PUBLISHED_SCHEMA
 from orchestration.sql import identifier, literal, qualified
 
-PUBLISHED_SCHEMA = "scorecard"
 SUPPORTED_FORMATS = ("parquet", "csv")
 PERIOD_COLUMNS = frozenset({"period_grain", "period_start"})
 # Months per period grain, for "the period of each grain that contains the month".
 _GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _COPY_OPTIONS = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADER true"}
 
 
@@ -36,10 +35,10 @@ class ExportError(Exception):
 
 def parse_period(period: str) -> date:
     """The first day of ``period`` (``YYYY-MM``); ``ExportError`` saying the expected form otherwise."""
-    match = _PERIOD.match(period.strip())
-    if not match:
-        raise ExportError(f"--period {period!r} is not a month: write it as YYYY-MM, e.g. 2025-05.")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    try:
+        return parse_month(period, "--period")
+    except ValueError as error:
+        raise ExportError(str(error)) from None
 
 
 def export_period(

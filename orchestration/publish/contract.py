@@ -17,20 +17,28 @@ from orchestration.publish.wap import PUBLISHED_SCHEMA, PublishedTable
 _PUBLISHED_RESOURCES = frozenset({"model", "snapshot"})
 
 
-def contract_tables(manifest: Mapping[str, Any], schema: str = PUBLISHED_SCHEMA) -> list[PublishedTable]:
-    """Every enabled dbt model or snapshot materialised in ``schema``, with its key, sorted by name."""
-    nodes = manifest["nodes"]
-    keys = _tested_keys(nodes)
-    tables = []
-    for unique_id, node in nodes.items():
+def published_nodes(manifest: Mapping[str, Any], schema: str = PUBLISHED_SCHEMA) -> list[tuple[str, Any]]:
+    """(unique id, node) of every enabled dbt model or snapshot materialised in ``schema``: what the
+    published file holds (the rule the BI guide documents, too)."""
+    published = []
+    for unique_id, node in manifest["nodes"].items():
         config = node.get("config", {})
         if (
-            node["resource_type"] not in _PUBLISHED_RESOURCES
-            or node.get("schema") != schema
-            or not config.get("enabled", True)
-            or config.get("materialized") == "ephemeral"
+            node["resource_type"] in _PUBLISHED_RESOURCES
+            and node.get("schema") == schema
+            and config.get("enabled", True)
+            and config.get("materialized") != "ephemeral"
         ):
-            continue
+            published.append((unique_id, node))
+    return published
+
+
+def contract_tables(manifest: Mapping[str, Any], schema: str = PUBLISHED_SCHEMA) -> list[PublishedTable]:
+    """Every enabled dbt model or snapshot materialised in ``schema``, with its key, sorted by name."""
+    keys = tested_keys(manifest["nodes"])
+    tables = []
+    for unique_id, node in published_nodes(manifest, schema):
+        config = node.get("config", {})
         if node["resource_type"] == "snapshot":
             unique_key = config.get("unique_key") or []
             key = (*([unique_key] if isinstance(unique_key, str) else unique_key), "dbt_valid_from")
@@ -47,7 +55,7 @@ def contract_tables(manifest: Mapping[str, Any], schema: str = PUBLISHED_SCHEMA)
     return sorted(tables, key=lambda table: table.name)
 
 
-def _tested_keys(nodes: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+def tested_keys(nodes: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     """Model id → key columns, from its multi-column uniqueness test, else a ``unique`` column test."""
     combined: dict[str, tuple[str, ...]] = {}
     single: dict[str, tuple[str, ...]] = {}

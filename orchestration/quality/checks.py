@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.config.periods import parse_month
 from orchestration.ingestion.assets import WAREHOUSE_POOL
 from orchestration.ingestion.loader import ensure_bookkeeping_tables
 from orchestration.ingestion.registry import SourceRegistry
@@ -99,10 +100,8 @@ def _build_check(suite: SuiteFile, registry: SourceRegistry) -> dg.AssetChecksDe
 def _run_month(tags: dict[str, str]) -> date | None:
     """The run's partition month (``YYYY-MM``), when the run is partitioned."""
     for tag in _PARTITION_TAGS:
-        value = tags.get(tag, "")
         try:
-            year, month = value.split("-")[:2]
-            return date(int(year), int(month), 1)
+            return parse_month(tags.get(tag, "")[:7], tag)
         except ValueError:
             continue
     return None

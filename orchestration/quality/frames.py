@@ -34,6 +34,7 @@ and validated in one batch.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -42,8 +43,11 @@ import duckdb
 
 from orchestration.ingestion.loader import IN_FORCE_FILES_SQL, RAW_SCHEMA, in_force_sql
 from orchestration.ingestion.registry import FILE_PERIOD_PATTERN, SourceTable, raw_table_name
-from orchestration.quality.suites import MART_SCHEMA, SuiteFile
+from orchestration.publish.wap import PUBLISHED_SCHEMA
 from orchestration.sql import identifier, qualified
+
+# Mart suites read ``scorecard.<table>`` in the working warehouse, the schema the publish step copies.
+MART_SCHEMA = PUBLISHED_SCHEMA
 
 BATCH_ROWS = 250_000
 BATCHED_FRAMES = frozenset({"rows"})
@@ -90,16 +94,18 @@ def reference_period(con: duckdb.DuckDBPyConnection, run_month: date | None = No
     ).fetchall()[0][0]
 
 
-def raw_frames(suite: SuiteFile, spec: SourceTable, reference: date | None) -> dict[str, Frame | None]:
-    """The frames of a raw-table suite; a frame that cannot be built for this run maps to None."""
-    system, table = suite.asset_key[1], suite.asset_key[2]
+def raw_frames(
+    system: str, table: str, spec: SourceTable, reference: date | None, wanted: Iterable[str]
+) -> dict[str, Frame | None]:
+    """The ``wanted`` frames of a suite on ``raw.<system>__<table>`` (declared by ``spec``); a frame
+    that cannot be built for this run maps to None."""
     raw = qualified(RAW_SCHEMA, raw_table_name(system, table))
     frames: dict[str, Frame | None] = {
         "rows": _raw_rows(raw, spec),
         "deliveries": _deliveries(system, table),
         "freshness": _freshness(raw, spec, reference) if spec.event_time and reference else None,
     }
-    return {name: frames[name] for name in suite.frames()}
+    return {name: frames[name] for name in wanted}
 
 
 def _raw_rows(table: str, spec: SourceTable) -> Frame:
@@ -321,22 +327,22 @@ MART_FRAMES: dict[tuple[str, str], MartFrame] = {
 }
 
 
-def mart_frames(suite: SuiteFile) -> dict[str, Frame | None]:
-    """The frames of a mart suite: ``rows`` (the table, or its derived version) and derived frames."""
-    table = suite.asset_key[1]
+def mart_frames(table: str, batch_key: Sequence[str], wanted: Iterable[str]) -> dict[str, Frame | None]:
+    """The ``wanted`` frames of a suite on ``scorecard.<table>``: ``rows`` (the table, or its derived
+    version, batched by ``batch_key``) and derived frames."""
     frames: dict[str, Frame | None] = {}
-    for name in suite.frames():
+    for name in wanted:
         derived = MART_FRAMES.get((table, name))
         if derived is None and name != "rows":
             frames[name] = None
             continue
         sql = derived.sql if derived else f"SELECT * FROM {qualified(MART_SCHEMA, table)}"
-        batch_key = tuple(suite.batch_key) if name == "rows" else ()
+        keys = tuple(batch_key) if name == "rows" else ()
         frames[name] = Frame(
             name=name,
             sql=sql,
-            batch_key=batch_key,
-            index_columns=derived.index_columns if derived else batch_key,
+            batch_key=keys,
+            index_columns=derived.index_columns if derived else keys,
             period_column="period_start",
         )
     return frames

@@ -33,10 +33,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from orchestration.documents import Document, read_document
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
 from orchestration.issues import Issue, IssuesError, PathKey, did_you_mean, entry_path, error, pydantic_issue
+from orchestration.quality.frames import MART_SCHEMA, known_mart_frames
 from orchestration.settings import get_settings
 
 SEVERITIES = ("error", "warning")
-MART_SCHEMA = "scorecard"
 
 # The frames a raw-table suite may read, and the columns each one has besides the table's own.
 RAW_ROW_COLUMNS = ("_source_file", "_source_row_number", "_load_id", "_period_start")
@@ -379,9 +379,6 @@ class _SuiteChecker:
             self.check_columns(where, expectation.kwargs, frame, available)
             key, key_name = spec.primary_key, "the primary key"
         else:
-            # Imported here: frames imports this module for the suite model.
-            from orchestration.quality.frames import known_mart_frames
-
             table = f"{MART_SCHEMA}.{meta.asset_key[-1]}"
             frames = known_mart_frames(meta.asset_key[-1])
             if frame not in frames:

@@ -138,10 +138,10 @@ def validate_suite(
         for position, e in enumerate(suite.expectations)
     }
     if suite.kind == "raw":
-        spec = registry.table(suite.asset_key[1], suite.asset_key[2])
-        frames = raw_frames(suite, spec, reference)
+        system, table = suite.asset_key[1], suite.asset_key[2]
+        frames = raw_frames(system, table, registry.table(system, table), reference, suite.frames())
     else:
-        frames = mart_frames(suite)
+        frames = mart_frames(suite.asset_key[1], suite.batch_key, suite.frames())
     for name, frame in frames.items():
         members = [o for o in by_position.values() if o.frame == name]
         if frame is None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from orchestration.config.periods import parse_month
 from orchestration.report.formatting import SEVERITY_ORDER, STATUS_ORDER
 
 # The published marts the report reads (issue 5's contract).
@@ -35,7 +36,6 @@ REQUIRED_TABLES: tuple[str, ...] = (
     "restatements",
     "measure_value_history",
 )
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Trend charts show this many months ending with the report's month.
 TREND_MONTHS = 12
@@ -149,10 +149,10 @@ class ReportData:
 
 def parse_period(period: str) -> date:
     """'2026-09' → date(2026, 9, 1); anything else is a ReportError that shows the expected form."""
-    match = _PERIOD.match(period or "")
-    if not match:
-        raise ReportError(f"period {period!r} is not a month; write it as YYYY-MM, e.g. 2026-09")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    try:
+        return parse_month(period or "", "the period")
+    except ValueError as error:
+        raise ReportError(str(error)) from None
 
 
 def _check_schema_name(schema: str) -> str:

@@ -25,7 +25,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.config.periods import add_months
+from orchestration.config.periods import add_months, parse_month
 from orchestration.freshness import code_digest, inputs_digest
 from orchestration.ingestion.assets import WAREHOUSE_POOL
 from orchestration.ingestion.late_data import months_loaded, not_restated_message
@@ -37,7 +37,7 @@ from orchestration.publish.wap import (
     sync_publication_log,
     tested_through,
 )
-from orchestration.schedules import history_end_month, history_start_month, parse_month
+from orchestration.schedules import history_end_month, history_start_month
 from orchestration.settings import LOCAL_TARGET, Settings, get_settings
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
 from orchestration.transform.exchange import HISTORY_SELECTOR, Exchange, history_exclusions

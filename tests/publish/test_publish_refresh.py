@@ -19,11 +19,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.config.periods import add_months
+from orchestration.config.periods import add_months, parse_month
 from orchestration.publish import HOLD_ENV, storage_version, temp_file_pattern
 from orchestration.publish.assets import PUBLISHED_KEY
 from orchestration.report import render_report
-from orchestration.schedules import parse_month
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
 from tests.publish.conftest import FIRST_MONTH, LAST_MONTH, Deployment, kill_group, wait_for
 from tests.publish.helpers import first_difference, read_tables, sha256, table_counts

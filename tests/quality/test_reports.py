@@ -107,7 +107,7 @@ def test_scorecard_quality_prints_reports_and_the_newest_failures(
     assert other.exit_code == 0
     assert "No quality reports for 2024-01" in other.output
     bad = runner.invoke(app, ["quality", "--period", "May"])
-    assert bad.exit_code == 2 and "write it as YYYY-MM" in bad.output
+    assert bad.exit_code == 2 and "write a month as YYYY-MM" in bad.output
 
 
 def test_quarantined_rows_are_listed_with_file_row_rule_and_detail(
