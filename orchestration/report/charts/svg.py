@@ -25,14 +25,8 @@ from orchestration.report.charts.map_layout import (
     route_links,
 )
 from orchestration.report.charts.trend_spec import trend_chart_spec
-from orchestration.report.formatting import (
-    SCORED_STATUSES,
-    STATUS_ORDER,
-    STATUS_STYLES,
-    UNSCORED_STATUSES,
-    format_score,
-    status_style,
-)
+from orchestration.report.formatting import format_score, status_style
+from orchestration.status_styles import SCORED_STATUSES, STATUS_ORDER, STATUS_STYLES, UNSCORED_STATUSES
 
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
 _FONT_FAMILY = "Liberation Sans, DejaVu Sans, Arial, sans-serif"

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from orchestration.report.formatting import STATUS_ORDER, STATUS_STYLES, status_style
+from orchestration.report.formatting import status_style
+from orchestration.status_styles import STATUS_ORDER, STATUS_STYLES
 
 # How a unit's axis labels are written (d3-format types): an SI prefix ("$20M", "1.5k"), a percentage
 # of a fraction, or a fixed-point number. The precision is not fixed per unit: it follows each
