@@ -9,42 +9,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
+
+# The palette is shared with the Mermaid strategy map; the report's modules and templates reach it here.
+from orchestration.status_styles import SCORED_STATUSES as SCORED_STATUSES
+from orchestration.status_styles import STATUS_ORDER as STATUS_ORDER
+from orchestration.status_styles import STATUS_STYLES as STATUS_STYLES
+from orchestration.status_styles import StatusStyle
 
 # Typographic signs, spelled as escapes so they are not mistaken for ASCII look-alikes in the source.
 MINUS = "\u2212"
 EN_DASH = "\u2013"
 
-
-@dataclass(frozen=True)
-class StatusStyle:
-    """How one status looks: text label, a symbol that survives greyscale, and its colours."""
-
-    label: str
-    symbol: str
-    fill: str  # light background for nodes, cards and badges
-    stroke: str  # strong colour for borders, lines and chart points
-    text: str  # readable text colour on ``fill``
-    rich: str  # style name for rich in the terminal
-
-
-# Hues chosen to stay apart for the common colour-vision deficiencies (blue/orange/red-purple rather
-# than red/green alone); the symbols carry the meaning where colour cannot.
-STATUS_STYLES: dict[str, StatusStyle] = {
-    "on_track": StatusStyle("On track", "✓", "#d7ecd9", "#1b7a3d", "#0f4d25", "bold green"),
-    "at_risk": StatusStyle("At risk", "!", "#ffe7b8", "#c77700", "#6b3f00", "bold dark_orange"),
-    "off_track": StatusStyle("Off track", "✕", "#f9d0d0", "#c62828", "#7f1010", "bold red"),
-    "no_data": StatusStyle("No data", EN_DASH, "#ececec", "#7a7a7a", "#333333", "dim"),
-    # Shown, not scored: the period's observation window is still open (scorecard.is_provisional).
-    "provisional": StatusStyle("Provisional", "◔", "#dff2ef", "#00796b", "#004d40", "cyan"),
-    "no_target": StatusStyle("No target", "○", "#e3edf7", "#4a6f94", "#1f3b57", "steel_blue"),
-    "untrusted": StatusStyle("Untrusted data", "?", "#eadcf3", "#7b3fa0", "#4a1d66", "bold magenta"),
-}
-STATUS_ORDER: tuple[str, ...] = tuple(STATUS_STYLES)
-# The statuses that carry a score; every other one is shown but left out of roll-ups.
-SCORED_STATUSES: tuple[str, ...] = ("on_track", "at_risk", "off_track")
-UNSCORED_STATUSES: tuple[str, ...] = tuple(s for s in STATUS_ORDER if s not in SCORED_STATUSES)
 _UNKNOWN_STATUS = StatusStyle("Unknown", "·", "#ffffff", "#999999", "#333333", "")
 
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "warning", "info")

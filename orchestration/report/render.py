@@ -16,8 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from orchestration.config.mermaid import STATUS_STYLES as MERMAID_STATUS_STYLES
-from orchestration.config.mermaid import mermaid_id, mermaid_label
+from orchestration.config.mermaid import MapLink, MapObjective, strategy_map_flowchart
 from orchestration.report import formatting
 from orchestration.report.charts import render_strategy_map, render_trend_chart, status_bar
 from orchestration.report.data import MeasureView, ReportData, load_report_data
@@ -88,42 +87,30 @@ def _environment(*, html: bool) -> Environment:
 def strategy_map_mermaid(data: ReportData) -> str:
     """Mermaid text of the period's strategy map, from the ``strategy_map`` and ``objective_scores`` rows.
 
-    Same conventions as ``orchestration.config.mermaid`` (bottom-to-top, one subgraph per perspective,
-    a class per status), built from the published tables so the report never re-reads config files.
+    Drawn by the config's Mermaid renderer from the published tables, so the report never re-reads
+    config files; each objective's label carries its status, and a failed assumption is dotted.
     """
-    lines = ["flowchart BT"]
-    for perspective in reversed(data.perspectives):
-        members = [row for row in data.objectives if row["perspective_id"] == perspective["perspective_id"]]
-        if not members:
-            continue
-        lines.append(
-            f"    subgraph {mermaid_id('p', perspective['perspective_id'])}"
-            f"[{mermaid_label(perspective['perspective_name'])}]"
-        )
-        lines.append("        direction LR")
-        for row in members:
-            label = f"{row['objective_name']} ({formatting.status_label(row['status'])})"
-            lines.append(f"        {mermaid_id('o', row['objective_id'])}[{mermaid_label(label)}]")
-        lines.append("    end")
-    for link in data.links:
-        months = int(link.get("lag_months") or 0)
-        label = f"{months} month" if months == 1 else f"{months} months"
-        if link.get("assumption_failed"):
-            label += ", assumption failed"
-        arrow = "-.->" if link.get("assumption_failed") else "-->"
-        lines.append(
-            f"    {mermaid_id('o', link['cause_objective_id'])} {arrow}|{mermaid_label(label)}| "
-            f"{mermaid_id('o', link['effect_objective_id'])}"
-        )
-    used = [
-        status for status in MERMAID_STATUS_STYLES if any(row["status"] == status for row in data.objectives)
-    ]
-    for status in used:
-        lines.append(f"    classDef {status.value} {MERMAID_STATUS_STYLES[status]}")
-    for status in used:
-        members = [mermaid_id("o", row["objective_id"]) for row in data.objectives if row["status"] == status]
-        lines.append(f"    class {','.join(members)} {status.value}")
-    return "\n".join(lines) + "\n"
+    return strategy_map_flowchart(
+        [(row["perspective_id"], row["perspective_name"]) for row in data.perspectives],
+        [
+            MapObjective(
+                row["objective_id"],
+                f"{row['objective_name']} ({formatting.status_label(row['status'])})",
+                row["perspective_id"],
+                row["status"],
+            )
+            for row in data.objectives
+        ],
+        [
+            MapLink(
+                link["cause_objective_id"],
+                link["effect_objective_id"],
+                int(link.get("lag_months") or 0),
+                bool(link.get("assumption_failed")),
+            )
+            for link in data.links
+        ],
+    )
 
 
 def _measure_groups(data: ReportData, charts: dict[str, Any]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 from sqlglot import expressions as exp
 
+from orchestration.status_styles import STATUS_STYLES
 from tests.bi.evidence_project import (
     PAGES_DIR,
     Component,
@@ -234,3 +235,13 @@ def _named_columns(component: Component) -> list[str]:
     if component.tag == "Dropdown" and "order" in component.attributes:
         names.append(component.attributes["order"].split()[0])
     return names
+
+
+def test_status_colours_are_the_report_palette() -> None:
+    # Evidence cannot import Python: the measure page mirrors the palette's strong colours, and this
+    # keeps the mirror true, so a status has the same colour in the report, Mermaid and Evidence.
+    page = next(page for page in PAGES if page.relative == "pages/measures/[measure_id].md")
+    block = re.search(r"const statusColors = \{(.*?)\};", page.text, re.S)
+    assert block, "the measure page defines statusColors"
+    colours = dict(re.findall(r"(\w+): '(#[0-9a-f]{6})'", block.group(1)))
+    assert colours == {status: style.stroke for status, style in STATUS_STYLES.items()}

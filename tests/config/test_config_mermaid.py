@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from orchestration.config import load_config
-from orchestration.config.mermaid import mermaid_id, mermaid_label, render_strategy_map_mermaid
+from orchestration.config.mermaid import class_style, mermaid_id, mermaid_label, render_strategy_map_mermaid
+from orchestration.config.models import Status
+from orchestration.status_styles import STATUS_STYLES, UNSCORED_STATUSES
 from tests.config.helpers import SMALL_CONFIG, ConfigDir
 
 EXPECTED = """\
@@ -42,8 +44,8 @@ def test_statuses_colour_objectives_with_one_class_per_status() -> None:
         {"grow_sales": "on_track", "happy_customers": "off_track", "fast_delivery": "off_track"},
     )
     assert text == EXPECTED + (
-        "    classDef on_track fill:#c8e6c9,stroke:#2e7d32,color:#1b5e20\n"
-        "    classDef off_track fill:#ffcdd2,stroke:#c62828,color:#b71c1c\n"
+        "    classDef on_track fill:#d7ecd9,stroke:#1b7a3d,color:#0f4d25\n"
+        "    classDef off_track fill:#f9d0d0,stroke:#c62828,color:#7f1010\n"
         "    class o_grow_sales on_track\n"
         "    class o_happy_customers,o_fast_delivery off_track\n"
     )
@@ -63,3 +65,12 @@ def test_unknown_objective_or_status_is_refused() -> None:
         render_strategy_map_mermaid(config, {"nope": "on_track"})
     with pytest.raises(ValueError, match="`green` \\(for `grow_sales`\\) is not a status"):
         render_strategy_map_mermaid(config, {"grow_sales": "green"})
+
+
+def test_status_colours_are_the_report_palette() -> None:
+    # One palette: the Mermaid map shows a status in the colours of the report's legend.
+    for status in Status:
+        style = STATUS_STYLES[status.value]
+        expected = f"fill:{style.fill},stroke:{style.stroke},color:{style.text}"
+        dashed = status.value in UNSCORED_STATUSES
+        assert class_style(status.value) == expected + (",stroke-dasharray:5 3" if dashed else "")

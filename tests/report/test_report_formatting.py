@@ -9,15 +9,10 @@ from datetime import date
 import pytest
 
 from orchestration.config.models import Status
-from orchestration.report.charts import (
-    _detour_x,
-    _prefix_ids,
-    render_strategy_map,
-    render_trend_chart,
-    status_bar,
-    trend_chart_spec,
-    y_axis_ticks,
-)
+from orchestration.report.charts import render_strategy_map, render_trend_chart, status_bar
+from orchestration.report.charts.map_layout import _detour_x
+from orchestration.report.charts.svg import _prefix_ids
+from orchestration.report.charts.trend_spec import trend_chart_spec, y_axis_ticks
 from orchestration.report.formatting import (
     EN_DASH,
     MINUS,
