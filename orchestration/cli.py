@@ -375,7 +375,12 @@ def dev(
     port: Annotated[int, typer.Option(help="Port of the Dagster UI.")] = 3000,
 ) -> None:
     """Start the Dagster UI on 127.0.0.1 with this project's assets, jobs and schedules."""
+    from orchestration.definitions import build_definitions
+
     settings = get_settings()
+    # Load what the Dagster code location loads, here first: an invalid config, sources.yml, suite or
+    # dbt project is listed in the terminal (exit 2) instead of starting a UI whose location is broken.
+    build_definitions(settings)
     ensure_dagster_home(settings)
     dagster = Path(sys.executable).with_name("dagster")
     command = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.definitions"]

@@ -146,3 +146,17 @@ def test_broken_sources_yml_and_suite_are_listed_by_validate_and_the_net(tmp_pat
     assert "bug" not in quarantine.stderr
     said = " ".join(quarantine.stderr.split())
     assert f"{sources} has 1 error(s): - error: sources.yml:{source_line}: tables[billing.invoices]" in said
+
+
+def test_dev_lists_config_errors_instead_of_starting_a_broken_location(tmp_path: Path) -> None:
+    company = _company(tmp_path)
+    strategy = company / "scorecard_config" / "strategy.yml"
+    strategy.write_text(strategy.read_text().replace("perspective: financial", "perspective: financal", 1))
+    line = next(n for n, text in enumerate(strategy.read_text().splitlines(), 1) if "financal" in text)
+
+    dev = _scorecard("--company", str(company), "dev", "--port", "3999", env=_env(tmp_path))
+
+    assert dev.returncode == USER_ERROR_EXIT, dev.stdout + dev.stderr
+    said = " ".join((dev.stdout + dev.stderr).split())
+    assert "Traceback" not in said and "Dagster UI" not in said
+    assert f"strategy.yml:{line}" in said and "financal" in said

@@ -34,8 +34,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from orchestration.documents import Document, read_document
 from orchestration.issues import Issue, IssuesError, PathKey, did_you_mean, entry_path, error, pydantic_issue
 
-FileFormat = Literal["csv", "jsonl", "parquet"]
-DatabaseFormat = Literal["sqlite", "postgres"]
 SourceFormat = Literal["csv", "jsonl", "parquet", "sqlite", "postgres"]
 
 FILE_FORMATS: frozenset[str] = frozenset({"csv", "jsonl", "parquet"})
