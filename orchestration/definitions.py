@@ -8,6 +8,7 @@ from orchestration.ingestion import build_ingestion_assets, load_registry
 from orchestration.publish.assets import build_publish_asset
 from orchestration.quality.checks import build_quality_checks
 from orchestration.quality.plausibility import build_plausibility_check
+from orchestration.resources import CompanyResource
 from orchestration.schedules import (
     build_landing_sensor,
     monthly_partitions,
@@ -41,6 +42,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         schedules=[scorecard_schedule],
         sensors=[build_landing_sensor(registry, settings.landing_dir, partitions)],
         resources={
+            "company": CompanyResource.from_settings(settings),
             "warehouse": WarehouseResource(
                 path=str(settings.warehouse_path),
                 lock_dirs=[str(settings.warehouse_dir), str(settings.dbt_project_dir)],

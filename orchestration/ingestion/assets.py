@@ -14,7 +14,7 @@ import dagster as dg
 from orchestration.ingestion.landing import held_files, ignored_files
 from orchestration.ingestion.loader import IngestionError, TableLoadResult, ingest_table, new_load_id
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
-from orchestration.settings import get_settings
+from orchestration.resources import CompanyResource
 from orchestration.warehouse import WarehouseResource
 
 # All ingestion assets write one DuckDB file, which takes a single writer at a time.
@@ -166,10 +166,12 @@ def _build_table_asset(
             "event_time": spec.event_time or "",
         },
     )
-    def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def _ingest(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, company: CompanyResource
+    ) -> dg.MaterializeResult:
         from orchestration.schedules import history_end_month  # schedules imports the registry
 
-        settings = get_settings()
+        settings = company.settings
         landing_dir = settings.landing_dir
         load_id = new_load_id(context.run_id.split("-")[0])
         last_month = history_end_month()

@@ -10,7 +10,7 @@ from dagster_dbt import DbtProject
 from orchestration.ingestion.assets import WAREHOUSE_POOL
 from orchestration.publish.contract import contract_tables
 from orchestration.publish.wap import PUBLISHED_SCHEMA, PublishError, publish_scorecard, storage_version
-from orchestration.settings import get_settings
+from orchestration.resources import CompanyResource
 from orchestration.transform.window import recomputed_materializations, recomputed_partition_keys
 from orchestration.warehouse import WarehouseResource
 
@@ -52,8 +52,10 @@ def build_publish_asset(
             ),
             metadata={"published_tables": dg.MetadataValue.json([table.name for table in tables])},
         )
-        def published_scorecard(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-            published_path = get_settings().published_path
+        def published_scorecard(
+            context: dg.AssetExecutionContext, warehouse: WarehouseResource, company: CompanyResource
+        ):
+            published_path = company.settings.published_path
             try:
                 result = publish_scorecard(
                     Path(warehouse.path), published_path, tables, run_id=context.run_id

@@ -25,7 +25,7 @@ from orchestration.quality.frames import reference_period
 from orchestration.quality.reports import write_suite_outcome
 from orchestration.quality.suites import SuiteFile, load_suite_files
 from orchestration.quality.validate import SuiteOutcome, failure_message, validate_suite
-from orchestration.settings import get_settings
+from orchestration.resources import CompanyResource
 from orchestration.warehouse import WarehouseResource
 
 # Run tags Dagster sets on partitioned runs: a single month, or the end of a range (backfills).
@@ -56,8 +56,10 @@ def _build_check(suite: SuiteFile, registry: SourceRegistry) -> dg.AssetChecksDe
         pool=WAREHOUSE_POOL,
         metadata={"suite_file": str(suite.path), "expectations": len(suite.expectations)},
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        settings = get_settings()
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, company: CompanyResource
+    ) -> dg.AssetCheckResult:
+        settings = company.settings
         run_id = context.run.run_id
         with warehouse.connect() as con:
             # A warehouse older than the withdrawal ledger gets it here too (a run that checks

@@ -28,6 +28,7 @@ import duckdb
 from orchestration.ingestion.assets import WAREHOUSE_POOL
 from orchestration.ingestion.loader import RAW_SCHEMA, ensure_bookkeeping_tables, in_force_sql
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, is_numeric_type, raw_table_name
+from orchestration.resources import CompanyResource
 from orchestration.sql import identifier, qualified
 from orchestration.warehouse import WarehouseResource, table_exists
 
@@ -275,10 +276,10 @@ def build_plausibility_check(registry: SourceRegistry) -> dg.AssetChecksDefiniti
         blocking=True,
         pool=WAREHOUSE_POOL,
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        from orchestration.settings import get_settings
-
-        landing_dir = get_settings().landing_dir
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, company: CompanyResource
+    ) -> dg.AssetCheckResult:
+        landing_dir = company.settings.landing_dir
         with warehouse.connect() as con:
             ensure_bookkeeping_tables(con)  # the lineage reads the withdrawal ledger
             failures = implausible_values(con)

@@ -37,8 +37,9 @@ from orchestration.publish.wap import (
     sync_publication_log,
     tested_through,
 )
+from orchestration.resources import CompanyResource
 from orchestration.schedules import history_end_month, history_start_month
-from orchestration.settings import LOCAL_TARGET, Settings, get_settings
+from orchestration.settings import LOCAL_TARGET, Settings
 from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
 from orchestration.transform.exchange import HISTORY_SELECTOR, Exchange, history_exclusions
 from orchestration.transform.invocation import keep_partial_parse, process_environment, read_log_ahead
@@ -136,6 +137,7 @@ def build_dbt_assets(
             config: DbtBuildConfig,
             dbt: DbtCliResource,
             warehouse: WarehouseResource,
+            company: CompanyResource,
         ):
             # profiles.yml reads the warehouse file from this variable; the resource is its one source.
             os.environ["SCORECARD_WAREHOUSE_PATH"] = warehouse.path
@@ -157,7 +159,7 @@ def build_dbt_assets(
                 full_refresh=config.full_refresh,
                 first_build=not built,
             )
-            settings = get_settings()
+            settings = company.settings
             with warehouse.connect() as con:
                 # The publication log must be complete before dbt compares published values (restatements).
                 recovered = sync_publication_log(con, settings.published_path)

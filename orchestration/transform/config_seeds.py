@@ -7,7 +7,7 @@ dbt reads anything. Lint warnings do not stop it; they are recorded in the asset
 import dagster as dg
 
 from orchestration.config import validate_config
-from orchestration.settings import get_settings
+from orchestration.resources import CompanyResource
 
 SCORECARD_CONFIG_KEY = dg.AssetKey(["scorecard_config"])
 
@@ -18,10 +18,10 @@ SCORECARD_CONFIG_KEY = dg.AssetKey(["scorecard_config"])
     kinds={"yaml"},
     description="scorecard_config/*.yml validated and compiled into the cfg_* dbt seeds.",
 )
-def scorecard_config(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def scorecard_config(context: dg.AssetExecutionContext, company: CompanyResource) -> dg.MaterializeResult:
     from orchestration.transform.project import compile_config_seeds
 
-    settings = get_settings()
+    settings = company.settings
     # Against the parsed dbt project, as the definitions load checked it: one validation per process.
     manifest = settings.dbt_project_dir / "target" / "manifest.json"
     report = validate_config(settings.config_dir, dbt_manifest=manifest if manifest.exists() else None)

@@ -19,7 +19,8 @@ import dagster as dg
 
 from orchestration.demo import generate_demo
 from orchestration.ingestion import build_ingestion_assets, load_registry
-from orchestration.settings import REPO_ROOT
+from orchestration.resources import CompanyResource
+from orchestration.settings import REPO_ROOT, get_settings
 from orchestration.warehouse import WarehouseResource
 
 
@@ -44,7 +45,10 @@ def main() -> None:
         assets = build_ingestion_assets(load_registry(REPO_ROOT / "scorecard_config" / "sources.yml"))
         result = dg.materialize(
             assets,
-            resources={"warehouse": WarehouseResource(path=str(warehouse))},
+            resources={
+                "warehouse": WarehouseResource(path=str(warehouse)),
+                "company": CompanyResource.from_settings(get_settings()),
+            },
             instance=dg.DagsterInstance.ephemeral(),
         )
         ingested = time.perf_counter()

@@ -9,6 +9,7 @@ import duckdb
 
 from orchestration.ingestion import build_ingestion_assets, ingestion_asset_key, load_registry
 from orchestration.ingestion.registry import SourceRegistry
+from orchestration.resources import CompanyResource
 from orchestration.settings import get_settings
 from orchestration.warehouse import WarehouseResource, connect
 from tests.ingestion.builders import ORDERS_HEADER, write_parquet, write_text
@@ -40,7 +41,13 @@ def test_one_asset_per_shipped_table_with_keys_groups_and_kinds() -> None:
     ]
     assert {spec.group_name for spec in specs.values()} == {f"raw_{system}" for system in registry.systems}
     # The factory's assets are valid Dagster definitions together with their resource.
-    defs = dg.Definitions(assets=assets, resources={"warehouse": WarehouseResource(path="unused.duckdb")})
+    defs = dg.Definitions(
+        assets=assets,
+        resources={
+            "warehouse": WarehouseResource(path="unused.duckdb"),
+            "company": CompanyResource.from_settings(get_settings()),
+        },
+    )
     assert defs.resolve_asset_graph().get_all_asset_keys() == set(specs)
 
 
@@ -66,7 +73,10 @@ def test_assets_materialise_and_report_load_metadata(
         for asset in build_ingestion_assets(registry)
         if asset.key in {ingestion_asset_key("shop", "orders"), ingestion_asset_key("shop", "lines")}
     ]
-    resources = {"warehouse": WarehouseResource(path=str(warehouse_path))}
+    resources = {
+        "warehouse": WarehouseResource(path=str(warehouse_path)),
+        "company": CompanyResource.from_settings(get_settings()),
+    }
 
     result = dg.materialize(assets, resources=resources, instance=dg.DagsterInstance.ephemeral())
 
@@ -111,7 +121,12 @@ def test_a_drifted_export_fails_its_asset_with_the_loader_message(
     ]
 
     result = dg.materialize(
-        assets, resources={"warehouse": WarehouseResource(path=str(warehouse_path))}, raise_on_error=False
+        assets,
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse_path)),
+            "company": CompanyResource.from_settings(get_settings()),
+        },
+        raise_on_error=False,
     )
 
     assert not result.success

@@ -24,6 +24,8 @@ from orchestration.ingestion.loader import (
     new_load_id,
 )
 from orchestration.ingestion.registry import SourceRegistry
+from orchestration.resources import CompanyResource
+from orchestration.settings import get_settings
 from orchestration.warehouse import WarehouseResource
 from tests.ingestion.builders import TEST_SOURCES, registry_from
 from tests.ingestion.test_ingestion_loader import assert_nothing_vanished, rows
@@ -396,7 +398,10 @@ def test_a_dagster_failure_shows_the_entry_but_not_the_password(
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         assets,
-        resources={"warehouse": WarehouseResource(path=str(warehouse_path))},
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse_path)),
+            "company": CompanyResource.from_settings(get_settings()),
+        },
         instance=instance,
         raise_on_error=False,
     )

@@ -12,6 +12,7 @@ from orchestration.ingestion import build_ingestion_assets
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.quality.checks import build_quality_checks
 from orchestration.quality.reports import list_quality_reports
+from orchestration.resources import CompanyResource
 from orchestration.settings import get_settings
 from orchestration.warehouse import WarehouseResource
 from tests.quality.conftest import RawDemo
@@ -55,7 +56,10 @@ def run_invoices_and_tickets(registry: SourceRegistry, demo: RawDemo, monkeypatc
         assets=[*assets, downstream],
         asset_checks=checks,
         jobs=[job],
-        resources={"warehouse": WarehouseResource(path=str(demo.warehouse))},
+        resources={
+            "warehouse": WarehouseResource(path=str(demo.warehouse)),
+            "company": CompanyResource.from_settings(get_settings()),
+        },
     )
     return defs.resolve_job_def("gate").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False

@@ -1,0 +1,62 @@
+"""The Dagster resource through which assets and checks learn where the company's files are.
+
+``Settings`` are read from the environment once, when the Definitions are built
+(``orchestration.definitions``); assets receive them as the ``company`` resource instead of reading
+the environment in their bodies, so what a run reads and writes is visible in its resources (the
+Dagster UI shows them) and a test hands an asset its own folders without setting variables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from orchestration.settings import ENGINE_DBT_DIR, Settings
+
+
+class CompanyResource(dg.ConfigurableResource):
+    """The company's folders and the dbt target for one code location (see ``orchestration.settings``)."""
+
+    company_dir: str
+    warehouse_dir: str
+    landing_dir: str
+    config_dir: str
+    expectations_dir: str
+    dbt_project_dir: str
+    dbt_target: str
+    engine: str = "duckdb"
+    engine_dbt_dir: str = str(ENGINE_DBT_DIR)
+    accept_redelivery: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CompanyResource:
+        return cls(
+            company_dir=str(settings.company_dir),
+            warehouse_dir=str(settings.warehouse_dir),
+            landing_dir=str(settings.landing_dir),
+            config_dir=str(settings.config_dir),
+            expectations_dir=str(settings.expectations_dir),
+            dbt_project_dir=str(settings.dbt_project_dir),
+            dbt_target=settings.dbt_target,
+            engine=settings.engine,
+            engine_dbt_dir=str(settings.engine_dbt_dir),
+            accept_redelivery=list(settings.accept_redelivery),
+        )
+
+    @property
+    def settings(self) -> Settings:
+        """The same locations as ``Settings``, with its derived paths (warehouse file, published file…)."""
+        return Settings(
+            warehouse_dir=Path(self.warehouse_dir),
+            landing_dir=Path(self.landing_dir),
+            config_dir=Path(self.config_dir),
+            dbt_project_dir=Path(self.dbt_project_dir),
+            dbt_target=self.dbt_target,
+            engine=self.engine,
+            company_dir=Path(self.company_dir),
+            expectations_dir=Path(self.expectations_dir),
+            engine_dbt_dir=Path(self.engine_dbt_dir),
+            accept_redelivery=tuple(self.accept_redelivery),
+        )
