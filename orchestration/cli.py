@@ -375,7 +375,7 @@ def dev(
     port: Annotated[int, typer.Option(help="Port of the Dagster UI.")] = 3000,
 ) -> None:
     """Start the Dagster UI on 127.0.0.1 with this project's assets, jobs and schedules."""
-    from orchestration.definitions import build_definitions
+    from orchestration.defs.definitions import build_definitions
 
     settings = get_settings()
     # Load what the Dagster code location loads, here first: an invalid config, sources.yml, suite or
@@ -383,7 +383,7 @@ def dev(
     build_definitions(settings)
     ensure_dagster_home(settings)
     dagster = Path(sys.executable).with_name("dagster")
-    command = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.definitions"]
+    command = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.defs.definitions"]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     console.print(f"Dagster UI: http://127.0.0.1:{port}  (Ctrl+C stops it)")
     raise typer.Exit(subprocess.call(command, env=dict(os.environ)))

@@ -28,15 +28,11 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.config.periods import parse_month
+from orchestration.defs.ingestion import left_alone_lines
+from orchestration.defs.schedules import MAIN_JOB_NAME
 from orchestration.freshness import Unchanged, unchanged_since_publication
-from orchestration.ingestion.assets import left_alone_lines
+from orchestration.history import HISTORY_END_ENV, HISTORY_START_ENV, PARTITION_FORMAT
 from orchestration.run_lock import run_lock
-from orchestration.schedules import (
-    HISTORY_END_ENV,
-    HISTORY_START_ENV,
-    MAIN_JOB_NAME,
-    PARTITION_FORMAT,
-)
 from orchestration.settings import Settings
 
 DBT_OP_NAME = "scorecard_dbt_models"
@@ -187,8 +183,9 @@ def _unchanged(
     settings: Settings, *, period: str | None, through: str | None, restate: bool
 ) -> Unchanged | None:
     """The last publication when it already holds what this run would publish (before any Dagster load)."""
+    from orchestration.defs.schedules import monthly_partitions
+    from orchestration.history import history_end_month, history_start_month
     from orchestration.ingestion.registry import load_registry
-    from orchestration.schedules import history_end_month, history_start_month, monthly_partitions
     from orchestration.transform.window import default_restatement_window
 
     scope = resolve_scope(monthly_partitions(), period=period, through=through, restate=restate)
@@ -213,7 +210,7 @@ def _run_locked(
     console: Console | None,
     instance: dg.DagsterInstance | None,
 ) -> RunOutcome:
-    from orchestration.definitions import build_definitions
+    from orchestration.defs.definitions import build_definitions
 
     console = console or Console(quiet=True)
     with console.status("Loading definitions (validating config, parsing dbt)…"):

@@ -149,11 +149,11 @@ def get_settings() -> Settings:
 _DAGSTER_YAML_HEADER = "# Written by the scorecard warehouse."
 _DAGSTER_YAML = """\
 {header} Telemetry is off for this instance; the event log is Dagster's
-# SQLite storage with its connections kept open (orchestration/event_log.py), in the default place.
+# SQLite storage with its connections kept open (orchestration/defs/event_log.py), in the default place.
 telemetry:
   enabled: false
 event_log_storage:
-  module: orchestration.event_log
+  module: orchestration.defs.event_log
   class: PooledSqliteEventLogStorage
   config:
     base_dir: {events}

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import dagster as dg
 import duckdb
-from pydantic import Field
 
 # Another process (dbt, the Dagster UI, a BI tool) may hold DuckDB's single-writer lock briefly;
 # waiting a little beats failing a whole run on a momentary overlap.
@@ -51,40 +47,3 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
             [schema, table],
         ).fetchall()[0][0]
     )
-
-
-class WarehouseResource(dg.ConfigurableResource):
-    """The working DuckDB warehouse file, for assets that read or write it.
-
-    With ``lock_dirs`` (the warehouse and dbt project folders, as the Definitions set it), the run
-    holds their run locks (``orchestration.run_lock``) from its first step that opens the warehouse to
-    its end, so a run launched from the Dagster UI, a schedule or a sensor refuses to start while
-    another run writes the same files, naming that run; ``scorecard run`` holds them already.
-    """
-
-    path: str
-    lock_dirs: list[str] = Field(default_factory=list)
-
-    @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
-        from orchestration.run_lock import RunLockedError, run_lock
-
-        if not self.lock_dirs:
-            yield self
-            return
-        warehouse_dir, dbt_project_dir = (Path(directory) for directory in self.lock_dirs)
-        with ExitStack() as held:
-            try:
-                held.enter_context(run_lock(warehouse_dir, dbt_project_dir))
-            except RunLockedError as error:
-                raise dg.Failure(description=str(error), allow_retries=False) from None
-            yield self
-
-    @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection that is closed when the block ends, even on error."""
-        con = connect(Path(self.path), read_only=read_only)
-        try:
-            yield con
-        finally:
-            con.close()

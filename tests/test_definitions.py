@@ -6,9 +6,9 @@ import json
 
 import dagster as dg
 
-from orchestration.definitions import build_definitions
+from orchestration.defs.definitions import build_definitions
+from orchestration.defs.schedules import MAIN_JOB_NAME
 from orchestration.ingestion import load_registry
-from orchestration.schedules import MAIN_JOB_NAME
 from orchestration.settings import get_settings
 from orchestration.transform.project import prepare_dbt_project
 

@@ -1,4 +1,4 @@
-"""The orchestration package's shape: imports form no circle.
+"""The orchestration package's shape: imports form no circle, and the Dagster wiring stays apart.
 
 A circle between two modules works only as long as one of them imports the other lazily or late;
 the next edit that moves an import to the top breaks it at import time. The graph counts every
@@ -81,3 +81,44 @@ def test_orchestration_has_no_import_circle() -> None:
 def test_the_cycle_finder_finds_a_circle() -> None:
     assert _a_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _a_cycle({"a": {"b"}, "b": set()}) is None
+
+
+# Library modules that speak Dagster types all the same: the in-process runner (an entry point, like
+# the CLI) and the dbt project handle (dagster-dbt's DbtProject, which the CLI prepares too).
+DAGSTER_OUTSIDE_DEFS = {"orchestration.runner", "orchestration.transform.project"}
+# Entry points may reach into the wiring; the library may not.
+ENTRY_POINTS = {"orchestration.cli", "orchestration.runner"}
+
+
+def _imports_dagster(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+        if any(name.split(".")[0] in {"dagster", "dagster_dbt"} for name in names):
+            return True
+    return False
+
+
+def test_dagster_is_wired_in_defs_only() -> None:
+    modules = _modules()
+    wired = {name for name, path in modules.items() if _imports_dagster(path)}
+    outside = {name for name in wired if not name.startswith("orchestration.defs")}
+    assert outside == DAGSTER_OUTSIDE_DEFS, f"Dagster imported outside orchestration/defs: {sorted(outside)}"
+    assert "orchestration.defs.definitions" in wired
+
+
+def test_the_library_does_not_import_the_wiring() -> None:
+    graph = _import_graph(_modules())
+    reaching = {
+        (name, target)
+        for name, targets in graph.items()
+        if not name.startswith("orchestration.defs") and name not in ENTRY_POINTS
+        for target in targets
+        if target.startswith("orchestration.defs")
+    }
+    assert not reaching, f"library modules importing orchestration/defs: {sorted(reaching)}"

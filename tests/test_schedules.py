@@ -10,26 +10,22 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.definitions import build_definitions
-from orchestration.ingestion import load_registry
-from orchestration.publish.assets import PUBLISHED_KEY
-from orchestration.runner import RunScope, RunScopeError, resolve_scope
-from orchestration.schedules import (
+from orchestration.defs.definitions import build_definitions
+from orchestration.defs.publish import PUBLISHED_KEY
+from orchestration.defs.schedules import (
     MAIN_JOB_NAME,
     SCHEDULE_NAME,
     SENSOR_NAME,
-    history_start_month,
     landing_fingerprint,
     monthly_partitions,
-)
-from orchestration.settings import get_settings
-from orchestration.transform.window import (
-    dbt_build_env,
-    dbt_window,
-    default_restatement_window,
     recomputed_materializations,
     recomputed_partition_keys,
 )
+from orchestration.history import history_start_month
+from orchestration.ingestion import load_registry
+from orchestration.runner import RunScope, RunScopeError, resolve_scope
+from orchestration.settings import get_settings
+from orchestration.transform.window import dbt_build_env, dbt_window, default_restatement_window
 
 FIRST, LAST = "2024-03", "2025-05"
 

@@ -1,6 +1,5 @@
 """Ingestion of source-system exports into the warehouse's ``raw`` schema, driven by sources.yml."""
 
-from orchestration.ingestion.assets import build_ingestion_assets, ingestion_asset_key
 from orchestration.ingestion.loader import (
     IngestionError,
     SourceReadError,
@@ -19,9 +18,7 @@ __all__ = [
     "SourceSchemaError",
     "SourceTable",
     "TableLoadResult",
-    "build_ingestion_assets",
     "ingest_table",
-    "ingestion_asset_key",
     "load_registry",
     "new_load_id",
 ]

@@ -1,7 +1,7 @@
 """Quality gates: Great Expectations suites from ``expectations/`` as blocking Dagster asset checks.
 
 Great Expectations is imported only when a check runs (it costs ~3 s), never when this package or
-``Definitions`` load. ``build_quality_checks`` lives in ``orchestration.quality.checks`` (it imports
+``Definitions`` load. ``build_quality_checks`` lives in ``orchestration.defs.quality`` (it imports
 Dagster); the listing functions the CLI uses are here.
 """
 

@@ -22,15 +22,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 
-from orchestration.ingestion.assets import WAREHOUSE_POOL
-from orchestration.ingestion.loader import RAW_SCHEMA, ensure_bookkeeping_tables, in_force_sql
+from orchestration.ingestion.loader import RAW_SCHEMA, in_force_sql
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, is_numeric_type, raw_table_name
-from orchestration.resources import CompanyResource
 from orchestration.sql import identifier, qualified
-from orchestration.warehouse import WarehouseResource, table_exists
+from orchestration.warehouse import table_exists
 
 PLAUSIBILITY_TABLE = "intermediate.int_scorecard_measure_plausibility"
 MEASURES_TABLE = "config.cfg_measures"
@@ -260,51 +257,3 @@ def _number(value: float) -> str:
     if value == int(value):
         return f"{int(value):,}"
     return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.1f}"
-
-
-def build_plausibility_check(registry: SourceRegistry) -> dg.AssetChecksDefinition:
-    """The blocking plausibility check on ``scorecard/measure_values`` (see the module docstring)."""
-
-    @dg.asset_check(
-        asset=dg.AssetKey(["scorecard", "measure_values"]),
-        name=CHECK_NAME,
-        description=(
-            "Plausibility gate on the restatement window's measure values: bounds from the unit or "
-            "measures.yml `plausibility:`, and a robust jump test against each measure's own history. "
-            "A `block` failure stops publishing and names the source rows that moved the value most."
-        ),
-        blocking=True,
-        pool=WAREHOUSE_POOL,
-    )
-    def _check(
-        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, company: CompanyResource
-    ) -> dg.AssetCheckResult:
-        landing_dir = company.settings.landing_dir
-        with warehouse.connect() as con:
-            ensure_bookkeeping_tables(con)  # the lineage reads the withdrawal ledger
-            failures = implausible_values(con)
-            described = [
-                describe_failure(
-                    failure,
-                    suspects(con, registry, failure) if failure.segment_dimension == "all" else [],
-                    landing_dir,
-                )
-                for failure in failures[:DESCRIBED]
-            ]
-        blocking = [f for f in failures if f.on_implausible == "block"]
-        if len(failures) > DESCRIBED:
-            described.append(f"… and {len(failures) - DESCRIBED} more implausible value(s).")
-        for text in described:
-            (context.log.error if blocking else context.log.warning)(text)
-        return dg.AssetCheckResult(
-            passed=not failures,
-            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
-            description="\n".join(described) or "Every measure value in the restatement window is plausible.",
-            metadata={
-                "implausible_values": len(failures),
-                "blocking": len(blocking),
-                "untrusted": len(failures) - len(blocking),
-            },
-        )
-
-    return _check

@@ -10,12 +10,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
 import yaml
 
 from orchestration.config.periods import add_months
+from orchestration.history import PARTITION_FORMAT
 from orchestration.publish.wap import RunWindow
-from orchestration.schedules import PARTITION_FORMAT
 from orchestration.settings import get_settings
 
 # The months a build covers, as the engine's macro build_var reads them while dbt executes (a
@@ -118,46 +117,3 @@ def dbt_build_env(
         ENV_RUN_ID: run_id,
         ENV_RUN_SEQ: str(run_seq),
     }
-
-
-def recomputed_partition_keys(window: RunWindow, partitions_def: dg.PartitionsDefinition) -> list[str]:
-    """The month partitions a build over ``window`` recomputed, oldest first.
-
-    dbt replaces every period ending on or after ``last_month - restatement_window_months``: the
-    month a run asks for and the restatement window before it, or the whole history for a full
-    refresh or a first build. Dagster records a run's materialisations only for the partitions it was
-    asked for, so the others are recorded with ``recomputed_materializations``.
-    """
-    if window.last_month is None or window.restatement_window_months is None:
-        return []
-    month = add_months(window.last_month, -window.restatement_window_months)
-    if window.first_month is not None:
-        month = max(month, window.first_month)
-    existing = set(partitions_def.get_partition_keys())
-    keys = []
-    while month <= window.last_month:
-        if (key := month.strftime(PARTITION_FORMAT)) in existing:
-            keys.append(key)
-        month = add_months(month, 1)
-    return keys
-
-
-def recomputed_materializations(
-    asset_key: dg.AssetKey, window_keys: list[str], requested: set[str]
-) -> list[dg.AssetMaterialization]:
-    """A materialisation of ``asset_key`` per month of ``window_keys`` the run was not asked for.
-
-    ``window_keys`` are ``recomputed_partition_keys``; Dagster records the ``requested`` ones itself.
-    Without these the UI shows months a build wrote (a first build writes them all) as missing. They
-    carry only the window that recomputed them; the run's own partitions carry the asset's metadata.
-    """
-    if not window_keys:
-        return []
-    window = dg.MetadataValue.text(f"{window_keys[0]}..{window_keys[-1]}")
-    return [
-        dg.AssetMaterialization(
-            asset_key=asset_key, partition=key, metadata={"scorecard/recomputed_in_window": window}
-        )
-        for key in window_keys
-        if key not in requested
-    ]

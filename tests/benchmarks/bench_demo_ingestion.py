@@ -17,11 +17,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.ingestion import build_ingestion_assets
+from orchestration.defs.resources import CompanyResource, WarehouseResource
 from orchestration.demo import generate_demo
-from orchestration.ingestion import build_ingestion_assets, load_registry
-from orchestration.resources import CompanyResource
+from orchestration.ingestion import load_registry
 from orchestration.settings import REPO_ROOT, get_settings
-from orchestration.warehouse import WarehouseResource
 
 
 def _peak_rss_mb() -> float:

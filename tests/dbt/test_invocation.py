@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from dagster_dbt import DbtCliResource
 
-from orchestration.transform.invocation import (
+from orchestration.defs.dbt_cli import (
     PARTIAL_PARSE_FILE,
     ScorecardDbtCliResource,
     keep_partial_parse,

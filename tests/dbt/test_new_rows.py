@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from orchestration.transform.invocation import process_environment
+from orchestration.defs.dbt_cli import process_environment
 from orchestration.transform.window import ENV_TESTED_THROUGH
 from tests.dbt.helpers import DbtProject, describe_failure
 

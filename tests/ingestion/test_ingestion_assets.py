@@ -7,11 +7,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.ingestion import build_ingestion_assets, ingestion_asset_key, load_registry
+from orchestration.defs.ingestion import build_ingestion_assets, ingestion_asset_key
+from orchestration.defs.resources import CompanyResource, WarehouseResource
+from orchestration.ingestion import load_registry
 from orchestration.ingestion.registry import SourceRegistry
-from orchestration.resources import CompanyResource
 from orchestration.settings import get_settings
-from orchestration.warehouse import WarehouseResource, connect
+from orchestration.warehouse import connect
 from tests.ingestion.builders import ORDERS_HEADER, write_parquet, write_text
 
 

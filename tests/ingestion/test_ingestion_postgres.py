@@ -15,7 +15,8 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from orchestration.ingestion import build_ingestion_assets
+from orchestration.defs.ingestion import build_ingestion_assets
+from orchestration.defs.resources import CompanyResource, WarehouseResource
 from orchestration.ingestion.loader import (
     SourceReadError,
     SourceSchemaError,
@@ -24,9 +25,7 @@ from orchestration.ingestion.loader import (
     new_load_id,
 )
 from orchestration.ingestion.registry import SourceRegistry
-from orchestration.resources import CompanyResource
 from orchestration.settings import get_settings
-from orchestration.warehouse import WarehouseResource
 from tests.ingestion.builders import TEST_SOURCES, registry_from
 from tests.ingestion.test_ingestion_loader import assert_nothing_vanished, rows
 from tests.postgres_server import PG_BIN_ENV, PostgresServer, PostgresUnavailableError, start_server

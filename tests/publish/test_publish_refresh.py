@@ -20,10 +20,10 @@ import duckdb
 import pytest
 
 from orchestration.config.periods import add_months, parse_month
+from orchestration.defs.config import SCORECARD_CONFIG_KEY
+from orchestration.defs.publish import PUBLISHED_KEY
 from orchestration.publish import HOLD_ENV, storage_version, temp_file_pattern
-from orchestration.publish.assets import PUBLISHED_KEY
 from orchestration.report import render_report
-from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
 from tests.publish.conftest import FIRST_MONTH, LAST_MONTH, Deployment, kill_group, wait_for
 from tests.publish.helpers import first_difference, read_tables, sha256, table_counts
 from tests.report.helpers import markdown_section
@@ -134,7 +134,7 @@ def _months(first: str, last: str) -> list[str]:
 def _partitioned_assets(instance: dg.DagsterInstance) -> list[dg.AssetKey]:
     """Every month-partitioned asset the runs materialised: the dbt assets and the published file.
 
-    Ingestion and the config are not partitioned (see orchestration.schedules).
+    Ingestion and the config are not partitioned (see orchestration.defs.schedules).
     """
     keys = [key for key in instance.get_asset_keys() if key.path[0] != "raw" and key != SCORECARD_CONFIG_KEY]
     assert PUBLISHED_KEY in keys and dg.AssetKey(["scorecard", "measure_values"]) in keys

@@ -73,7 +73,7 @@ def test_a_dagster_launched_run_refuses_while_scorecard_run_runs(baseline, tmp_p
                     "asset",
                     "materialize",
                     "-m",
-                    "orchestration.definitions",
+                    "orchestration.defs.definitions",
                     "--select",
                     "raw/billing/invoices",
                 ],

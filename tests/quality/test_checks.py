@@ -8,13 +8,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.ingestion import build_ingestion_assets
+from orchestration.defs.ingestion import build_ingestion_assets
+from orchestration.defs.quality import build_quality_checks
+from orchestration.defs.resources import CompanyResource, WarehouseResource
 from orchestration.ingestion.registry import SourceRegistry
-from orchestration.quality.checks import build_quality_checks
 from orchestration.quality.reports import list_quality_reports
-from orchestration.resources import CompanyResource
 from orchestration.settings import get_settings
-from orchestration.warehouse import WarehouseResource
 from tests.quality.conftest import RawDemo
 from tests.quality.test_validate import rewrite_csv
 

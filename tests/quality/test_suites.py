@@ -146,7 +146,7 @@ def test_building_the_checks_does_not_import_great_expectations() -> None:
     script = (
         "import sys\n"
         "from orchestration.ingestion.registry import load_registry\n"
-        "from orchestration.quality.checks import build_quality_checks\n"
+        "from orchestration.defs.quality import build_quality_checks\n"
         "from orchestration.settings import get_settings\n"
         "checks = build_quality_checks(load_registry(get_settings().sources_path))\n"
         "print(len(checks), 'great_expectations' in sys.modules)\n"

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.resources import CompanyResource, WarehouseResource
 from orchestration.ingestion.landing import held_files, ignored_files
 from orchestration.ingestion.loader import IngestionError, TableLoadResult, ingest_table, new_load_id
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, raw_table_name
-from orchestration.resources import CompanyResource
-from orchestration.warehouse import WarehouseResource
 
 # All ingestion assets write one DuckDB file, which takes a single writer at a time.
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -169,7 +168,7 @@ def _build_table_asset(
     def _ingest(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, company: CompanyResource
     ) -> dg.MaterializeResult:
-        from orchestration.schedules import history_end_month  # schedules imports the registry
+        from orchestration.history import history_end_month
 
         settings = company.settings
         landing_dir = settings.landing_dir

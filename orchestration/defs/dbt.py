@@ -26,8 +26,13 @@ from dagster_dbt import (
 )
 
 from orchestration.config.periods import add_months, parse_month
+from orchestration.defs.config import SCORECARD_CONFIG_KEY
+from orchestration.defs.dbt_cli import keep_partial_parse, process_environment, read_log_ahead
+from orchestration.defs.ingestion import WAREHOUSE_POOL
+from orchestration.defs.resources import CompanyResource, WarehouseResource
+from orchestration.defs.schedules import recomputed_materializations, recomputed_partition_keys
 from orchestration.freshness import code_digest, inputs_digest
-from orchestration.ingestion.assets import WAREHOUSE_POOL
+from orchestration.history import history_end_month, history_start_month
 from orchestration.ingestion.late_data import months_loaded, not_restated_message
 from orchestration.ingestion.registry import load_registry
 from orchestration.publish.wap import (
@@ -37,20 +42,9 @@ from orchestration.publish.wap import (
     sync_publication_log,
     tested_through,
 )
-from orchestration.resources import CompanyResource
-from orchestration.schedules import history_end_month, history_start_month
 from orchestration.settings import LOCAL_TARGET, Settings
-from orchestration.transform.config_seeds import SCORECARD_CONFIG_KEY
 from orchestration.transform.exchange import HISTORY_SELECTOR, Exchange, history_exclusions
-from orchestration.transform.invocation import keep_partial_parse, process_environment, read_log_ahead
-from orchestration.transform.window import (
-    dbt_build_env,
-    dbt_window,
-    default_restatement_window,
-    recomputed_materializations,
-    recomputed_partition_keys,
-)
-from orchestration.warehouse import WarehouseResource
+from orchestration.transform.window import dbt_build_env, dbt_window, default_restatement_window
 
 
 class ScorecardDbtTranslator(DagsterDbtTranslator):

@@ -17,16 +17,22 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.config.periods import parse_month
-from orchestration.ingestion.assets import WAREHOUSE_POOL
+from orchestration.defs.ingestion import WAREHOUSE_POOL
+from orchestration.defs.resources import CompanyResource, WarehouseResource
 from orchestration.ingestion.loader import ensure_bookkeeping_tables
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.quality.flags import replace_flags
 from orchestration.quality.frames import reference_period
+from orchestration.quality.plausibility import (
+    CHECK_NAME,
+    DESCRIBED,
+    describe_failure,
+    implausible_values,
+    suspects,
+)
 from orchestration.quality.reports import write_suite_outcome
 from orchestration.quality.suites import SuiteFile, load_suite_files
 from orchestration.quality.validate import SuiteOutcome, failure_message, validate_suite
-from orchestration.resources import CompanyResource
-from orchestration.warehouse import WarehouseResource
 
 # Run tags Dagster sets on partitioned runs: a single month, or the end of a range (backfills).
 _PARTITION_TAGS = ("dagster/partition", "dagster/asset_partition_range_end")
@@ -120,3 +126,51 @@ def _summary(outcome: SuiteOutcome) -> str:
         return f"All {len(outcome.expectations)} expectations of {outcome.suite} passed."
     ordered = sorted(outcome.failures, key=lambda e: e.severity != "error")
     return "\n".join(failure_message(outcome, e) for e in ordered)
+
+
+def build_plausibility_check(registry: SourceRegistry) -> dg.AssetChecksDefinition:
+    """The blocking plausibility check on ``scorecard/measure_values`` (see the module docstring)."""
+
+    @dg.asset_check(
+        asset=dg.AssetKey(["scorecard", "measure_values"]),
+        name=CHECK_NAME,
+        description=(
+            "Plausibility gate on the restatement window's measure values: bounds from the unit or "
+            "measures.yml `plausibility:`, and a robust jump test against each measure's own history. "
+            "A `block` failure stops publishing and names the source rows that moved the value most."
+        ),
+        blocking=True,
+        pool=WAREHOUSE_POOL,
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, company: CompanyResource
+    ) -> dg.AssetCheckResult:
+        landing_dir = company.settings.landing_dir
+        with warehouse.connect() as con:
+            ensure_bookkeeping_tables(con)  # the lineage reads the withdrawal ledger
+            failures = implausible_values(con)
+            described = [
+                describe_failure(
+                    failure,
+                    suspects(con, registry, failure) if failure.segment_dimension == "all" else [],
+                    landing_dir,
+                )
+                for failure in failures[:DESCRIBED]
+            ]
+        blocking = [f for f in failures if f.on_implausible == "block"]
+        if len(failures) > DESCRIBED:
+            described.append(f"… and {len(failures) - DESCRIBED} more implausible value(s).")
+        for text in described:
+            (context.log.error if blocking else context.log.warning)(text)
+        return dg.AssetCheckResult(
+            passed=not failures,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            description="\n".join(described) or "Every measure value in the restatement window is plausible.",
+            metadata={
+                "implausible_values": len(failures),
+                "blocking": len(blocking),
+                "untrusted": len(failures) - len(blocking),
+            },
+        )
+
+    return _check

@@ -15,7 +15,7 @@ scorecard's first month to the last closed month (the month before today, UTC):
 **Ingestion is not partitioned.** Exports are not laid out by month (price lists, employee files and
 databases are re-exported whole, invoices arrive late), and the loader is idempotent by content hash,
 so every run loads whatever is new in the landing zone; the partition only says which months dbt
-recomputes (see ``orchestration.transform.assets.dbt_window``).
+recomputes (see ``orchestration.transform.window.dbt_window``).
 
 **Schedule.** On the 3rd of every month at 06:00 UTC, the just-closed month is refreshed together with
 the restatement window of the ``restatement_window_months`` previous months (dbt var), so late data for
@@ -28,23 +28,25 @@ modification time) and requests a refresh of the last closed month when the set 
 from __future__ import annotations
 
 import hashlib
-import os
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 
-from orchestration.config.periods import LAST_MONTH_ENV, add_months, parse_month
+from orchestration.config.periods import add_months, parse_month
+from orchestration.history import (
+    HISTORY_START_ENV,
+    PARTITION_FORMAT,
+    history_end_month,
+    history_start_month,
+)
 from orchestration.ingestion.landing import without_held
 from orchestration.ingestion.registry import SourceRegistry
+from orchestration.publish.wap import RunWindow
 
 MAIN_JOB_NAME = "scorecard_job"
 SCHEDULE_NAME = "monthly_scorecard_refresh"
 SENSOR_NAME = "landing_zone_sensor"
-HISTORY_START_ENV = "SCORECARD_FIRST_MONTH"
-HISTORY_END_ENV = LAST_MONTH_ENV
-DEFAULT_HISTORY_MONTHS = 36
-PARTITION_FORMAT = "%Y-%m"
 
 
 # Every asset writes the same DuckDB file, which takes one writer at a time: run steps in one process.
@@ -68,35 +70,6 @@ scorecard_schedule = dg.build_schedule_from_partitioned_job(
     hour_of_day=6,
     minute_of_hour=0,
 )
-
-
-def last_closed_month(today: date | None = None) -> date:
-    """The first day of the month before ``today``'s (UTC): the latest month whose books are closed."""
-    today = today or datetime.now(UTC).date()
-    return add_months(date(today.year, today.month, 1), -1)
-
-
-def history_end_month(today: date | None = None) -> date:
-    """The scorecard's last month: ``SCORECARD_LAST_MONTH``, else the last closed month."""
-    configured = os.environ.get(HISTORY_END_ENV, "").strip()
-    closed = last_closed_month(today)
-    if not configured:
-        return closed
-    end = parse_month(configured, f"${HISTORY_END_ENV}")
-    if end > closed:
-        raise ValueError(
-            f"${HISTORY_END_ENV} is {end:%Y-%m}, but the last closed month is {closed:%Y-%m}; "
-            "a month that has not ended cannot be reported. Unset it or pick an earlier month."
-        )
-    return end
-
-
-def history_start_month(today: date | None = None) -> date:
-    """The scorecard's first month: ``SCORECARD_FIRST_MONTH``, else the 36 months ending at the last."""
-    configured = os.environ.get(HISTORY_START_ENV, "").strip()
-    if configured:
-        return parse_month(configured, f"${HISTORY_START_ENV}")
-    return add_months(history_end_month(today), 1 - DEFAULT_HISTORY_MONTHS)
 
 
 def monthly_partitions(today: date | None = None) -> dg.MonthlyPartitionsDefinition:
@@ -173,3 +146,46 @@ def build_landing_sensor(
         )
 
     return landing_zone_sensor
+
+
+def recomputed_partition_keys(window: RunWindow, partitions_def: dg.PartitionsDefinition) -> list[str]:
+    """The month partitions a build over ``window`` recomputed, oldest first.
+
+    dbt replaces every period ending on or after ``last_month - restatement_window_months``: the
+    month a run asks for and the restatement window before it, or the whole history for a full
+    refresh or a first build. Dagster records a run's materialisations only for the partitions it was
+    asked for, so the others are recorded with ``recomputed_materializations``.
+    """
+    if window.last_month is None or window.restatement_window_months is None:
+        return []
+    month = add_months(window.last_month, -window.restatement_window_months)
+    if window.first_month is not None:
+        month = max(month, window.first_month)
+    existing = set(partitions_def.get_partition_keys())
+    keys = []
+    while month <= window.last_month:
+        if (key := month.strftime(PARTITION_FORMAT)) in existing:
+            keys.append(key)
+        month = add_months(month, 1)
+    return keys
+
+
+def recomputed_materializations(
+    asset_key: dg.AssetKey, window_keys: list[str], requested: set[str]
+) -> list[dg.AssetMaterialization]:
+    """A materialisation of ``asset_key`` per month of ``window_keys`` the run was not asked for.
+
+    ``window_keys`` are ``recomputed_partition_keys``; Dagster records the ``requested`` ones itself.
+    Without these the UI shows months a build wrote (a first build writes them all) as missing. They
+    carry only the window that recomputed them; the run's own partitions carry the asset's metadata.
+    """
+    if not window_keys:
+        return []
+    window = dg.MetadataValue.text(f"{window_keys[0]}..{window_keys[-1]}")
+    return [
+        dg.AssetMaterialization(
+            asset_key=asset_key, partition=key, metadata={"scorecard/recomputed_in_window": window}
+        )
+        for key in window_keys
+        if key not in requested
+    ]

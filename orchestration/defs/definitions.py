@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.ingestion import build_ingestion_assets, load_registry
-from orchestration.publish.assets import build_publish_asset
-from orchestration.quality.checks import build_quality_checks
-from orchestration.quality.plausibility import build_plausibility_check
-from orchestration.resources import CompanyResource
-from orchestration.schedules import (
+from orchestration.defs.config import scorecard_config
+from orchestration.defs.dbt import build_dbt_assets
+from orchestration.defs.dbt_cli import ScorecardDbtCliResource
+from orchestration.defs.ingestion import build_ingestion_assets
+from orchestration.defs.publish import build_publish_asset
+from orchestration.defs.quality import build_plausibility_check, build_quality_checks
+from orchestration.defs.resources import CompanyResource, WarehouseResource
+from orchestration.defs.schedules import (
     build_landing_sensor,
     monthly_partitions,
     scorecard_job,
     scorecard_schedule,
 )
+from orchestration.ingestion import load_registry
 from orchestration.settings import Settings, get_settings
-from orchestration.transform.assets import build_dbt_assets
-from orchestration.transform.config_seeds import scorecard_config
-from orchestration.transform.invocation import ScorecardDbtCliResource
 from orchestration.transform.project import dbt_executable, prepare_dbt_project
-from orchestration.warehouse import WarehouseResource
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
@@ -56,5 +55,5 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    """Entry point for ``dagster dev -m orchestration.definitions``: loaded on demand, not at import."""
+    """Entry point for ``dagster dev -m orchestration.defs.definitions``: loaded on demand, not at import."""
     return build_definitions()

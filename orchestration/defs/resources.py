@@ -1,19 +1,23 @@
 """The Dagster resource through which assets and checks learn where the company's files are.
 
 ``Settings`` are read from the environment once, when the Definitions are built
-(``orchestration.definitions``); assets receive them as the ``company`` resource instead of reading
+(``orchestration.defs.definitions``); assets receive them as the ``company`` resource instead of reading
 the environment in their bodies, so what a run reads and writes is visible in its resources (the
 Dagster UI shows them) and a test hands an asset its own folders without setting variables.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from pydantic import Field
 
 from orchestration.settings import ENGINE_DBT_DIR, Settings
+from orchestration.warehouse import connect
 
 
 class CompanyResource(dg.ConfigurableResource):
@@ -60,3 +64,40 @@ class CompanyResource(dg.ConfigurableResource):
             engine_dbt_dir=Path(self.engine_dbt_dir),
             accept_redelivery=tuple(self.accept_redelivery),
         )
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The working DuckDB warehouse file, for assets that read or write it.
+
+    With ``lock_dirs`` (the warehouse and dbt project folders, as the Definitions set it), the run
+    holds their run locks (``orchestration.run_lock``) from its first step that opens the warehouse to
+    its end, so a run launched from the Dagster UI, a schedule or a sensor refuses to start while
+    another run writes the same files, naming that run; ``scorecard run`` holds them already.
+    """
+
+    path: str
+    lock_dirs: list[str] = Field(default_factory=list)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+        from orchestration.run_lock import RunLockedError, run_lock
+
+        if not self.lock_dirs:
+            yield self
+            return
+        warehouse_dir, dbt_project_dir = (Path(directory) for directory in self.lock_dirs)
+        with ExitStack() as held:
+            try:
+                held.enter_context(run_lock(warehouse_dir, dbt_project_dir))
+            except RunLockedError as error:
+                raise dg.Failure(description=str(error), allow_retries=False) from None
+            yield self
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection that is closed when the block ends, even on error."""
+        con = connect(Path(self.path), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()

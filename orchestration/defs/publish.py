@@ -7,12 +7,11 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtProject
 
-from orchestration.ingestion.assets import WAREHOUSE_POOL
+from orchestration.defs.ingestion import WAREHOUSE_POOL
+from orchestration.defs.resources import CompanyResource, WarehouseResource
+from orchestration.defs.schedules import recomputed_materializations, recomputed_partition_keys
 from orchestration.publish.contract import contract_tables
 from orchestration.publish.wap import PUBLISHED_SCHEMA, PublishError, publish_scorecard, storage_version
-from orchestration.resources import CompanyResource
-from orchestration.transform.window import recomputed_materializations, recomputed_partition_keys
-from orchestration.warehouse import WarehouseResource
 
 PUBLISHED_KEY = dg.AssetKey(["published", "scorecard"])
 

@@ -7,7 +7,7 @@ dbt reads anything. Lint warnings do not stop it; they are recorded in the asset
 import dagster as dg
 
 from orchestration.config import validate_config
-from orchestration.resources import CompanyResource
+from orchestration.defs.resources import CompanyResource
 
 SCORECARD_CONFIG_KEY = dg.AssetKey(["scorecard_config"])
 
