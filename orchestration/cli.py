@@ -7,7 +7,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,6 +23,9 @@ from orchestration.settings import (
     ensure_dagster_home,
     get_settings,
 )
+
+if TYPE_CHECKING:
+    from orchestration.freshness import Unchanged
 
 # Exit code of a run refused because another run holds the lock: a resource in use, as for a
 # warehouse another process holds (sysexits' EX_TEMPFAIL).
@@ -240,62 +243,70 @@ def _source_and_suite_issues(settings: Settings, config_dir: Path) -> list[Any]:
     return []
 
 
+# `scorecard run`'s options, declared apart so the command reads as what it does.
+_RunPeriod = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="Refresh this month (YYYY-MM) and the restatement window before it; "
+        "default: the last closed month.",
+    ),
+]
+_RunThrough = Annotated[
+    str | None,
+    typer.Option(
+        "--through",
+        help="With --period: backfill every month from --period to this one (YYYY-MM) in one run.",
+    ),
+]
+_RunAllHistory = Annotated[
+    bool,
+    typer.Option("--all", help="Refresh every month of history in one run, rebuilding incremental models."),
+]
+_RunForce = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Run even when nothing changed since the last publication (it would be a no-op)."
+    ),
+]
+_RunRestate = Annotated[
+    bool,
+    typer.Option(
+        "--restate",
+        help="With --period: recompute every month from --period through the last, so a correction "
+        "older than the restatement window reaches the published values (recorded in "
+        "scorecard.restatements).",
+    ),
+]
+_RunAcceptRedelivery = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--accept-redelivery",
+        help="Load this re-delivered file (path under the landing directory; globs allowed; repeatable) "
+        "even though it holds fewer rows than `redelivery_min_ratio` of the version it replaces: the "
+        "rows missing from it are withdrawn. Same as $SCORECARD_ACCEPT_REDELIVERY, for this run.",
+    ),
+]
+_RunEngine = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        help="What runs the dbt models: duckdb (default) or spark (needs `pip install -e '.[spark]'` and "
+        "Java; the DuckDB file stays the warehouse that is checked and published). Same as "
+        "$SCORECARD_ENGINE, for this run.",
+    ),
+]
+
+
 @app.command()
 def run(
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period",
-            help="Refresh this month (YYYY-MM) and the restatement window before it; "
-            "default: the last closed month.",
-        ),
-    ] = None,
-    through: Annotated[
-        str | None,
-        typer.Option(
-            "--through",
-            help="With --period: backfill every month from --period to this one (YYYY-MM) in one run.",
-        ),
-    ] = None,
-    all_history: Annotated[
-        bool,
-        typer.Option(
-            "--all", help="Refresh every month of history in one run, rebuilding incremental models."
-        ),
-    ] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force", help="Run even when nothing changed since the last publication (it would be a no-op)."
-        ),
-    ] = False,
-    restate: Annotated[
-        bool,
-        typer.Option(
-            "--restate",
-            help="With --period: recompute every month from --period through the last, so a correction "
-            "older than the restatement window reaches the published values (recorded in "
-            "scorecard.restatements).",
-        ),
-    ] = False,
-    accept_redelivery: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--accept-redelivery",
-            help="Load this re-delivered file (path under the landing directory; globs allowed; repeatable) "
-            "even though it holds fewer rows than `redelivery_min_ratio` of the version it replaces: the "
-            "rows missing from it are withdrawn. Same as $SCORECARD_ACCEPT_REDELIVERY, for this run.",
-        ),
-    ] = None,
-    engine: Annotated[
-        str | None,
-        typer.Option(
-            "--engine",
-            help="What runs the dbt models: duckdb (default) or spark (needs `pip install -e '.[spark]'` and "
-            "Java; the DuckDB file stays the warehouse that is checked and published). Same as "
-            "$SCORECARD_ENGINE, for this run.",
-        ),
-    ] = None,
+    period: _RunPeriod = None,
+    through: _RunThrough = None,
+    all_history: _RunAllHistory = False,
+    force: _RunForce = False,
+    restate: _RunRestate = False,
+    accept_redelivery: _RunAcceptRedelivery = None,
+    engine: _RunEngine = None,
 ) -> None:
     """Run the main job in process: validate config, ingest, build and test the warehouse, publish it.
 
@@ -346,17 +357,21 @@ def run(
         err_console.print(f"[red]The run failed.[/red]\n{escape(outcome.failure_message)}", highlight=False)
         raise typer.Exit(1)
     if outcome.unchanged is not None:
-        unchanged = outcome.unchanged
-        console.print(
-            f"Nothing new since run {unchanged.run_id} published {unchanged.first_month:%Y-%m}…"
-            f"{unchanged.last_month:%Y-%m} at {unchanged.published_at:%Y-%m-%d %H:%M} UTC: its "
-            f"{unchanged.files_checked} export file(s) are all loaded, and config, code and months are "
-            f"the same. Nothing was recomputed; {settings.published_path} is unchanged. "
-            "(`scorecard run --force` runs anyway.)",
-            highlight=False,
-        )
+        _say_unchanged(outcome.unchanged, settings)
         return
     _summarise_latest_period(settings)
+
+
+def _say_unchanged(unchanged: Unchanged, settings: Settings) -> None:
+    """What a run that found nothing new since the last publication prints (``freshness.Unchanged``)."""
+    console.print(
+        f"Nothing new since run {unchanged.run_id} published {unchanged.first_month:%Y-%m}…"
+        f"{unchanged.last_month:%Y-%m} at {unchanged.published_at:%Y-%m-%d %H:%M} UTC: its "
+        f"{unchanged.files_checked} export file(s) are all loaded, and config, code and months are "
+        f"the same. Nothing was recomputed; {settings.published_path} is unchanged. "
+        "(`scorecard run --force` runs anyway.)",
+        highlight=False,
+    )
 
 
 def _summarise_latest_period(settings: Settings) -> None:

@@ -158,10 +158,23 @@ def run_lints(
 ) -> Iterator[Issue]:
     """Every lint warning for a config that has no errors."""
     locator = _Locator(documents)
-    measures = {measure.id: measure for measure in config.measures}
     active = [measure for measure in config.measures if _active(measure, today)]
-    objectives = {objective.id: objective for objective in config.objectives}
+    per_objective: dict[str, list[Measure]] = defaultdict(list)
+    for measure in active:
+        per_objective[measure.objective].append(measure)
+    yield from _lint_scorecards(config, today, locator)
+    yield from _lint_objectives(config, per_objective, locator)
+    yield from _lint_perspectives(config, active, locator)
+    yield from _lint_off_map(config, locator)
+    yield from _lint_leading_drivers(config, per_objective, locator)
+    yield from _lint_current_targets(config, target_rows, today, locator)
+    yield from _lint_lookalikes(active, locator)
 
+
+def _lint_scorecards(config: ScorecardConfig, today: date, locator: _Locator) -> Iterator[Issue]:
+    """Scorecards that show too many measures, or mostly financial ones."""
+    measures = {measure.id: measure for measure in config.measures}
+    objectives = {objective.id: objective for objective in config.objectives}
     for scorecard in config.scorecards:
         members = [measures[measure_id] for measure_id in config.scorecard_measure_ids(scorecard)]
         members = [measure for measure in members if _active(measure, today)]
@@ -195,9 +208,11 @@ def run_lints(
                 "lint_financial_bias",
             )
 
-    per_objective: dict[str, list[Measure]] = defaultdict(list)
-    for measure in active:
-        per_objective[measure.objective].append(measure)
+
+def _lint_objectives(
+    config: ScorecardConfig, per_objective: dict[str, list[Measure]], locator: _Locator
+) -> Iterator[Issue]:
+    """Objectives with more measures than steer by."""
     for objective in config.objectives:
         listed = per_objective.get(objective.id, [])
         if len(listed) > MAX_MEASURES_PER_OBJECTIVE:
@@ -214,6 +229,10 @@ def run_lints(
                 "lint_objective_overloaded",
             )
 
+
+def _lint_perspectives(config: ScorecardConfig, active: list[Measure], locator: _Locator) -> Iterator[Issue]:
+    """Perspectives without an active measure: the scorecard cannot show their balance."""
+    objectives = {objective.id: objective for objective in config.objectives}
     perspectives_with_measures = {objectives[m.objective].perspective for m in active}
     for perspective in config.perspectives:
         if perspective.id not in perspectives_with_measures:
@@ -229,6 +248,9 @@ def run_lints(
                 "lint_empty_perspective",
             )
 
+
+def _lint_off_map(config: ScorecardConfig, locator: _Locator) -> Iterator[Issue]:
+    """Objectives no strategy-map link leads to or from."""
     on_map = {link.cause for link in config.strategy_map} | {link.effect for link in config.strategy_map}
     for objective in config.objectives:
         if objective.id not in on_map:
@@ -242,9 +264,9 @@ def run_lints(
                 "lint_objective_off_map",
             )
 
-    yield from _lint_leading_drivers(config, per_objective, locator)
-    yield from _lint_current_targets(config, target_rows, today, locator)
 
+def _lint_lookalikes(active: list[Measure], locator: _Locator) -> Iterator[Issue]:
+    """Pairs of active measures that look like one measure under two names."""
     for left, right in combinations(active, 2):
         reason = look_alike_reason(left, right)
         if reason:

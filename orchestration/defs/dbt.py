@@ -11,7 +11,7 @@ import json
 import os
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,72 @@ def _not_restated(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: st
     return not_restated_message(stale, window_start, settings.landing_dir) if stale else ""
 
 
+def _run_window(
+    context: dg.AssetExecutionContext,
+    partitions_def: dg.PartitionsDefinition | None,
+    warehouse: WarehouseResource,
+    config: DbtBuildConfig,
+    restatement_window: int,
+) -> RunWindow:
+    """The months this run's dbt build covers: its partitions (the last closed month when it has
+    none), their restatement window, or everything for a full refresh or a first build."""
+    if partitions_def is not None and (context.has_partition_key or context.has_partition_key_range):
+        key_range = context.partition_key_range
+        range_start = parse_month(key_range.start, "partition")
+        range_end = parse_month(key_range.end, "partition")
+        history_start = parse_month(partitions_def.get_first_partition_key(), "first partition")
+    else:
+        range_start = range_end = history_end_month()
+        history_start = None
+    built, latest_built_month = _built_state(warehouse)
+    window = dbt_window(
+        history_start=history_start or range_start,
+        range_start=range_start,
+        range_end=range_end,
+        restatement_window=restatement_window,
+        latest_built_month=None if config.full_refresh else latest_built_month,
+        full_refresh=config.full_refresh,
+        first_build=not built,
+    )
+    context.log.info(
+        f"dbt window: months {window.first_month:%Y-%m}…{window.last_month:%Y-%m}, periods "
+        f"ending from {add_months(window.last_month, -window.restatement_window_months):%Y-%m} "
+        "on recomputed" + (" (full refresh)" if config.full_refresh else "")
+    )
+    return window
+
+
+def _register_run(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: Settings, window: RunWindow
+) -> tuple[int, datetime | None]:
+    """Record the run in the warehouse before dbt starts: its sequence number, and since when the
+    tests marked ``new_rows`` must look (None: everything, as the last published build differs)."""
+    with warehouse.connect() as con:
+        # The publication log must be complete before dbt compares published values (restatements).
+        recovered = sync_publication_log(con, settings.published_path)
+        # What this run read, now that ingestion is done: a later run that reads the same has
+        # nothing new to publish (orchestration.freshness).
+        code = code_digest(settings)
+        digest = inputs_digest(settings, con, history_start_month(), history_end_month(), code)
+        # Before this run is registered: the last published build's start and definitions.
+        tested = None if window.full_refresh else tested_through(con, code)
+        run_seq = register_run(con, context.run_id, window, digest, code)
+        not_restated = _not_restated(con, settings, context.run_id, window)
+    if not_restated:
+        context.log.warning(not_restated)
+    if recovered:
+        context.log.warning(
+            f"Recovered {recovered} publication(s) from the published file into publish.publications "
+            "(an earlier run stopped right after publishing)."
+        )
+    if tested is not None:
+        context.log.info(
+            f"Tests marked new_rows check rows loaded after {tested:%Y-%m-%d %H:%M:%S} UTC "
+            "(the last published build ran the same tests on everything loaded before)."
+        )
+    return run_seq, tested
+
+
 def build_dbt_assets(
     project: DbtProject, partitions_def: dg.PartitionsDefinition | None = None
 ) -> dg.AssetsDefinition:
@@ -135,48 +201,9 @@ def build_dbt_assets(
         ):
             # profiles.yml reads the warehouse file from this variable; the resource is its one source.
             os.environ["SCORECARD_WAREHOUSE_PATH"] = warehouse.path
-            if context.has_partition_key or context.has_partition_key_range:
-                key_range = context.partition_key_range
-                range_start = parse_month(key_range.start, "partition")
-                range_end = parse_month(key_range.end, "partition")
-                history_start = parse_month(partitions_def.get_first_partition_key(), "first partition")
-            else:
-                range_start = range_end = history_end_month()
-                history_start = None
-            built, latest_built_month = _built_state(warehouse)
-            window = dbt_window(
-                history_start=history_start or range_start,
-                range_start=range_start,
-                range_end=range_end,
-                restatement_window=restatement_window,
-                latest_built_month=None if config.full_refresh else latest_built_month,
-                full_refresh=config.full_refresh,
-                first_build=not built,
-            )
+            window = _run_window(context, partitions_def, warehouse, config, restatement_window)
             settings = company.settings
-            with warehouse.connect() as con:
-                # The publication log must be complete before dbt compares published values (restatements).
-                recovered = sync_publication_log(con, settings.published_path)
-                # What this run read, now that ingestion is done: a later run that reads the same has
-                # nothing new to publish (orchestration.freshness).
-                code = code_digest(settings)
-                digest = inputs_digest(settings, con, history_start_month(), history_end_month(), code)
-                # Before this run is registered: the last published build's start and definitions.
-                tested = None if window.full_refresh else tested_through(con, code)
-                run_seq = register_run(con, context.run_id, window, digest, code)
-                not_restated = _not_restated(con, settings, context.run_id, window)
-            if not_restated:
-                context.log.warning(not_restated)
-            if recovered:
-                context.log.warning(
-                    f"Recovered {recovered} publication(s) from the published file into publish.publications "
-                    "(an earlier run stopped right after publishing)."
-                )
-            context.log.info(
-                f"dbt window: months {window.first_month:%Y-%m}…{window.last_month:%Y-%m}, periods "
-                f"ending from {add_months(window.last_month, -window.restatement_window_months):%Y-%m} "
-                "on recomputed" + (" (full refresh)" if config.full_refresh else "")
-            )
+            run_seq, tested = _register_run(context, warehouse, settings, window)
             # Unit tests check SQL logic on static fixtures: CI runs them (tests/dbt), a period run
             # would only repeat them against no data of its own.
             # No --vars: the months and the run reach dbt in its environment (transform/window.py).
@@ -187,11 +214,6 @@ def build_dbt_assets(
             # in a first build) are recorded too, for each asset dbt built, before the run's own.
             window_keys = recomputed_partition_keys(window, partitions_def) if partitions_def else []
             requested = set(context.partition_keys) if window_keys else set()
-            if tested is not None:
-                context.log.info(
-                    f"Tests marked new_rows check rows loaded after {tested:%Y-%m-%d %H:%M:%S} UTC "
-                    "(the last published build ran the same tests on everything loaded before)."
-                )
             build_env = dbt_build_env(window, context.run_id, run_seq, tested)
 
             def invoke(resource: DbtCliResource, dbt_args: list[str], env: Mapping[str, str | None]):

@@ -131,9 +131,10 @@ def _raw_rows(table: str, spec: SourceTable) -> Frame:
     )
 
 
-def _deliveries(system: str, table: str) -> Frame:
-    period = file_period_sql("source_file")
-    sql = f"""
+# The ``deliveries`` frame of one raw table (parameters: system, table three times): the latest
+# version of every file still in force, grouped into deliveries (a month's files, or one load of a
+# snapshot file), with what was quarantined and the volume of the deliveries before it.
+_DELIVERIES_SQL = """
         WITH versions AS (
             SELECT
                 source_file,
@@ -150,7 +151,7 @@ def _deliveries(system: str, table: str) -> Frame:
                 -- A file removed from the landing zone delivers nothing any more (all its versions
                 -- are withdrawn); the versions a re-delivery replaced still count as its history.
                 AND source_file IN (
-                    SELECT source_file FROM ({IN_FORCE_FILES_SQL}) WHERE system = ? AND "table" = ?
+                    SELECT source_file FROM ({in_force}) WHERE system = ? AND "table" = ?
                 )
         ),
         file_versions AS (
@@ -240,7 +241,11 @@ def _deliveries(system: str, table: str) -> Frame:
         LEFT JOIN rules AS r USING (delivery)
         WHERE c.is_current
         ORDER BY c.seq
-    """
+"""
+
+
+def _deliveries(system: str, table: str) -> Frame:
+    sql = _DELIVERIES_SQL.format(period=file_period_sql("source_file"), in_force=IN_FORCE_FILES_SQL)
     return Frame(
         name="deliveries",
         sql=sql,

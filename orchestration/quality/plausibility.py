@@ -140,12 +140,34 @@ def _table_suspects(
     columns = _numeric_columns(spec)
     if not columns or spec.event_time is None:
         return []
-    relation = qualified(RAW_SCHEMA, raw_table)
     if not table_exists(con, RAW_SCHEMA, raw_table):
         return []
+    rows = con.execute(
+        _suspects_sql(qualified(RAW_SCHEMA, raw_table), spec, columns),
+        {"period_start": failure.period_start, "period_end": failure.period_end},
+    ).fetchall()
+    found = []
+    for kind, source_file, row_number, column, value, typical, mad, score in rows:
+        suspect = Suspect(
+            source=source,
+            source_file=source_file,
+            row_number=int(row_number) if kind == "row" else None,
+            column=column,
+            value=float(value),
+            typical=float(typical),
+            spread=float(mad) if mad is not None else None,
+        )
+        found.append((float(score), suspect))
+    return found
+
+
+def _suspects_sql(relation: str, spec: SourceTable, columns: list[str]) -> str:
+    """One query over a raw table's rows in force: its numeric columns unpivoted, each row of the
+    period scored against the median and MAD of the history before it, and each file of the period
+    against the recent median; the strongest row outliers and the most shifted file."""
     keys = ", ".join(identifier(column) for column in spec.primary_key)
     values = ", ".join(f"cast({identifier(c)} as double) as {identifier(c)}" for c in columns)
-    sql = f"""
+    return f"""
         with current_rows as (
             select _source_file, _source_row_number, cast({identifier(spec.event_time)} as date) as _at,
                    {values}
@@ -202,22 +224,6 @@ def _table_suspects(
             select * from files_scored where score >= 1 order by score desc limit 1
         )
     """
-    rows = con.execute(
-        sql, {"period_start": failure.period_start, "period_end": failure.period_end}
-    ).fetchall()
-    found = []
-    for kind, source_file, row_number, column, value, typical, mad, score in rows:
-        suspect = Suspect(
-            source=source,
-            source_file=source_file,
-            row_number=int(row_number) if kind == "row" else None,
-            column=column,
-            value=float(value),
-            typical=float(typical),
-            spread=float(mad) if mad is not None else None,
-        )
-        found.append((float(score), suspect))
-    return found
 
 
 def describe_failure(failure: Failure, found: list[Suspect], landing_dir: Path | None) -> str:
