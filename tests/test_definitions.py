@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration.defs.definitions import build_definitions
+from orchestration.defs.resources import CompanyResource
 from orchestration.defs.schedules import MAIN_JOB_NAME
 from orchestration.ingestion import load_registry
-from orchestration.settings import get_settings
+from orchestration.settings import Settings, get_settings
 from orchestration.transform.project import prepare_dbt_project
 
 
@@ -59,3 +61,21 @@ def test_every_dbt_test_is_an_asset_check(isolated_dirs):
     check_names = {key.name for key in graph.asset_check_keys}
     assert test_names, "the manifest holds no dbt tests"
     assert sorted(test_names - check_names) == []
+
+
+def test_the_company_resource_carries_every_setting(tmp_path: Path) -> None:
+    """Assets read their folders from the ``company`` resource: nothing of Settings may get lost."""
+    settings = Settings(
+        warehouse_dir=tmp_path / "warehouse",
+        landing_dir=tmp_path / "landing",
+        config_dir=tmp_path / "config",
+        dbt_project_dir=tmp_path / "dbt_project",
+        dbt_target="spark",
+        engine="spark",
+        company_dir=tmp_path,
+        expectations_dir=tmp_path / "suites",
+        accept_redelivery=("billing/invoices/2025-05.csv", "crm/*.jsonl"),
+    )
+    resource = CompanyResource.from_settings(settings)
+    assert resource.settings == settings
+    assert resource.landing_dir == str(tmp_path / "landing")

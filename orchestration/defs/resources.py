@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import fields
 from pathlib import Path
 
 import dagster as dg
@@ -36,34 +37,30 @@ class CompanyResource(dg.ConfigurableResource):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CompanyResource:
-        return cls(
-            company_dir=str(settings.company_dir),
-            warehouse_dir=str(settings.warehouse_dir),
-            landing_dir=str(settings.landing_dir),
-            config_dir=str(settings.config_dir),
-            expectations_dir=str(settings.expectations_dir),
-            dbt_project_dir=str(settings.dbt_project_dir),
-            dbt_target=settings.dbt_target,
-            engine=settings.engine,
-            engine_dbt_dir=str(settings.engine_dbt_dir),
-            accept_redelivery=list(settings.accept_redelivery),
-        )
+        """The resource holding ``settings`` (paths as text, as Dagster config is)."""
+        return cls(**{field.name: _as_config(getattr(settings, field.name)) for field in fields(Settings)})
 
     @property
     def settings(self) -> Settings:
         """The same locations as ``Settings``, with its derived paths (warehouse file, published file…)."""
-        return Settings(
-            warehouse_dir=Path(self.warehouse_dir),
-            landing_dir=Path(self.landing_dir),
-            config_dir=Path(self.config_dir),
-            dbt_project_dir=Path(self.dbt_project_dir),
-            dbt_target=self.dbt_target,
-            engine=self.engine,
-            company_dir=Path(self.company_dir),
-            expectations_dir=Path(self.expectations_dir),
-            engine_dbt_dir=Path(self.engine_dbt_dir),
-            accept_redelivery=tuple(self.accept_redelivery),
-        )
+        return Settings(**_from_config({field.name: getattr(self, field.name) for field in fields(Settings)}))
+
+
+def _as_config(value: object) -> object:
+    """A Settings field value as Dagster config holds it: paths as text, tuples as lists."""
+    return str(value) if isinstance(value, Path) else list(value) if isinstance(value, tuple) else value
+
+
+def _from_config(values: dict[str, object]) -> dict[str, object]:
+    """Settings' field values from the resource's: folders back to paths, lists back to tuples."""
+    return {
+        name: Path(str(value))
+        if name.endswith("_dir")
+        else tuple(value)
+        if isinstance(value, list)
+        else value
+        for name, value in values.items()
+    }
 
 
 class WarehouseResource(dg.ConfigurableResource):
