@@ -183,7 +183,7 @@ def read_document(
     path: Path,
     file: str,
     *,
-    entry: Callable[[Any, PathKey], str] = lambda data, key: entry_path(key),
+    entry: Callable[[Any, PathKey], str] = lambda _data, key: entry_path(key),
 ) -> tuple[Document | None, list[Issue]]:
     """Read ``path`` (YAML, or JSON for ``.json``) and report, as ``Issue``s of ``file``, what keeps it
     from being used: a syntax error, an unreadable file, and every key given twice in one mapping.

@@ -94,8 +94,8 @@ def pydantic_issue(
     *,
     hints: Mapping[str, str],
     known_fields: Iterable[str],
-    value_error_hint: Callable[[str], str] = lambda name: "change the entry so its values agree",
-    skip: Callable[[Any], bool] = lambda part: False,
+    value_error_hint: Callable[[str], str] = lambda _name: "change the entry so its values agree",
+    skip: Callable[[Any], bool] = lambda _part: False,
     layout: str = "the README",
     bound_hints: Mapping[str, str] | None = None,
 ) -> tuple[str, str]:

@@ -253,7 +253,7 @@ class _FileChecker:
             )
         return True
 
-    def one(self, key: str, adapter: TypeAdapter, *, required: bool = True, default: Any = None) -> Any:
+    def one(self, key: str, adapter: TypeAdapter, *, required: bool = True, default: Any = None) -> Any:  # noqa: ARG002
         if not isinstance(self.data, dict) or key not in self.data:
             return default
         try:

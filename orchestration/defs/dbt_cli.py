@@ -59,7 +59,8 @@ class ScorecardDbtCliResource(DbtCliResource):
     def _cli_version(self) -> version.Version:
         return version.parse(importlib.metadata.version("dbt-core"))
 
-    def _initialize_dbt_core_adapter(self, args: Any) -> None:
+    # Overrides DbtCliResource's hook, which dagster-dbt calls with the parsed args; none needed here.
+    def _initialize_dbt_core_adapter(self, args: Any) -> None:  # noqa: ARG002
         return None
 
 

@@ -76,7 +76,7 @@ class WarehouseResource(dg.ConfigurableResource):
     lock_dirs: list[str] = Field(default_factory=list)
 
     @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:  # noqa: ARG002 - Dagster's signature
         from orchestration.run_lock import RunLockedError, run_lock
 
         if not self.lock_dirs:

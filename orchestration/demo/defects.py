@@ -116,7 +116,7 @@ def _bad_types(rng: np.random.Generator, specs: dict[str, TableSpec]) -> None:
     spec.select["score"] = f"CASE WHEN {flag} THEN 'n/a' ELSE CAST(score AS VARCHAR) END"
 
 
-def _renamed_column(rng: np.random.Generator, specs: dict[str, TableSpec]) -> None:
+def _renamed_column(_rng: np.random.Generator, specs: dict[str, TableSpec]) -> None:
     spec = specs["support.tickets"]
     last_month = max(key for key in spec.file_keys if not key.endswith("_late"))
     spec.renamed[last_month] = {"contacts_to_resolution": "contacts_count"}

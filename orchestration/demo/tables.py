@@ -87,7 +87,7 @@ def build_tables(
         _subscription_events(window, customers),
         _invoices(window, customers),
         _invoice_lines(window, customers),
-        _accounts(window, customers, cs_owner),
+        _accounts(customers, cs_owner),
         _onboarding_events(window, customers),
         _first_value_events(window, customers),
         _tickets(window, customers, agent),
@@ -235,7 +235,7 @@ def _invoice_lines(window: Window, customers: CustomerData) -> TableSpec:
     )
 
 
-def _accounts(window: Window, customers: CustomerData, cs_owner: np.ndarray) -> TableSpec:
+def _accounts(customers: CustomerData, cs_owner: np.ndarray) -> TableSpec:
     accounts = customers.accounts
     events = customers.subscription_events
     updated = accounts["created_at"].copy()

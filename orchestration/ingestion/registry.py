@@ -240,7 +240,7 @@ def load_registry(path: Path) -> SourceRegistry:
     path = Path(path)
     file = path.name
     try:
-        document, read_issues = read_document(path, file, entry=lambda data, key: registry_entry(key))
+        document, read_issues = read_document(path, file, entry=lambda _data, key: registry_entry(key))
     except FileNotFoundError:
         missing = error(
             file,
