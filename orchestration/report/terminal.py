@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from orchestration.report import formatting
-from orchestration.report.data import latest_closed_period, load_report_data
+from orchestration.report.data import ReportData, Row, latest_closed_period, load_report_data
 
 
 def _status_text(status: str | None) -> Text:
@@ -33,8 +33,21 @@ def print_balance_summary(
     """
     period = period or latest_closed_period(db_path, schema=schema)
     data = load_report_data(Path(db_path), period=period, scorecard_id=scorecard_id, schema=schema)
-    balance = data.balance
+    console.print(_perspective_table(data))
+    overall = data.tally()
+    if grains := formatting.format_grains(overall.by_grain):
+        coarser = overall.total - overall.monthly
+        console.print(
+            f"Measures: {grains}. The {formatting.plural(coarser, 'measure')} not reported monthly count "
+            "as of their latest closed period and are not in this month's scores."
+        )
+    _print_balance(console, data)
+    _print_findings(console, data.findings, top_findings)
 
+
+def _perspective_table(data: ReportData) -> Table:
+    """Perspectives by score and status, with their measures counted by status, and the overall row."""
+    balance = data.balance
     table = Table(title=f"{balance['scorecard_name']} — {balance['period_label']}", title_style="bold")
     table.add_column("Perspective")
     table.add_column("Score", justify="right")
@@ -71,14 +84,12 @@ def print_balance_summary(
         str(overall.statuses["off_track"]),
         "",
     )
-    console.print(table)
-    if grains := formatting.format_grains(overall.by_grain):
-        coarser = overall.total - overall.monthly
-        console.print(
-            f"Measures: {grains}. The {formatting.plural(coarser, 'measure')} not reported monthly count "
-            "as of their latest closed period and are not in this month's scores."
-        )
+    return table
 
+
+def _print_balance(console: Console, data: ReportData) -> None:
+    """The balance line (index, balanced or why not) and the restatements since the last report."""
+    balance = data.balance
     balance_line = Text(f"Balance index {formatting.format_score(balance['balance_index'])} / 100: ")
     if balance["is_imbalanced"]:
         balance_line.append("imbalanced", style="bold red")
@@ -94,7 +105,9 @@ def print_balance_summary(
             f"{', '.join(periods)} changed since the last report; the period report lists them."
         )
 
-    findings = data.findings  # already ordered by severity
+
+def _print_findings(console: Console, findings: list[Row], top_findings: int) -> None:
+    """The most severe findings (``findings`` come ordered by severity), and how many more there are."""
     if not findings:
         console.print("No findings this month.")
         return
