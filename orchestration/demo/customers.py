@@ -7,7 +7,7 @@ all accounts; nothing loops over rows. Times are epoch seconds (UTC); ``MISSING`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -235,6 +235,102 @@ def _events_in_window(
     return columns
 
 
+@dataclass
+class _Book:
+    """Every account's subscription as the months go by, and what happened to it.
+
+    ``status`` is 0 before the subscription starts, 1 while active, 2 once cancelled. ``events``,
+    ``invoice_base`` and ``ticket_base`` collect, month by month, the subscription events
+    (account, type, at, tier, mrr), the billable subscription-months (account, issued at, tier,
+    seats) and the spans in which an account may open tickets (account, from, until).
+    """
+
+    tier: np.ndarray
+    seats: np.ndarray
+    status: np.ndarray
+    cancel_month: np.ndarray
+    events: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    invoice_base: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    ticket_base: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+
+    def record(self, kind: int, who: np.ndarray, at: np.ndarray, mrr: np.ndarray) -> None:
+        self.events.append((who, np.full(len(who), kind), at, self.tier[who].copy(), mrr))
+
+    def mrr(self, who: np.ndarray) -> np.ndarray:
+        return PLAN_PRICE_CENTS[self.tier[who]] * self.seats[who]
+
+    def changes(
+        self,
+        rng: np.random.Generator,
+        active: np.ndarray,
+        m: int,
+        chances: tuple[np.ndarray, np.ndarray],
+        bounds: tuple[int, int],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cancellations, upgrades and downgrades among the accounts active at the month's start;
+        ``chances`` are each one's hazard of cancelling and chance of upgrading. Returns which of
+        them cancelled and when each change happened."""
+        hazard, p_upgrade = chances
+        draw = rng.random(len(active))
+        event_at = _uniform_between(rng, np.full(len(active), bounds[0]), np.full(len(active), bounds[1]))
+        cancels = draw < hazard
+        upgrades = ~cancels & (draw < hazard + p_upgrade)
+        downgrades = ~cancels & ~upgrades & (draw < hazard + p_upgrade + DOWNGRADE_RATE)
+
+        who = active[cancels]
+        self.status[who], self.cancel_month[who] = 2, m
+        self.record(CANCEL, who, event_at[cancels], np.zeros(len(who), dtype=np.int64))
+
+        who = active[upgrades]
+        to_next_tier = (rng.random(len(who)) < 0.3) & (self.tier[who] < 3)
+        self.tier[who[to_next_tier]] += 1
+        more = who[~to_next_tier]
+        self.seats[more] += 1 + rng.poisson(0.15 * self.seats[more])
+        self.record(UPGRADE, who, event_at[upgrades], self.mrr(who))
+
+        who, at = active[downgrades], event_at[downgrades]
+        fewer_seats = self.seats[who] > 1
+        lower_tier = ~fewer_seats & (self.tier[who] > 0)
+        self.seats[who[fewer_seats]] -= 1
+        self.tier[who[lower_tier]] -= 1
+        changed = fewer_seats | lower_tier
+        self.record(DOWNGRADE, who[changed], at[changed], self.mrr(who[changed]))
+        return cancels, event_at
+
+    def reactivations(
+        self, rng: np.random.Generator, m: int, bounds: tuple[int, int]
+    ) -> tuple[np.ndarray, ...]:
+        """A few accounts cancelled two to twelve months ago come back; returns who and when."""
+        lapsed = np.flatnonzero(
+            (self.status == 2) & (self.cancel_month <= m - 2) & (self.cancel_month >= m - 12)
+        )
+        back = lapsed[rng.random(len(lapsed)) < REACTIVATION_RATE]
+        back_at = _uniform_between(rng, np.full(len(back), bounds[0]), np.full(len(back), bounds[1]))
+        self.status[back] = 1
+        self.record(REACTIVATE, back, back_at, self.mrr(back))
+        self.invoice_base.append((back, back_at, self.tier[back], self.seats[back]))
+        return back, back_at
+
+    def starts(self, who: np.ndarray, at: np.ndarray) -> None:
+        """New subscriptions starting this month."""
+        self.status[who] = 1
+        self.record(START, who, at, self.mrr(who))
+        self.invoice_base.append((who, at, self.tier[who], self.seats[who]))
+
+    def event_columns(self, window: Window) -> Columns:
+        account, kind, at, ev_tier, mrr = (np.concatenate(parts) for parts in zip(*self.events, strict=True))
+        order = np.lexsort((kind, account, at))
+        return {
+            "event_number": np.arange(1, len(order) + 1),
+            "account": account[order],
+            "event_type": kind[order],
+            "event_at": at[order],
+            "tier": ev_tier[order],
+            "mrr_cents": mrr[order],
+            "month": window.month_of(at[order]),
+        }
+
+
 def _lifecycle(rng: np.random.Generator, window: Window, accounts: Columns, onboarded: np.ndarray) -> dict:
     """Step every subscription through the window month by month (vectorised over accounts)."""
     n = len(accounts["month"])
@@ -243,105 +339,59 @@ def _lifecycle(rng: np.random.Generator, window: Window, accounts: Columns, onbo
     start_month = np.where(start_at < window.end_ts, window.month_of(start_at), -1)
     tier = _pick(rng, SEGMENT_TIER_SHARE[segment])
     seats = SEGMENT_BASE_SEATS[segment] + rng.poisson(SEGMENT_EXTRA_SEATS[segment])
-    status = np.zeros(n, dtype=np.int8)  # 0 not started, 1 active, 2 cancelled
-    cancel_month = np.full(n, -999)
-
-    events: list[tuple[np.ndarray, ...]] = []  # (account, type, at, tier, mrr)
-    invoice_base: list[tuple[np.ndarray, ...]] = []  # (account, issued_at, tier, seats)
-    ticket_base: list[tuple[np.ndarray, ...]] = []  # (account, open from, open until)
+    book = _Book(tier=tier, seats=seats, status=np.zeros(n, dtype=np.int8), cancel_month=np.full(n, -999))
     active_by_segment = np.zeros((window.months, 3), dtype=np.int64)
     new_accounts = np.zeros(window.months, dtype=np.int64)
 
-    def record(kind: int, who: np.ndarray, at: np.ndarray, mrr: np.ndarray) -> None:
-        events.append((who, np.full(len(who), kind), at, tier[who].copy(), mrr))
-
     for m in range(window.months):
-        month_start, month_end = window.month_starts[m], window.month_starts[m + 1]
-        active = np.flatnonzero(status == 1)
-        invoice_base.append((active, np.full(len(active), month_start), tier[active], seats[active]))
-
-        # Cancellations, upgrades and downgrades among accounts active at the start of the month.
-        age = m - start_month[active]
-        age_factor = np.select([age <= 6, age <= 12], [1.6, 1.0], 0.7)
-        # A poor support experience two months back (training two months before that) adds churn.
-        support_factor = 1.0 + 0.6 * (TRAINING_BASELINE - training_on_time(window.fraction(m - 4)))
-        hazard = (
-            CHURN_HAZARD[segment[active]]
-            * age_factor
-            * np.where(onboarded[active], CHURN_IF_ONBOARDED, CHURN_IF_NOT_ONBOARDED)
-            * support_factor
+        bounds = (window.month_starts[m], window.month_starts[m + 1])
+        active = np.flatnonzero(book.status == 1)
+        book.invoice_base.append(
+            (active, np.full(len(active), bounds[0]), book.tier[active], book.seats[active])
         )
+        hazard = _churn_hazard(window, m, segment[active], start_month[active], onboarded[active])
         p_upgrade = UPGRADE_RATE[segment[active]] * np.where(onboarded[active], 1.3, 0.7)
-        draw = rng.random(len(active))
-        event_at = _uniform_between(rng, np.full(len(active), month_start), np.full(len(active), month_end))
-        cancels = draw < hazard
-        upgrades = ~cancels & (draw < hazard + p_upgrade)
-        downgrades = ~cancels & ~upgrades & (draw < hazard + p_upgrade + DOWNGRADE_RATE)
-
-        who = active[cancels]
-        status[who], cancel_month[who] = 2, m
-        record(CANCEL, who, event_at[cancels], np.zeros(len(who), dtype=np.int64))
-
-        who = active[upgrades]
-        to_next_tier = (rng.random(len(who)) < 0.3) & (tier[who] < 3)
-        tier[who[to_next_tier]] += 1
-        more = who[~to_next_tier]
-        seats[more] += 1 + rng.poisson(0.15 * seats[more])
-        record(UPGRADE, who, event_at[upgrades], PLAN_PRICE_CENTS[tier[who]] * seats[who])
-
-        who, at = active[downgrades], event_at[downgrades]
-        fewer_seats = seats[who] > 1
-        lower_tier = ~fewer_seats & (tier[who] > 0)
-        seats[who[fewer_seats]] -= 1
-        tier[who[lower_tier]] -= 1
-        changed = fewer_seats | lower_tier
-        who, at = who[changed], at[changed]
-        record(DOWNGRADE, who, at, PLAN_PRICE_CENTS[tier[who]] * seats[who])
-
-        # A few cancelled accounts come back within a year.
-        lapsed = np.flatnonzero((status == 2) & (cancel_month <= m - 2) & (cancel_month >= m - 12))
-        back = lapsed[rng.random(len(lapsed)) < REACTIVATION_RATE]
-        back_at = _uniform_between(rng, np.full(len(back), month_start), np.full(len(back), month_end))
-        status[back] = 1
-        record(REACTIVATE, back, back_at, PLAN_PRICE_CENTS[tier[back]] * seats[back])
-        invoice_base.append((back, back_at, tier[back], seats[back]))
-
+        cancels, event_at = book.changes(rng, active, m, (hazard, p_upgrade), bounds)
+        back, back_at = book.reactivations(rng, m, bounds)
         starts = np.flatnonzero(start_month == m)
-        status[starts] = 1
-        record(START, starts, start_at[starts], PLAN_PRICE_CENTS[tier[starts]] * seats[starts])
-        invoice_base.append((starts, start_at[starts], tier[starts], seats[starts]))
+        book.starts(starts, start_at[starts])
         new_accounts[m] = len(starts)
-
         # Tickets can be opened while the account is a customer during the month.
-        ticket_to = np.full(len(active), month_end)
+        ticket_to = np.full(len(active), bounds[1])
         ticket_to[cancels] = event_at[cancels]
-        ticket_base.append(
+        book.ticket_base.append(
             (
                 np.concatenate([active, back, starts]),
-                np.concatenate([np.full(len(active), month_start), back_at, start_at[starts]]),
-                np.concatenate([ticket_to, np.full(len(back) + len(starts), month_end)]),
+                np.concatenate([np.full(len(active), bounds[0]), back_at, start_at[starts]]),
+                np.concatenate([ticket_to, np.full(len(back) + len(starts), bounds[1])]),
             )
         )
-        active_by_segment[m] = np.bincount(segment[status == 1], minlength=3)
+        active_by_segment[m] = np.bincount(segment[book.status == 1], minlength=3)
 
-    account, kind, at, ev_tier, mrr = (np.concatenate(parts) for parts in zip(*events, strict=True))
-    order = np.lexsort((kind, account, at))
-    event_columns = {
-        "event_number": np.arange(1, len(order) + 1),
-        "account": account[order],
-        "event_type": kind[order],
-        "event_at": at[order],
-        "tier": ev_tier[order],
-        "mrr_cents": mrr[order],
-        "month": window.month_of(at[order]),
-    }
     return {
-        "events": event_columns,
-        "invoice_base": tuple(np.concatenate(parts) for parts in zip(*invoice_base, strict=True)),
-        "ticket_base": tuple(np.concatenate(parts) for parts in zip(*ticket_base, strict=True)),
+        "events": book.event_columns(window),
+        "invoice_base": tuple(np.concatenate(parts) for parts in zip(*book.invoice_base, strict=True)),
+        "ticket_base": tuple(np.concatenate(parts) for parts in zip(*book.ticket_base, strict=True)),
         "active_by_segment": active_by_segment,
         "new_accounts": new_accounts,
     }
+
+
+def _churn_hazard(
+    window: Window, m: int, segment: np.ndarray, start_month: np.ndarray, onboarded: np.ndarray
+) -> np.ndarray:
+    """Each active account's chance to cancel in month ``m``: its segment's base rate, higher in the
+    first half year, lower for onboarded accounts, and up after a poor support experience two months
+    back (training two months before that)."""
+    age = m - start_month
+    age_factor = np.select([age <= 6, age <= 12], [1.6, 1.0], 0.7)
+    support_factor = 1.0 + 0.6 * (TRAINING_BASELINE - training_on_time(window.fraction(m - 4)))
+    return (
+        CHURN_HAZARD[segment]
+        * age_factor
+        * np.where(onboarded, CHURN_IF_ONBOARDED, CHURN_IF_NOT_ONBOARDED)
+        * support_factor
+    )
 
 
 def _invoices(

@@ -98,80 +98,147 @@ def headcount_targets(customers: CustomerData) -> np.ndarray:
     return targets
 
 
+@dataclass
+class _Staff:
+    """Everyone employed at some point, by internal id (array index), and their team spells.
+
+    ``team`` is the current team (-1 once gone); a spell is one employee's time in one team
+    (``spell_to`` MISSING while it lasts), ``open_spell`` each employee's current or last spell.
+    """
+
+    team: np.ndarray
+    hire_day: np.ndarray
+    term_day: np.ndarray
+    reason: np.ndarray
+    spell_employee: np.ndarray
+    spell_team: np.ndarray
+    spell_from: np.ndarray
+    spell_to: np.ndarray
+    open_spell: np.ndarray
+
+    @classmethod
+    def initial(cls, rng: np.random.Generator, targets: np.ndarray, first_day: int) -> _Staff:
+        """Staff in place when the window opens, hired over the previous five years."""
+        team = np.repeat(np.arange(len(TEAMS)), targets[0])
+        hire_day = first_day - rng.integers(30, 5 * 365, len(team))
+        return cls(
+            team=team.copy(),
+            hire_day=hire_day,
+            term_day=np.full(len(team), MISSING),
+            reason=np.full(len(team), MISSING),
+            spell_employee=np.arange(len(team)),
+            spell_team=team.copy(),
+            spell_from=hire_day.copy(),
+            spell_to=np.full(len(team), MISSING),
+            open_spell=np.arange(len(team)),
+        )
+
+    def leave(self, rng: np.random.Generator, day0: int, days: int, voluntary_rate: float) -> np.ndarray:
+        """This month's leavers (voluntary or not) go; returns the ids of those who stay."""
+        active = np.flatnonzero(self.team >= 0)
+        draw = rng.random(len(active))
+        leaves = draw < voluntary_rate + INVOLUNTARY_RATE
+        leavers = active[leaves]
+        self.term_day[leavers] = day0 + rng.integers(0, days, len(leavers))
+        self.reason[leavers] = np.where(draw[leaves] < voluntary_rate, 0, 1)
+        self.spell_to[self.open_spell[leavers]] = self.term_day[leavers]
+        self.team[leavers] = -1
+        return active[~leaves]
+
+    def move(
+        self, rng: np.random.Generator, stayers: np.ndarray, day0: int, days: int, promote: bool
+    ) -> None:
+        """Team moves of staff with six months' tenure (TEAM_MOVES), and the annual promotion, which
+        moves the longest-serving SMB CSM to the mid-market team."""
+        tenured = stayers[self.hire_day[stayers] <= day0 - 180]
+        move_draw = rng.random(len(tenured))
+        move_day = day0 + rng.integers(1, days, len(tenured))
+        new_team = self.team[tenured].copy()
+        for source, target, probability in TEAM_MOVES:
+            new_team[(self.team[tenured] == source) & (move_draw < probability)] = target
+        if promote:
+            smb = np.flatnonzero(self.team[tenured] == CS_TEAMS[0])
+            if len(smb):
+                new_team[smb[np.argmin(self.hire_day[tenured[smb]])]] = CS_TEAMS[1]
+        movers = new_team != self.team[tenured]
+        who, when = tenured[movers], move_day[movers]
+        self.spell_to[self.open_spell[who]] = when
+        self.open_spell[who] = len(self.spell_employee) + np.arange(len(who))
+        self._open_spells(who, new_team[movers], when)
+        self.team[who] = new_team[movers]
+
+    def hire(self, rng: np.random.Generator, target: np.ndarray, day0: int, days: int) -> None:
+        """Hire up to this month's target headcount of every team."""
+        current = np.bincount(self.team[self.team >= 0], minlength=len(TEAMS))
+        hires_team = np.repeat(np.arange(len(TEAMS)), np.maximum(0, target - current))
+        new_ids = len(self.team) + np.arange(len(hires_team))
+        new_hire_day = day0 + rng.integers(0, days, len(hires_team))
+        self.team = np.concatenate([self.team, hires_team])
+        self.hire_day = np.concatenate([self.hire_day, new_hire_day])
+        self.term_day = np.concatenate([self.term_day, np.full(len(new_ids), MISSING)])
+        self.reason = np.concatenate([self.reason, np.full(len(new_ids), MISSING)])
+        self.open_spell = np.concatenate(
+            [self.open_spell, len(self.spell_employee) + np.arange(len(new_ids))]
+        )
+        self._open_spells(new_ids, hires_team, new_hire_day)
+
+    def _open_spells(self, who: np.ndarray, teams: np.ndarray, start_day: np.ndarray) -> None:
+        self.spell_employee = np.concatenate([self.spell_employee, who])
+        self.spell_team = np.concatenate([self.spell_team, teams])
+        self.spell_from = np.concatenate([self.spell_from, start_day])
+        self.spell_to = np.concatenate([self.spell_to, np.full(len(who), MISSING)])
+
+    def headcount(self) -> np.ndarray:
+        return np.bincount(self.team[self.team >= 0], minlength=len(TEAMS))
+
+
 def simulate_workforce(rng: np.random.Generator, window: Window, customers: CustomerData) -> WorkforceData:
     """Hire, move and lose staff month by month, then generate their training and survey answers."""
     targets = headcount_targets(customers)
     first_day = window.start_ts // SECONDS_PER_DAY
-    end_day = window.end_ts // SECONDS_PER_DAY
-
-    # Staff in place when the window opens, hired over the previous five years.
-    initial_team = np.repeat(np.arange(len(TEAMS)), targets[0])
-    hire_day = first_day - rng.integers(30, 5 * 365, len(initial_team))
-    team = initial_team.copy()  # current team, -1 once gone
-    term_day = np.full(len(team), MISSING)
-    reason = np.full(len(team), MISSING)
-    spell_employee, spell_team, spell_from = (np.arange(len(team)), initial_team.copy(), hire_day.copy())
-    spell_to = np.full(len(team), MISSING)
-    open_spell = np.arange(len(team))
+    staff = _Staff.initial(rng, targets, first_day)
     headcount = np.zeros_like(targets)
-
     for m in range(window.months):
         day0 = window.month_starts[m] // SECONDS_PER_DAY
         days = window.month_seconds[m] // SECONDS_PER_DAY
-        active = np.flatnonzero(team >= 0)
-
         voluntary_rate = VOLUNTARY_RATE + VOLUNTARY_RATE_IN_DIP * engagement_dip(window.fraction(m))
-        draw = rng.random(len(active))
-        leaves = draw < voluntary_rate + INVOLUNTARY_RATE
-        leavers = active[leaves]
-        term_day[leavers] = day0 + rng.integers(0, days, len(leavers))
-        reason[leavers] = np.where(draw[leaves] < voluntary_rate, 0, 1)
-        spell_to[open_spell[leavers]] = term_day[leavers]
-        team[leavers] = -1
+        stayers = staff.leave(rng, day0, days, voluntary_rate)
+        staff.move(rng, stayers, day0, days, promote=window.calendar_month(m) == PROMOTION_MONTH)
+        staff.hire(rng, targets[m], day0, days)
+        headcount[m] = staff.headcount()
+    employees, team_assignments, number_of = _employee_tables(rng, window, staff, first_day)
+    workforce = WorkforceData(
+        employees=employees,
+        team_assignments=team_assignments,
+        training_assignments={},
+        training_completions={},
+        engagement_survey={},
+        headcount_by_team=headcount,
+    )
+    term_by_number = np.full(len(staff.hire_day) + 1, MISSING)
+    term_by_number[number_of] = staff.term_day
+    assignments, completions = _training(rng, window, workforce, term_by_number)
+    survey = _engagement(rng, window, workforce, window.end_ts // SECONDS_PER_DAY)
+    return WorkforceData(
+        employees=employees,
+        team_assignments=team_assignments,
+        training_assignments=assignments,
+        training_completions=completions,
+        engagement_survey=survey,
+        headcount_by_team=headcount,
+    )
 
-        stayers = active[~leaves]
-        tenured = stayers[hire_day[stayers] <= day0 - 180]
-        move_draw = rng.random(len(tenured))
-        move_day = day0 + rng.integers(1, days, len(tenured))
-        new_team = team[tenured].copy()
-        for source, target, probability in TEAM_MOVES:
-            new_team[(team[tenured] == source) & (move_draw < probability)] = target
-        if window.calendar_month(m) == PROMOTION_MONTH:
-            # The annual review promotes the longest-serving SMB CSM to the mid-market team.
-            smb = np.flatnonzero(team[tenured] == CS_TEAMS[0])
-            if len(smb):
-                new_team[smb[np.argmin(hire_day[tenured[smb]])]] = CS_TEAMS[1]
-        movers = new_team != team[tenured]
-        who, when = tenured[movers], move_day[movers]
-        spell_to[open_spell[who]] = when
-        open_spell[who] = len(spell_employee) + np.arange(len(who))
-        spell_employee = np.concatenate([spell_employee, who])
-        spell_team = np.concatenate([spell_team, new_team[movers]])
-        spell_from = np.concatenate([spell_from, when])
-        spell_to = np.concatenate([spell_to, np.full(len(who), MISSING)])
-        team[who] = new_team[movers]
 
-        current = np.bincount(team[team >= 0], minlength=len(TEAMS))
-        hires_team = np.repeat(np.arange(len(TEAMS)), np.maximum(0, targets[m] - current))
-        new_ids = len(team) + np.arange(len(hires_team))
-        new_hire_day = day0 + rng.integers(0, days, len(hires_team))
-        team = np.concatenate([team, hires_team])
-        hire_day = np.concatenate([hire_day, new_hire_day])
-        term_day = np.concatenate([term_day, np.full(len(new_ids), MISSING)])
-        reason = np.concatenate([reason, np.full(len(new_ids), MISSING)])
-        open_spell = np.concatenate([open_spell, len(spell_employee) + np.arange(len(new_ids))])
-        spell_employee = np.concatenate([spell_employee, new_ids])
-        spell_team = np.concatenate([spell_team, hires_team])
-        spell_from = np.concatenate([spell_from, new_hire_day])
-        spell_to = np.concatenate([spell_to, np.full(len(new_ids), MISSING)])
-        headcount[m] = np.bincount(team[team >= 0], minlength=len(TEAMS))
-
-    # Employee numbers in order of hire, so ids read chronologically.
+def _employee_tables(
+    rng: np.random.Generator, window: Window, staff: _Staff, first_day: int
+) -> tuple[Columns, Columns, np.ndarray]:
+    """The employees and team-assignment columns, numbered in order of hire (so ids read
+    chronologically); also each internal id's employee number."""
+    hire_day, term_day, open_spell = staff.hire_day, staff.term_day, staff.open_spell
     by_hire = np.lexsort((np.arange(len(hire_day)), hire_day))
     number_of = np.empty(len(hire_day), dtype=np.int64)
     number_of[by_hire] = np.arange(1, len(hire_day) + 1)
-    last_team = spell_team[open_spell]
-    last_change = np.maximum(hire_day, spell_from[open_spell])
+    last_change = np.maximum(hire_day, staff.spell_from[open_spell])
     last_change = np.where(term_day != MISSING, term_day, last_change)
     updated_at = np.minimum(
         np.maximum(last_change, first_day - 400) * SECONDS_PER_DAY
@@ -183,40 +250,21 @@ def simulate_workforce(rng: np.random.Generator, window: Window, customers: Cust
         "employee_number": number_of[by_hire],
         "hire_day": hire_day[by_hire],
         "term_day": term_day[by_hire],
-        "reason": reason[by_hire],
-        "last_team": last_team[by_hire],
+        "reason": staff.reason[by_hire],
+        "last_team": staff.spell_team[open_spell][by_hire],
         "updated_at": updated_at[by_hire],
         "name_first": rng.integers(0, 1 << 16, n),
         "name_last": rng.integers(0, 1 << 16, n),
     }
-    spell_order = np.lexsort((spell_from, number_of[spell_employee]))
+    spell_order = np.lexsort((staff.spell_from, number_of[staff.spell_employee]))
     team_assignments = {
         "assignment_number": np.arange(1, len(spell_order) + 1),
-        "employee_number": number_of[spell_employee][spell_order],
-        "team": spell_team[spell_order],
-        "valid_from": spell_from[spell_order],
-        "valid_to": spell_to[spell_order],
+        "employee_number": number_of[staff.spell_employee][spell_order],
+        "team": staff.spell_team[spell_order],
+        "valid_from": staff.spell_from[spell_order],
+        "valid_to": staff.spell_to[spell_order],
     }
-    workforce = WorkforceData(
-        employees=employees,
-        team_assignments=team_assignments,
-        training_assignments={},
-        training_completions={},
-        engagement_survey={},
-        headcount_by_team=headcount,
-    )
-    term_by_number = np.full(n + 1, MISSING)
-    term_by_number[number_of] = term_day
-    assignments, completions = _training(rng, window, workforce, term_by_number)
-    survey = _engagement(rng, window, workforce, end_day)
-    return WorkforceData(
-        employees=employees,
-        team_assignments=team_assignments,
-        training_assignments=assignments,
-        training_completions=completions,
-        engagement_survey=survey,
-        headcount_by_team=headcount,
-    )
+    return employees, team_assignments, number_of
 
 
 def _training(
