@@ -2,8 +2,9 @@
 
 One model per YAML entry kind. The models check what one entry can check on its own (types, enums,
 identifiers, required fields, internal consistency); everything that needs several entries or files
-(references, duplicates, cycles, overlaps, periods) lives in ``validation.py`` so that every problem is
-reported at once with the file and the entry it concerns.
+(references, duplicates, cycles, overlaps, periods) lives in the ``validation`` package, so that every
+problem is reported at once with the file and the entry it concerns. Files are read section by
+section there, so no model describes a whole file.
 
 Free text stays text: nothing here is ever interpolated into SQL. The compiler writes CSV data only,
 and every id is a lowercase snake_case identifier.
@@ -237,15 +238,6 @@ DEFAULT_PERSPECTIVES = (
 )
 
 
-class StrategyFile(ConfigModel):
-    version: Literal[1]
-    company: Company
-    perspectives: list[Perspective] = Field(default_factory=lambda: list(DEFAULT_PERSPECTIVES))
-    segments: dict[SegmentDimension, list[Identifier]] = Field(default_factory=dict)
-    objectives: list[Objective]
-    strategy_map: list[StrategyLink]
-
-
 # --- measures.yml ---------------------------------------------------------------------------------
 
 
@@ -382,11 +374,6 @@ class Measure(ConfigModel):
         return self
 
 
-class MeasuresFile(ConfigModel):
-    version: Literal[1]
-    measures: list[Measure]
-
-
 # --- targets.yml ----------------------------------------------------------------------------------
 
 
@@ -478,12 +465,6 @@ class RelativeTarget(_TargetBase):
 Target = Annotated[AbsoluteTarget | AnnualTarget | RelativeTarget, Field(discriminator="kind")]
 
 
-class TargetsFile(ConfigModel):
-    version: Literal[1]
-    thresholds: Thresholds
-    targets: dict[Identifier, list[Target]]
-
-
 # --- initiatives.yml ------------------------------------------------------------------------------
 
 
@@ -520,11 +501,6 @@ class Initiative(ConfigModel):
         return self
 
 
-class InitiativesFile(ConfigModel):
-    version: Literal[1]
-    initiatives: list[Initiative] = Field(default_factory=list)
-
-
 # --- okrs.yml -------------------------------------------------------------------------------------
 
 
@@ -557,11 +533,6 @@ class Okr(ConfigModel):
     key_results: list[KeyResult] = Field(min_length=1, max_length=5)
 
 
-class OkrsFile(ConfigModel):
-    version: Literal[1]
-    okrs: list[Okr] = Field(default_factory=list)
-
-
 # --- scorecards.yml -------------------------------------------------------------------------------
 
 
@@ -576,11 +547,6 @@ class Scorecard(ConfigModel):
     parent: Identifier | None = None
     segment: dict[SegmentDimension, Identifier] = Field(default_factory=dict)
     measures: Literal["all"] | list[Identifier]
-
-
-class ScorecardsFile(ConfigModel):
-    version: Literal[1]
-    scorecards: list[Scorecard] = Field(min_length=1)
 
 
 # --- reviews.yml ----------------------------------------------------------------------------------
@@ -630,12 +596,6 @@ class Review(ConfigModel):
     decisions: list[Decision] = Field(default_factory=list)
     failed_assumptions: list[FailedAssumption] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
-
-
-class ReviewsFile(ConfigModel):
-    version: Literal[1]
-    cadence: ReviewCadence
-    reviews: list[Review] = Field(default_factory=list)
 
 
 # --- the whole config -----------------------------------------------------------------------------
