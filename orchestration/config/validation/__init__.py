@@ -4,7 +4,7 @@ Three passes:
 
 1. read each YAML file (syntax errors with their line, duplicate keys): ``core``;
 2. validate each entry against its pydantic model, entry by entry, so one broken measure does not hide
-   the problems of the others: each file's ``parse``;
+   the problems of the others: ``_parse``, with the ``parse`` of the files that have several sections;
 3. check what needs several entries or files, file by file (``strategy``, ``measures``, ``targets``,
    ``initiatives``, ``okrs``, ``scorecards``, ``reviews``): references (a table in ``references``),
    duplicate ids, strategy-map cycles, data sources against ``sources.yml`` (``sources``), periods and
@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orchestration.config.issues import Severity, ValidationReport
-from orchestration.config.models import ScorecardConfig
+from orchestration.config.models import ConfigModel, Initiative, Measure, Okr, ReviewCadence, ScorecardConfig
 from orchestration.config.periods import reporting_day
 from orchestration.config.targets import TargetRow
 from orchestration.config.validation import (
@@ -54,6 +55,7 @@ from orchestration.config.validation.core import (
     SOURCES,
     STRATEGY,
     TARGETS,
+    FileChecker,
     Located,
     Parsed,
     State,
@@ -64,6 +66,7 @@ from orchestration.config.validation.manifest import check_dbt_manifest, upstrea
 from orchestration.config.validation.references import REFERENCES, Reference
 from orchestration.config.validation.segments import resolved_slice_by
 from orchestration.config.validation.sources import read_sources
+from orchestration.config.vocabulary import Frequency
 from orchestration.documents import Document
 
 __all__ = [
@@ -91,8 +94,33 @@ __all__ = [
     "validate_config",
 ]
 
-# Each config file's module, in the order its entries are read: a file's parse may use an earlier one's.
-_FILES = (strategy, measures, targets, initiatives, okrs, scorecards, reviews)
+# How a readable file's sections become ``Parsed``: files of one list section named like the file
+# (``measures:`` in measures.yml) by their entry model; the others by their module's ``parse``.
+_ENTRY_LISTS: dict[str, type[ConfigModel]] = {MEASURES: Measure, INITIATIVES: Initiative, OKRS: Okr}
+_PARSERS: dict[str, Callable[[FileChecker, Parsed], None]] = {
+    STRATEGY: strategy.parse,
+    TARGETS: targets.parse,
+    SCORECARDS: scorecards.parse,
+    REVIEWS: reviews.parse,
+}
+
+
+def _parse(state: State) -> Parsed:
+    """Every file's entries against the models, file by file in ``CONFIG_FILES`` order."""
+    parsed = Parsed()
+    for file in CONFIG_FILES:
+        checker = FileChecker(state, file)
+        if not checker.readable():
+            continue
+        if file in _PARSERS:
+            _PARSERS[file](checker, parsed)
+        else:
+            section = file.removesuffix(".yml")
+            setattr(parsed, section, checker.items(section, _ENTRY_LISTS[file]))
+    if not (state.config_dir / REVIEWS).exists():
+        # reviews.yml is optional: without it the strategy review meets monthly.
+        parsed.cadence = ReviewCadence(frequency=Frequency.monthly)
+    return parsed
 
 
 def build_config(parsed: Parsed) -> ScorecardConfig:
@@ -193,9 +221,7 @@ def _validate(
         )
         return ValidationOutcome(ValidationReport(str(config_dir), tuple(state.issues)), None, {}, {})
     read_documents(state)
-    parsed = Parsed()
-    for file in _FILES:
-        file.parse(state, parsed)
+    parsed = _parse(state)
     read_sources(state, parsed)
     strategy.check(state, parsed)
     measures.check(state, parsed)

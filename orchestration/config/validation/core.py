@@ -18,13 +18,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from orchestration.config.issues import Issue, Severity
-from orchestration.config.models import (
-    Company,
-    ConfigModel,
-    ReviewCadence,
-    SegmentDimension,
-    Thresholds,
-)
+from orchestration.config.models import Company, ConfigModel, ReviewCadence, SegmentDimension, Thresholds
 from orchestration.documents import Document, issue_at, read_document
 from orchestration.issues import PathKey, did_you_mean, pydantic_issue
 
@@ -108,6 +102,13 @@ class Located:
     file: str
     path: PathKey
 
+    def entries(self, key: str) -> list[Located]:
+        """The items of a list field of this entry (milestones, key results, actions), each placed."""
+        return [
+            Located(item, self.file, (*self.path, key, index))
+            for index, item in enumerate(getattr(self.model, key))
+        ]
+
 
 @dataclass
 class State:
@@ -137,6 +138,33 @@ class State:
 
     def error(self, file: str, path: PathKey, message: str, hint: str, code: str) -> None:
         self.add(Severity.error, file, path, message, hint, code)
+
+    def check_duplicates(self, entries: list[Located], what: str, key: Callable[[Any], str]) -> None:
+        """Each entry's key (its id, or a link's cause and effect) appears once; later copies are errors."""
+        seen: dict[str, Located] = {}
+        for located in entries:
+            value = key(located.model)
+            if value not in seen:
+                seen[value] = located
+                continue
+            first = seen[value]
+            document = self.documents.get(first.file)
+            line = document.line_of(first.path) if document else None
+            self.error(
+                located.file,
+                located.path,
+                f"duplicate {what} `{value}`: it is already defined"
+                + (f" at line {line}" if line else "")
+                + " of "
+                + first.file
+                + ".",
+                f"give each {what} a unique id, or merge the two entries",
+                "duplicate_id",
+            )
+
+    def check_ids(self, entries: list[Located], what: str) -> None:
+        """Each entry's ``id`` is unique in its list."""
+        self.check_duplicates(entries, what, lambda model: model.id)
 
 
 @dataclass
@@ -353,43 +381,6 @@ def read_documents(state: State) -> None:
         if not readable and (file not in OPTIONAL_FILES or (state.config_dir / file).exists()):
             for kind in kinds:
                 state.broken_ids[kind].add("*")
-
-
-def sub_entries(located: Located, key: str) -> list[Located]:
-    """The items of a list field of an entry (milestones, key results, actions), each with its place."""
-    return [
-        Located(item, located.file, (*located.path, key, index))
-        for index, item in enumerate(getattr(located.model, key))
-    ]
-
-
-def check_duplicates(state: State, entries: list[Located], what: str, key: Callable[[Any], str]) -> None:
-    """Each entry's key (its id, or a link's cause and effect) appears once; later copies are errors."""
-    seen: dict[str, Located] = {}
-    for located in entries:
-        value = key(located.model)
-        if value in seen:
-            first = seen[value]
-            document = state.documents.get(first.file)
-            line = document.line_of(first.path) if document else None
-            state.error(
-                located.file,
-                located.path,
-                f"duplicate {what} `{value}`: it is already defined"
-                + (f" at line {line}" if line else "")
-                + " of "
-                + first.file
-                + ".",
-                f"give each {what} a unique id, or merge the two entries",
-                "duplicate_id",
-            )
-        else:
-            seen[value] = located
-
-
-def check_ids(state: State, entries: list[Located], what: str) -> None:
-    """Each entry's ``id`` is unique in its list."""
-    check_duplicates(state, entries, what, lambda model: model.id)
 
 
 def find_cycles(edges: list[tuple[str, str]]) -> list[list[str]]:

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 from orchestration.config.models import Initiative
-from orchestration.config.validation.core import (
-    INITIATIVES,
-    FileChecker,
-    Parsed,
-    State,
-    check_ids,
-    sub_entries,
-)
+from orchestration.config.validation.core import INITIATIVES, Parsed, State
 from orchestration.config.validation.references import check_references
-
-
-def parse(state: State, parsed: Parsed) -> None:
-    """Read initiatives.yml's entries into ``parsed`` (the file is optional)."""
-    initiatives = FileChecker(state, INITIATIVES)
-    if initiatives.readable():
-        parsed.initiatives = initiatives.items("initiatives", Initiative)
 
 
 def check(state: State, parsed: Parsed) -> None:
     """Each initiative's milestones and the objectives it serves."""
-    check_ids(state, parsed.initiatives, "initiative")
+    state.check_ids(parsed.initiatives, "initiative")
     for located in parsed.initiatives:
         initiative: Initiative = located.model
-        milestones = sub_entries(located, "milestones")
-        check_ids(state, milestones, "milestone")
+        milestones = located.entries("milestones")
+        state.check_ids(milestones, "milestone")
         for milestone in milestones:
             due = milestone.model.due_date
             if not initiative.start_date <= due <= initiative.end_date:

@@ -3,31 +3,23 @@ target roll-up."""
 
 from __future__ import annotations
 
-from orchestration.config.models import Measure, MeasureType, TargetRollup
+from orchestration.config.models import Measure
 from orchestration.config.validation.core import (
     MEASURES,
-    FileChecker,
     Located,
     Parsed,
     State,
-    check_ids,
     effective_range,
 )
 from orchestration.config.validation.references import check_references
 from orchestration.config.validation.segments import check_dimension
+from orchestration.config.vocabulary import MeasureType, TargetRollup
 from orchestration.issues import did_you_mean
-
-
-def parse(state: State, parsed: Parsed) -> None:
-    """Read measures.yml's entries into ``parsed``."""
-    measures = FileChecker(state, MEASURES)
-    if measures.readable():
-        parsed.measures = measures.items("measures", Measure)
 
 
 def check(state: State, parsed: Parsed) -> None:
     """Every measure on its own and against strategy.yml and sources.yml, entry by entry."""
-    check_ids(state, parsed.measures, "measure")
+    state.check_ids(parsed.measures, "measure")
     for located in parsed.measures:
         measure: Measure = located.model
         check_references(state, parsed, located, ("measures",))

@@ -4,32 +4,17 @@ from __future__ import annotations
 
 from orchestration.config.models import Okr
 from orchestration.config.periods import Grain, parse_period
-from orchestration.config.validation.core import (
-    OKRS,
-    FileChecker,
-    Located,
-    Parsed,
-    State,
-    check_ids,
-    sub_entries,
-)
+from orchestration.config.validation.core import OKRS, Located, Parsed, State
 from orchestration.config.validation.references import check_references
-
-
-def parse(state: State, parsed: Parsed) -> None:
-    """Read okrs.yml's entries into ``parsed`` (the file is optional)."""
-    okrs = FileChecker(state, OKRS)
-    if okrs.readable():
-        parsed.okrs = okrs.items("okrs", Okr)
 
 
 def check(state: State, parsed: Parsed) -> None:
     """Each OKR's objective and key results; its quarter once strategy.yml gives the fiscal year."""
-    check_ids(state, parsed.okrs, "OKR")
+    state.check_ids(parsed.okrs, "OKR")
     for located in parsed.okrs:
         check_references(state, parsed, located, ("okrs",))
-        key_results = sub_entries(located, "key_results")
-        check_ids(state, key_results, "key result")
+        key_results = located.entries("key_results")
+        state.check_ids(key_results, "key result")
         if parsed.company is not None:
             _check_quarter(state, located, key_results, parsed.company.fiscal_year_start_month)
 

@@ -5,41 +5,30 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from orchestration.config.models import Frequency, Review, ReviewCadence
+from orchestration.config.models import Review, ReviewCadence
 from orchestration.config.periods import Grain, parse_period
-from orchestration.config.validation.core import (
-    REVIEWS,
-    FileChecker,
-    Located,
-    Parsed,
-    State,
-    check_ids,
-    sub_entries,
-)
+from orchestration.config.validation.core import REVIEWS, FileChecker, Located, Parsed, State
 from orchestration.config.validation.references import check_references
+from orchestration.config.vocabulary import Frequency
 
 
-def parse(state: State, parsed: Parsed) -> None:
-    """Read reviews.yml's cadence and reviews into ``parsed``; without the file, a monthly cadence."""
-    reviews = FileChecker(state, REVIEWS)
-    if reviews.readable():
-        parsed.cadence = reviews.one("cadence", TypeAdapter(ReviewCadence))
-        parsed.reviews = reviews.items("reviews", Review)
-    elif not (state.config_dir / REVIEWS).exists():
-        parsed.cadence = ReviewCadence(frequency=Frequency.monthly)
+def parse(reviews: FileChecker, parsed: Parsed) -> None:
+    """Read reviews.yml's cadence and reviews into ``parsed``."""
+    parsed.cadence = reviews.one("cadence", TypeAdapter(ReviewCadence))
+    parsed.reviews = reviews.items("reviews", Review)
 
 
 def check(state: State, parsed: Parsed) -> None:
     """Unique review and action ids, then each review's references and period."""
-    check_ids(state, parsed.reviews, "review")
-    actions = [action for located in parsed.reviews for action in sub_entries(located, "actions")]
-    check_ids(state, actions, "action")
+    state.check_ids(parsed.reviews, "review")
+    actions = [action for located in parsed.reviews for action in located.entries("actions")]
+    state.check_ids(actions, "action")
     link_ids = {(located.model.cause, located.model.effect) for located in parsed.links}
     for located in parsed.reviews:
         review: Review = located.model
         check_references(state, parsed, located, ("reviews",))
         _check_period(state, parsed, located)
-        for decision in sub_entries(located, "decisions"):
+        for decision in located.entries("decisions"):
             check_references(state, parsed, decision, ("reviews", "decisions"))
         for index, failed in enumerate(review.failed_assumptions):
             if (failed.cause, failed.effect) not in link_ids:
@@ -50,7 +39,7 @@ def check(state: State, parsed: Parsed) -> None:
                     "a failed assumption names an existing link by its `cause` and `effect` objectives",
                     "unknown_reference",
                 )
-        for action in sub_entries(located, "actions"):
+        for action in located.entries("actions"):
             check_references(state, parsed, action, ("reviews", "actions"))
 
 

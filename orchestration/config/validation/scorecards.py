@@ -4,29 +4,18 @@ and segment filters the measures can be sliced by."""
 from __future__ import annotations
 
 from orchestration.config.models import Measure, Scorecard
-from orchestration.config.validation.core import (
-    SCORECARDS,
-    FileChecker,
-    Located,
-    Parsed,
-    State,
-    check_ids,
-    find_cycles,
-)
+from orchestration.config.validation.core import SCORECARDS, FileChecker, Located, Parsed, State, find_cycles
 from orchestration.config.validation.references import check_reference, check_references, reference
 from orchestration.config.validation.segments import check_segment
 
 _LISTED_MEASURE = reference(SCORECARDS, ("scorecards", "measures"))
 
 
-def parse(state: State, parsed: Parsed) -> None:
+def parse(scorecards: FileChecker, parsed: Parsed) -> None:
     """Read scorecards.yml's entries into ``parsed``; a config needs at least one scorecard."""
-    scorecards = FileChecker(state, SCORECARDS)
-    if not scorecards.readable():
-        return
     parsed.scorecards = scorecards.items("scorecards", Scorecard)
-    if not parsed.scorecards and not state.broken_ids["Scorecard"]:
-        state.error(
+    if not parsed.scorecards and not scorecards.state.broken_ids["Scorecard"]:
+        scorecards.state.error(
             SCORECARDS,
             ("scorecards",),
             "no scorecard is defined.",
@@ -37,7 +26,7 @@ def parse(state: State, parsed: Parsed) -> None:
 
 def check(state: State, parsed: Parsed) -> None:
     """The cascade's shape, then each scorecard's parent, measures and segment."""
-    check_ids(state, parsed.scorecards, "scorecard")
+    state.check_ids(parsed.scorecards, "scorecard")
     roots = [located for located in parsed.scorecards if located.model.parent is None]
     if parsed.scorecards and len(roots) != 1:
         target = roots[1] if len(roots) > 1 else parsed.scorecards[0]

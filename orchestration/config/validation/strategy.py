@@ -14,24 +14,12 @@ from orchestration.config.models import (
     StrategyLink,
 )
 from orchestration.config.models import Company as CompanyModel
-from orchestration.config.validation.core import (
-    STRATEGY,
-    FileChecker,
-    Located,
-    Parsed,
-    State,
-    check_duplicates,
-    check_ids,
-    find_cycles,
-)
+from orchestration.config.validation.core import STRATEGY, FileChecker, Located, Parsed, State, find_cycles
 from orchestration.config.validation.references import check_references
 
 
-def parse(state: State, parsed: Parsed) -> None:
+def parse(strategy: FileChecker, parsed: Parsed) -> None:
     """Read strategy.yml's sections into ``parsed`` (the four default perspectives when it has none)."""
-    strategy = FileChecker(state, STRATEGY)
-    if not strategy.readable():
-        return
     parsed.company = strategy.one("company", TypeAdapter(CompanyModel))
     if "perspectives" in strategy.data:
         parsed.perspectives_explicit = True
@@ -48,10 +36,10 @@ def parse(state: State, parsed: Parsed) -> None:
 
 def check(state: State, parsed: Parsed) -> None:
     """Unique ids and links, references to perspectives and objectives, segment values, no cycles."""
-    check_ids(state, parsed.perspectives, "perspective")
-    check_ids(state, parsed.objectives, "objective")
-    check_duplicates(
-        state, parsed.links, "strategy-map link", lambda model: f"{model.cause} -> {model.effect}"
+    state.check_ids(parsed.perspectives, "perspective")
+    state.check_ids(parsed.objectives, "objective")
+    state.check_duplicates(
+        parsed.links, "strategy-map link", lambda model: f"{model.cause} -> {model.effect}"
     )
     for located in parsed.objectives:
         check_references(state, parsed, located, ("objectives",))

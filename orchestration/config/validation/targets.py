@@ -6,19 +6,12 @@ The targets that pass expand to the rows the compiler writes (``TargetRow``); th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import TypeAdapter, ValidationError
 
-from orchestration.config.models import (
-    AbsoluteTarget,
-    AnnualTarget,
-    Measure,
-    MeasureType,
-    Phasing,
-    Target,
-    Thresholds,
-)
+from orchestration.config.models import AbsoluteTarget, AnnualTarget, Measure, Target, Thresholds
 from orchestration.config.periods import Grain, Period, parse_period
 from orchestration.config.targets import TargetRow, expand_target, measure_grain
 from orchestration.config.validation.core import (
@@ -32,14 +25,13 @@ from orchestration.config.validation.core import (
 )
 from orchestration.config.validation.references import check_references
 from orchestration.config.validation.segments import check_segment
+from orchestration.config.vocabulary import MeasureType, Phasing
 from orchestration.issues import PathKey
 
 
-def parse(state: State, parsed: Parsed) -> None:
+def parse(targets: FileChecker, parsed: Parsed) -> None:
     """Read targets.yml's thresholds and each measure's list of targets into ``parsed``."""
-    targets = FileChecker(state, TARGETS)
-    if not targets.readable():
-        return
+    state = targets.state
     parsed.thresholds = targets.one("thresholds", TypeAdapter(Thresholds))
     raw_targets = targets.data.get("targets")
     if raw_targets is not None and not isinstance(raw_targets, dict):
@@ -97,14 +89,18 @@ def check(state: State, parsed: Parsed) -> dict[str, list[TargetRow]]:
     return rows_by_measure
 
 
+@dataclass(frozen=True)
 class _Periods:
     """Reads the period labels of one measure's targets, reporting each that does not fit."""
 
-    def __init__(self, state: State, measure: Measure, fy_start: int):
-        self.state = state
-        self.measure = measure
-        self.fy_start = fy_start
-        self.grain = measure_grain(measure)
+    state: State
+    measure: Measure
+    fy_start: int
+
+    @property
+    def grain(self) -> Grain:
+        """The grain of the measure's periods: its frequency's."""
+        return measure_grain(self.measure)
 
     def parse(
         self, path: PathKey, text: str, what: str, expected: Grain | None = None, *, in_range: bool = True
