@@ -325,11 +325,11 @@ class FileChecker:
             self.report(error, (key,))
             return default
 
-    def items(
-        self, key: str, model: type[ConfigModel], container: Any = None, prefix: PathKey = ()
-    ) -> list[Located]:
-        raw = container if container is not None else (self.data or {}).get(key)
-        base = (*prefix, key) if container is None else prefix
+    def items(self, key: str, model: type[ConfigModel]) -> list[Located]:
+        """The entries of the list section ``key``, each validated on its own; the ids of the broken
+        ones go to ``State.broken_ids`` (``*`` when any entry could be the one referenced)."""
+        raw = (self.data or {}).get(key)
+        base = (key,)
         if raw is None:
             self.state.broken_ids[model.__name__].add("*")
             return []
