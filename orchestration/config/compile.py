@@ -2,8 +2,8 @@
 
 ``compile_config`` writes a company's ``dbt_project/generated/`` (git-ignored, rewritten before every
 parse): one ``cfg_*.csv`` seed per table with ``_config__seeds.yml`` (descriptions and explicit column
-types) from the same table specs, so the two cannot drift, and the measure registry the engine's dbt
-package reads (``render_registry``).
+types) from the same table specs (``seeds.yml`` beside this module), so the two cannot drift, and the
+measure registry the engine's dbt package reads (``render_registry``).
 
 Output is deterministic: rows in config order (or sorted where config order means nothing), numbers
 in a fixed notation, no timestamps; unchanged config gives byte-identical seeds. Values are written
@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from orchestration.config.models import ScorecardConfig, SegmentDimension
+from orchestration.config.models import Measure, ScorecardConfig
 from orchestration.config.periods import parse_period
 from orchestration.config.targets import expand_target, segment_key
 
@@ -54,339 +54,23 @@ class SeedSpec:
     columns: tuple[Column, ...]
 
 
-def _c(name: str, type_: str, description: str) -> Column:
-    return Column(name, type_, description)
+def _load_seeds(path: Path) -> tuple[SeedSpec, ...]:
+    """The seed specs of ``seeds.yml``: each seed's description and its columns, in order."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(
+        SeedSpec(
+            name,
+            spec["description"],
+            tuple(
+                Column(column, type_, description) for column, (type_, description) in spec["columns"].items()
+            ),
+        )
+        for name, spec in data.items()
+    )
 
 
-_SEGMENT_COLUMNS = (
-    _c("segment_dimension", "text", "Segment dimension filtered on ('all' when not filtered)."),
-    _c("segment_value", "text", "Value of that dimension ('all' when not filtered)."),
-)
-
-SEEDS: tuple[SeedSpec, ...] = (
-    SeedSpec(
-        "cfg_settings",
-        "The company and its calendar: one row.",
-        (
-            _c("company_name", "text", "Company name."),
-            _c("strategy_statement", "text", "The strategy in one plain-language statement."),
-            _c("fiscal_year_start_month", "integer", "First calendar month (1-12) of the fiscal year."),
-            _c("reporting_currency", "text", "ISO 4217 code of the currency amounts are reported in."),
-            _c("config_version", "text", "sha256 of the validated config; changes whenever the config does."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_perspectives",
-        "Balanced-scorecard perspectives, in display order (1 = top of the strategy map).",
-        (
-            _c("perspective_id", "text", "Perspective id."),
-            _c("perspective_name", "text", "Display name."),
-            _c("description", "text", "The question the perspective answers."),
-            _c("display_order", "integer", "1 for the top band (financial) … n for the bottom (learning)."),
-            _c(
-                "weight",
-                "double",
-                "Relative weight in the overall score (default 1): multiplies its measures' weights there.",
-            ),
-        ),
-    ),
-    SeedSpec(
-        "cfg_objectives",
-        "Strategic objectives, each in one perspective.",
-        (
-            _c("objective_id", "text", "Objective id."),
-            _c("objective_name", "text", "Display name."),
-            _c("perspective_id", "text", "Perspective the objective belongs to."),
-            _c("owner", "text", "Accountable person and role."),
-            _c("description", "text", "What must go right."),
-            _c("display_order", "integer", "Order of the objective in the config."),
-            _c(
-                "weight",
-                "double",
-                "Relative weight in its perspective's and the overall score (default 1): multiplies its "
-                "measures' weights there.",
-            ),
-        ),
-    ),
-    SeedSpec(
-        "cfg_strategy_links",
-        "Strategy-map links: each a cause-and-effect assumption between two objectives.",
-        (
-            _c("link_id", "text", "Link id: <cause>__to__<effect>."),
-            _c("cause_objective_id", "text", "The driving objective."),
-            _c("effect_objective_id", "text", "The objective it should move."),
-            _c("assumption", "text", "Why the cause should move the effect, in words."),
-            _c("lag_months", "integer", "Expected delay in months before the effect shows."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_measures",
-        "Governed measures: one row per measure; each has exactly one dbt model under models/measures/.",
-        (
-            _c("measure_id", "text", "Measure id; the dbt measure model's meta.measure_id."),
-            _c("measure_name", "text", "Plain-language name."),
-            _c("definition", "text", "Plain-language definition of the current computation."),
-            _c("objective_id", "text", "Objective the measure shows progress on."),
-            _c("perspective_id", "text", "Perspective of that objective."),
-            _c("owner", "text", "Accountable person and role."),
-            _c("unit", "text", "Unit (percent values are fractions: 0.87 = 87%)."),
-            _c("direction", "text", "higher_is_better or lower_is_better."),
-            _c("indicator_type", "text", "leading (a driver) or lagging (an outcome)."),
-            _c("frequency", "text", "monthly or quarterly (fiscal quarters)."),
-            _c("measure_type", "text", "flow, stock, ratio, distribution or derived."),
-            _c("weight", "double", "Weight in objective roll-ups."),
-            _c("effective_from", "date", "First day the measure applies."),
-            _c("retired_on", "date", "Day the measure stopped applying (empty while in use)."),
-            _c("data_sources", "text", "Comma-separated system.table names from sources.yml."),
-            _c("slice_by", "text", "Comma-separated segment dimensions the measure is sliced by."),
-            _c(
-                "target_rollup",
-                "text",
-                "How a quarter or year target follows from the measure's own targets: sum, last, "
-                "average or compound (1 - product of (1 - target)).",
-            ),
-            _c(
-                "matures_after_days",
-                "integer",
-                "Observation window: a period's value is provisional until this many days after the "
-                "period ends (empty: final when the period closes).",
-            ),
-            _c(
-                "plausible_min", "double", "Lowest plausible value (empty: none); the unit's unless declared."
-            ),
-            _c(
-                "plausible_max",
-                "double",
-                "Highest plausible value (empty: none); the unit's unless declared.",
-            ),
-            _c(
-                "max_jump",
-                "double",
-                "Largest plausible change from the previous period, in robust standard deviations of "
-                "the measure's earlier changes (empty: no jump test).",
-            ),
-            _c(
-                "on_implausible",
-                "text",
-                "What an implausible value does: block the run, or untrust the period.",
-            ),
-        ),
-    ),
-    SeedSpec(
-        "cfg_measure_versions",
-        "Definition history of each measure; the row with no effective_to is the current definition.",
-        (
-            _c("measure_id", "text", "Measure id."),
-            _c("version_number", "integer", "1 for the oldest definition, increasing."),
-            _c("effective_from", "date", "First day this definition applied."),
-            _c("effective_to", "date", "Last day this definition applied (empty for the current one)."),
-            _c("definition", "text", "The definition in force in that range."),
-            _c("change_note", "text", "Why this definition replaced the previous one (empty for the first)."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_targets",
-        "Targets: one row per measure x segment x period for absolute and annual (phased) targets, and "
-        "one rule row per relative target (period columns empty) that the warehouse evaluates against "
-        "its baseline for every period starting between effective_from and effective_to.",
-        (
-            _c("target_id", "text", "Row id: <measure_id>__<target index>__<row number>."),
-            _c("measure_id", "text", "Measure id."),
-            *_SEGMENT_COLUMNS,
-            _c("grain", "text", "month or quarter (the measure's frequency)."),
-            _c("target_kind", "text", "absolute, annual or relative."),
-            _c("period_start", "date", "First day of the period (empty for relative rules)."),
-            _c("period_end", "date", "Last day of the period (empty for relative rules)."),
-            _c("target_value", "double", "Target for the period (empty for relative rules)."),
-            _c("baseline", "text", "Relative rules: same_period_last_year or previous_period."),
-            _c("change_type", "text", "Relative rules: relative (x (1 + change)) or absolute (+ change)."),
-            _c("change_value", "double", "Relative rules: the change applied to the baseline's actual."),
-            _c("effective_from", "date", "First day of the first period the configured target covers."),
-            _c("effective_to", "date", "Last day of the last period it covers (empty: open-ended)."),
-            _c("rationale", "text", "Why the target is what it is."),
-            _c("config_entry", "text", "Where the target is configured, e.g. targets.revenue[1]."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_thresholds",
-        "Status thresholds per measure (defaults resolved). Attainment is actual/target when higher is "
-        "better and target/actual when lower is better.",
-        (
-            _c("measure_id", "text", "Measure id."),
-            _c("at_risk_below", "double", "Attainment below this is at_risk."),
-            _c("off_track_below", "double", "Attainment below this is off_track."),
-            _c("threshold_source", "text", "default or measure (a per-measure override)."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_initiatives",
-        "Initiatives: funded projects meant to move objectives.",
-        (
-            _c("initiative_id", "text", "Initiative id."),
-            _c("initiative_name", "text", "Display name."),
-            _c("owner", "text", "Accountable person and role."),
-            _c("start_date", "date", "Start date."),
-            _c("end_date", "date", "Planned or actual end date."),
-            _c("status", "text", "planned, in_progress, on_hold, completed or cancelled."),
-            _c("budget", "double", "Budget in the reporting currency (empty if not given)."),
-            _c("description", "text", "What the initiative does."),
-            _c("actual_cost", "double", "Spent so far, in the reporting currency (empty if not given)."),
-            _c("display_order", "integer", "Order of the initiative in the config."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_initiative_objectives",
-        "Which objectives each initiative serves (one row per pair).",
-        (
-            _c("initiative_id", "text", "Initiative id."),
-            _c("objective_id", "text", "Objective the initiative serves."),
-            _c("display_order", "integer", "Position of the objective in the initiative's list (1 = first)."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_initiative_milestones",
-        "Milestones of initiatives: dated steps with a status (open, in_progress, done, cancelled).",
-        (
-            _c("initiative_id", "text", "Initiative id."),
-            _c("milestone_id", "text", "Milestone id, unique within its initiative."),
-            _c("milestone_name", "text", "What the milestone delivers."),
-            _c("owner", "text", "Accountable person (the initiative's owner unless named)."),
-            _c("due_date", "date", "When it is due."),
-            _c("status", "text", "open, in_progress, done or cancelled."),
-            _c("display_order", "integer", "Order of the milestone in its initiative."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_okrs",
-        "OKRs: short-cycle objectives, each for one fiscal quarter and linked to a strategic objective.",
-        (
-            _c("okr_id", "text", "OKR id."),
-            _c("okr_name", "text", "What the quarter should achieve."),
-            _c("objective_id", "text", "Strategic objective the OKR serves."),
-            _c("owner", "text", "Accountable person and role."),
-            _c("period_label", "text", "The fiscal quarter, e.g. FY2027-Q3."),
-            _c("period_start", "date", "First day of the quarter."),
-            _c("period_end", "date", "Last day of the quarter."),
-            _c("display_order", "integer", "Order of the OKR in okrs.yml."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_okr_key_results",
-        "Key results of OKRs (1-5 each): start, target and current value, due date, and the default "
-        "status thresholds (targets.yml thresholds.default) they are judged by.",
-        (
-            _c("okr_id", "text", "OKR id."),
-            _c("key_result_id", "text", "Key result id, unique within its OKR."),
-            _c("key_result_name", "text", "What is measured."),
-            _c("start_value", "double", "Value at the start of the quarter."),
-            _c("target_value", "double", "Value to reach by the due date."),
-            _c("current_value", "double", "Latest checked-in value (empty: not checked in yet)."),
-            _c("due_date", "date", "When the target should be reached."),
-            _c("at_risk_below", "double", "Attainment below this is at_risk (the default threshold)."),
-            _c("off_track_below", "double", "Attainment below this is off_track (the default threshold)."),
-            _c("display_order", "integer", "Order of the key result in its OKR."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_scorecards",
-        "Scorecards: the corporate one (no parent) and its cascades with their segment filters.",
-        (
-            _c("scorecard_id", "text", "Scorecard id."),
-            _c("scorecard_name", "text", "Display name."),
-            _c("owner", "text", "Accountable person and role."),
-            _c("scorecard_level", "text", "Level in the organisation (corporate, business unit, branch …)."),
-            _c("description", "text", "What the scorecard is for."),
-            _c(
-                "parent_scorecard_id", "text", "Scorecard this one rolls up to (empty for the corporate one)."
-            ),
-            *_SEGMENT_COLUMNS,
-            _c("display_order", "integer", "Order in the config."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_scorecard_measures",
-        "Scorecard x measure, with the scorecard's segment filter: which slice of measure_values each "
-        "scorecard shows.",
-        (
-            _c("scorecard_id", "text", "Scorecard id."),
-            _c("measure_id", "text", "Measure id."),
-            _c("objective_id", "text", "Objective of the measure (corporate objectives are shared)."),
-            _c("perspective_id", "text", "Perspective of that objective."),
-            *_SEGMENT_COLUMNS,
-            _c("weight", "double", "Weight of the measure in roll-ups."),
-            _c("display_order", "integer", "Order of the measure on the scorecard."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_segment_values",
-        "Declared segment values cascades may filter on.",
-        (
-            _c("segment_dimension", "text", "A segment dimension declared in strategy.yml segments."),
-            _c("segment_value", "text", "A value of that dimension."),
-            _c("display_order", "integer", "Order in the config."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_review_cadence",
-        "How often the strategy review meets: one row.",
-        (
-            _c("review_frequency", "text", "monthly or quarterly."),
-            _c("description", "text", "Who reviews what, when."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_reviews",
-        "Strategy review records: one row per meeting.",
-        (
-            _c("review_id", "text", "Review id."),
-            _c("scorecard_id", "text", "Scorecard reviewed."),
-            _c("period_label", "text", "Period reviewed as configured (2026-09, FY2027-Q2)."),
-            _c("period_grain", "text", "month or quarter."),
-            _c("period_start", "date", "First day of the period reviewed."),
-            _c("period_end", "date", "Last day of the period reviewed."),
-            _c("review_date", "date", "Date of the meeting."),
-            _c("chair", "text", "Who chaired it."),
-            _c("summary", "text", "What the review concluded."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_review_decisions",
-        "Decisions taken in each review.",
-        (
-            _c("review_id", "text", "Review id."),
-            _c("decision_number", "integer", "1, 2, … within the review."),
-            _c("decision", "text", "The decision."),
-            _c("owner", "text", "Who owns it."),
-            _c("objective_id", "text", "Objective it concerns (may be empty)."),
-            _c("measure_id", "text", "Measure it concerns (may be empty)."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_review_actions",
-        "Actions agreed in reviews, with owner, due date and status (overdue = open past its due date).",
-        (
-            _c("action_id", "text", "Action id (unique across reviews)."),
-            _c("review_id", "text", "Review that agreed it."),
-            _c("action", "text", "What is to be done."),
-            _c("owner", "text", "Who does it."),
-            _c("due_date", "date", "When it is due."),
-            _c("status", "text", "open, in_progress, done or cancelled."),
-            _c("objective_id", "text", "Objective it concerns (may be empty)."),
-            _c("measure_id", "text", "Measure it concerns (may be empty)."),
-        ),
-    ),
-    SeedSpec(
-        "cfg_failed_assumptions",
-        "Strategy-map links a review judged not to hold, with the evidence in words.",
-        (
-            _c("review_id", "text", "Review id."),
-            _c("link_id", "text", "The strategy-map link (<cause>__to__<effect>)."),
-            _c("cause_objective_id", "text", "Cause objective of the link."),
-            _c("effect_objective_id", "text", "Effect objective of the link."),
-            _c("note", "text", "What the data showed."),
-        ),
-    ),
-)
+# Data, not code: descriptions and types of every seed column, beside this module.
+SEEDS: tuple[SeedSpec, ...] = _load_seeds(Path(__file__).with_name("seeds.yml"))
 SEED_NAMES = tuple(spec.name for spec in SEEDS)
 
 
@@ -406,81 +90,120 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _segment(segment: dict[SegmentDimension, str]) -> tuple[str, str]:
-    return segment_key(segment)
+Rows = list[tuple[Any, ...]]
 
 
-def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
+def build_tables(config: ScorecardConfig) -> dict[str, Rows]:
     """Rows of every ``cfg_*`` table, in a stable order (column order as in ``SEEDS``)."""
     company = config.company
-    fy_start = company.fiscal_year_start_month
-    objectives = {objective.id: objective for objective in config.objectives}
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-
-    tables["cfg_settings"] = [
-        (
-            company.name,
-            company.strategy_statement,
-            company.fiscal_year_start_month,
-            company.reporting_currency,
-            config.config_version,
-        )
-    ]
-    tables["cfg_perspectives"] = [
-        (p.id, p.name, p.description, order, float(p.weight))
-        for order, p in enumerate(config.perspectives, start=1)
-    ]
-    tables["cfg_objectives"] = [
-        (o.id, o.name, o.perspective, o.owner, o.description, order, float(o.weight))
-        for order, o in enumerate(config.objectives, start=1)
-    ]
-    tables["cfg_strategy_links"] = [
-        (link.link_id, link.cause, link.effect, link.assumption, link.lag_months)
-        for link in config.strategy_map
-    ]
-    tables["cfg_measures"] = [
-        (
-            m.id,
-            m.name,
-            m.definition,
-            m.objective,
-            objectives[m.objective].perspective,
-            m.owner,
-            m.unit,
-            m.direction.value,
-            m.indicator_type.value,
-            m.frequency.value,
-            m.measure_type.value,
-            float(m.weight),
-            m.effective_from,
-            m.retired_on,
-            ",".join(m.data_sources),
-            ",".join(m.slice_by or []),
-            m.resolved_target_rollup.value,
-            m.matures_after_days,
-            *m.plausible_bounds,
-            m.plausibility_gate.max_jump,
-            m.plausibility_gate.on_fail.value,
-        )
-        for m in config.measures
-    ]
-
-    versions: list[tuple[Any, ...]] = []
-    for m in config.measures:
-        history = sorted(m.previous_versions, key=lambda version: version.effective_from)
-        # A row's change_note says why its definition replaced the one before (empty for the first).
-        for number, version in enumerate(history, start=1):
-            note = history[number - 2].change_note if number > 1 else ""
-            versions.append(
-                (m.id, number, version.effective_from, version.effective_to, version.definition, note)
+    tables: dict[str, Rows] = {
+        "cfg_settings": [
+            (
+                company.name,
+                company.strategy_statement,
+                company.fiscal_year_start_month,
+                company.reporting_currency,
+                config.config_version,
             )
-        current_from = history[-1].effective_to + timedelta(days=1) if history else m.effective_from
-        last_day = m.retired_on - timedelta(days=1) if m.retired_on else None
-        change_note = history[-1].change_note if history else ""
-        versions.append((m.id, len(history) + 1, current_from, last_day, m.definition, change_note))
-    tables["cfg_measure_versions"] = versions
+        ],
+        **_strategy_tables(config),
+        **_measure_tables(config),
+        **_initiative_tables(config),
+        **_okr_tables(config),
+        **_scorecard_tables(config),
+        "cfg_review_cadence": [(config.review_cadence.frequency.value, config.review_cadence.description)],
+        **_review_tables(config),
+    }
+    return {spec.name: tables[spec.name] for spec in SEEDS}
 
-    targets: list[tuple[Any, ...]] = []
+
+def _strategy_tables(config: ScorecardConfig) -> dict[str, Rows]:
+    """Perspectives, objectives, strategy-map links and the declared segment values."""
+    return {
+        "cfg_perspectives": [
+            (p.id, p.name, p.description, order, float(p.weight))
+            for order, p in enumerate(config.perspectives, start=1)
+        ],
+        "cfg_objectives": [
+            (o.id, o.name, o.perspective, o.owner, o.description, order, float(o.weight))
+            for order, o in enumerate(config.objectives, start=1)
+        ],
+        "cfg_strategy_links": [
+            (link.link_id, link.cause, link.effect, link.assumption, link.lag_months)
+            for link in config.strategy_map
+        ],
+        "cfg_segment_values": [
+            (dimension, value, order)
+            for dimension, values in config.segments.items()
+            for order, value in enumerate(values, start=1)
+        ],
+    }
+
+
+def _measure_tables(config: ScorecardConfig) -> dict[str, Rows]:
+    """Measures, their definition history, their targets and their status thresholds."""
+    perspective_of = {objective.id: objective.perspective for objective in config.objectives}
+    default = config.thresholds.default
+    return {
+        "cfg_measures": [
+            (
+                m.id,
+                m.name,
+                m.definition,
+                m.objective,
+                perspective_of[m.objective],
+                m.owner,
+                m.unit,
+                m.direction.value,
+                m.indicator_type.value,
+                m.frequency.value,
+                m.measure_type.value,
+                float(m.weight),
+                m.effective_from,
+                m.retired_on,
+                ",".join(m.data_sources),
+                ",".join(m.slice_by or []),
+                m.resolved_target_rollup.value,
+                m.matures_after_days,
+                *m.plausible_bounds,
+                m.plausibility_gate.max_jump,
+                m.plausibility_gate.on_fail.value,
+            )
+            for m in config.measures
+        ],
+        "cfg_measure_versions": [row for m in config.measures for row in _version_rows(m)],
+        "cfg_targets": _target_rows(config),
+        "cfg_thresholds": [
+            (
+                m.id,
+                float(config.thresholds.measures.get(m.id, default).at_risk_below),
+                float(config.thresholds.measures.get(m.id, default).off_track_below),
+                "measure" if m.id in config.thresholds.measures else "default",
+            )
+            for m in config.measures
+        ],
+    }
+
+
+def _version_rows(m: Measure) -> Rows:
+    """A measure's definitions, oldest first; the current one last, open-ended unless retired."""
+    rows: Rows = []
+    history = sorted(m.previous_versions, key=lambda version: version.effective_from)
+    # A row's change_note says why its definition replaced the one before (empty for the first).
+    for number, version in enumerate(history, start=1):
+        note = history[number - 2].change_note if number > 1 else ""
+        rows.append((m.id, number, version.effective_from, version.effective_to, version.definition, note))
+    current_from = history[-1].effective_to + timedelta(days=1) if history else m.effective_from
+    last_day = m.retired_on - timedelta(days=1) if m.retired_on else None
+    change_note = history[-1].change_note if history else ""
+    rows.append((m.id, len(history) + 1, current_from, last_day, m.definition, change_note))
+    return rows
+
+
+def _target_rows(config: ScorecardConfig) -> Rows:
+    """Every configured target expanded to its rows (see ``expand_target``), by measure then target."""
+    fy_start = config.company.fiscal_year_start_month
+    targets: Rows = []
     for m in config.measures:
         for index, target in enumerate(config.targets.get(m.id, [])):
             rows = expand_target(m, target, index, fy_start)
@@ -504,45 +227,44 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
                         f"targets.{m.id}[{index}]",
                     )
                 )
-    tables["cfg_targets"] = targets
+    return targets
 
+
+def _initiative_tables(config: ScorecardConfig) -> dict[str, Rows]:
+    """Initiatives, the objectives each serves and their milestones."""
+    return {
+        "cfg_initiatives": [
+            (
+                i.id,
+                i.name,
+                i.owner,
+                i.start_date,
+                i.end_date,
+                i.status.value,
+                i.budget,
+                i.description,
+                i.actual_cost,
+                order,
+            )
+            for order, i in enumerate(config.initiatives, start=1)
+        ],
+        "cfg_initiative_objectives": [
+            (i.id, o, order) for i in config.initiatives for order, o in enumerate(i.objectives, start=1)
+        ],
+        "cfg_initiative_milestones": [
+            (i.id, m.id, m.name, m.owner or i.owner, m.due_date, m.status.value, order)
+            for i in config.initiatives
+            for order, m in enumerate(i.milestones, start=1)
+        ],
+    }
+
+
+def _okr_tables(config: ScorecardConfig) -> dict[str, Rows]:
+    """OKRs with their fiscal quarter, and their key results judged by the default thresholds."""
+    fy_start = config.company.fiscal_year_start_month
     default = config.thresholds.default
-    tables["cfg_thresholds"] = [
-        (
-            m.id,
-            float(config.thresholds.measures.get(m.id, default).at_risk_below),
-            float(config.thresholds.measures.get(m.id, default).off_track_below),
-            "measure" if m.id in config.thresholds.measures else "default",
-        )
-        for m in config.measures
-    ]
-
-    tables["cfg_initiatives"] = [
-        (
-            i.id,
-            i.name,
-            i.owner,
-            i.start_date,
-            i.end_date,
-            i.status.value,
-            i.budget,
-            i.description,
-            i.actual_cost,
-            order,
-        )
-        for order, i in enumerate(config.initiatives, start=1)
-    ]
-    tables["cfg_initiative_objectives"] = [
-        (i.id, o, order) for i in config.initiatives for order, o in enumerate(i.objectives, start=1)
-    ]
-    tables["cfg_initiative_milestones"] = [
-        (i.id, m.id, m.name, m.owner or i.owner, m.due_date, m.status.value, order)
-        for i in config.initiatives
-        for order, m in enumerate(i.milestones, start=1)
-    ]
-
-    okrs: list[tuple[Any, ...]] = []
-    key_results: list[tuple[Any, ...]] = []
+    okrs: Rows = []
+    key_results: Rows = []
     for order, o in enumerate(config.okrs, start=1):
         quarter = parse_period(o.quarter, fy_start)
         okrs.append((o.id, o.name, o.objective, o.owner, quarter.label, quarter.start, quarter.end, order))
@@ -561,14 +283,13 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
                     number,
                 )
             )
-    tables["cfg_okrs"] = okrs
-    tables["cfg_okr_key_results"] = key_results
+    return {"cfg_okrs": okrs, "cfg_okr_key_results": key_results}
 
-    tables["cfg_scorecards"] = [
-        (s.id, s.name, s.owner, s.level, s.description, s.parent, *_segment(s.segment), order)
-        for order, s in enumerate(config.scorecards, start=1)
-    ]
-    scorecard_measures: list[tuple[Any, ...]] = []
+
+def _scorecard_tables(config: ScorecardConfig) -> dict[str, Rows]:
+    """Scorecards with their segment filter, and the measures each shows."""
+    perspective_of = {objective.id: objective.perspective for objective in config.objectives}
+    scorecard_measures: Rows = []
     for s in config.scorecards:
         for order, measure_id in enumerate(config.scorecard_measure_ids(s), start=1):
             m = config.measure(measure_id)
@@ -577,27 +298,28 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
                     s.id,
                     m.id,
                     m.objective,
-                    objectives[m.objective].perspective,
-                    *_segment(s.segment),
+                    perspective_of[m.objective],
+                    *segment_key(s.segment),
                     float(m.weight),
                     order,
                 )
             )
-    tables["cfg_scorecard_measures"] = scorecard_measures
+    return {
+        "cfg_scorecards": [
+            (s.id, s.name, s.owner, s.level, s.description, s.parent, *segment_key(s.segment), order)
+            for order, s in enumerate(config.scorecards, start=1)
+        ],
+        "cfg_scorecard_measures": scorecard_measures,
+    }
 
-    tables["cfg_segment_values"] = [
-        (dimension, value, order)
-        for dimension, values in config.segments.items()
-        for order, value in enumerate(values, start=1)
-    ]
-    tables["cfg_review_cadence"] = [
-        (config.review_cadence.frequency.value, config.review_cadence.description)
-    ]
 
-    reviews: list[tuple[Any, ...]] = []
-    decisions: list[tuple[Any, ...]] = []
-    actions: list[tuple[Any, ...]] = []
-    failed: list[tuple[Any, ...]] = []
+def _review_tables(config: ScorecardConfig) -> dict[str, Rows]:
+    """Review records with their decisions, actions and failed assumptions."""
+    fy_start = config.company.fiscal_year_start_month
+    reviews: Rows = []
+    decisions: Rows = []
+    actions: Rows = []
+    failed: Rows = []
     for r in config.reviews:
         period = parse_period(r.period, fy_start)
         reviews.append(
@@ -621,11 +343,12 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
             )
         for f in r.failed_assumptions:
             failed.append((r.id, f.link_id, f.cause, f.effect, f.note))
-    tables["cfg_reviews"] = reviews
-    tables["cfg_review_decisions"] = decisions
-    tables["cfg_review_actions"] = actions
-    tables["cfg_failed_assumptions"] = failed
-    return tables
+    return {
+        "cfg_reviews": reviews,
+        "cfg_review_decisions": decisions,
+        "cfg_review_actions": actions,
+        "cfg_failed_assumptions": failed,
+    }
 
 
 def render_csv(spec: SeedSpec, rows: Iterable[Sequence[Any]]) -> str:

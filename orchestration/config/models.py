@@ -2,8 +2,9 @@
 
 One model per YAML entry kind. The models check what one entry can check on its own (types, enums,
 identifiers, required fields, internal consistency); everything that needs several entries or files
-(references, duplicates, cycles, overlaps, periods) lives in ``validation.py`` so that every problem is
-reported at once with the file and the entry it concerns.
+(references, duplicates, cycles, overlaps, periods) lives in the ``validation`` package, so that every
+problem is reported at once with the file and the entry it concerns. Files are read section by
+section there, so no model describes a whole file.
 
 Free text stays text: nothing here is ever interpolated into SQL. The compiler writes CSV data only,
 and every id is a lowercase snake_case identifier.
@@ -15,7 +16,6 @@ import hashlib
 import json
 import re
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -26,6 +26,25 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+
+from orchestration.config.vocabulary import (
+    DEFAULT_TARGET_ROLLUP,
+    ActionStatus,
+    Baseline,
+    ChangeType,
+    Direction,
+    Frequency,
+    IndicatorType,
+    InitiativeStatus,
+    MeasureType,
+    OnImplausible,
+    Phasing,
+    TargetKind,
+    TargetRollup,
+)
+
+# Not used here; re-exported so `from orchestration.config.models import Status` keeps working.
+from orchestration.config.vocabulary import Status as Status
 
 IDENTIFIER_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 DATA_SOURCE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
@@ -58,123 +77,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
 
 
-class Direction(StrEnum):
-    higher_is_better = "higher_is_better"
-    lower_is_better = "lower_is_better"
-
-
-class IndicatorType(StrEnum):
-    leading = "leading"
-    lagging = "lagging"
-
-
-class Frequency(StrEnum):
-    monthly = "monthly"
-    quarterly = "quarterly"
-
-
-class MeasureType(StrEnum):
-    flow = "flow"
-    stock = "stock"
-    ratio = "ratio"
-    distribution = "distribution"
-    derived = "derived"
-
-
-class TargetRollup(StrEnum):
-    """How the target of a coarser period (fiscal quarter, year) follows from the measure's own targets.
-
-    It must match how the measure's *value* behaves over a longer period, or the quarter and the year
-    are judged against a target of another kind:
-
-    ``sum``       a flow: the period's total is the sum of its months (revenue, new customers).
-    ``last``      a level read at the period's end: a stock (ARR, headcount), or a rate over a trailing
-                  window that ends with the period (net revenue retention over 12 months).
-    ``average``   a rate whose value over the period stays on the monthly scale (gross margin, CSAT,
-                  a median): the mean of the monthly targets.
-    ``compound``  a cohort rate that accumulates over the period (churn, attrition: of those there at
-                  the start, the share lost during it): 1 - Π(1 - monthly target), so 2% a month is
-                  5.9% a quarter and 21.5% a year.
-    """
-
-    sum = "sum"
-    last = "last"
-    average = "average"
-    compound = "compound"
-
-
-DEFAULT_TARGET_ROLLUP = {
-    MeasureType.flow: TargetRollup.sum,
-    MeasureType.stock: TargetRollup.last,
-    MeasureType.ratio: TargetRollup.average,
-    MeasureType.distribution: TargetRollup.average,
-    MeasureType.derived: TargetRollup.average,
-}
-
-
 # A segment dimension is the company's own (channel, country, brand, branch …): declared with
 # its values in strategy.yml ``segments``, chosen per measure with ``slice_by``. Measure values carry
 # it in long form (segment_dimension, segment_value), so any number of dimensions fit one table.
 SegmentDimension = Identifier
-
-
-class TargetKind(StrEnum):
-    absolute = "absolute"
-    annual = "annual"
-    relative = "relative"
-
-
-class Phasing(StrEnum):
-    """How an annual target becomes per-period targets.
-
-    ``flat``: every period gets the annual value (ratios, levels). ``even``: the value is split equally
-    (flows). ``weights``: split in proportion to one weight per period (seasonal flows). ``linear``:
-    a straight path from ``start_value`` in the first period to the value in the last (stocks).
-    """
-
-    flat = "flat"
-    even = "even"
-    weights = "weights"
-    linear = "linear"
-
-
-class Baseline(StrEnum):
-    same_period_last_year = "same_period_last_year"
-    previous_period = "previous_period"
-
-
-class ChangeType(StrEnum):
-    """``relative``: target = baseline * (1 + change). ``absolute``: target = baseline + change."""
-
-    relative = "relative"
-    absolute = "absolute"
-
-
-class InitiativeStatus(StrEnum):
-    planned = "planned"
-    in_progress = "in_progress"
-    on_hold = "on_hold"
-    completed = "completed"
-    cancelled = "cancelled"
-
-
-class ActionStatus(StrEnum):
-    open = "open"
-    in_progress = "in_progress"
-    done = "done"
-    cancelled = "cancelled"
-
-
-class Status(StrEnum):
-    """A measure's or objective's status as the warehouse reports it."""
-
-    on_track = "on_track"
-    at_risk = "at_risk"
-    off_track = "off_track"
-    no_data = "no_data"
-    provisional = "provisional"
-    no_target = "no_target"
-    untrusted = "untrusted"
 
 
 class ConfigModel(BaseModel):
@@ -237,24 +143,7 @@ DEFAULT_PERSPECTIVES = (
 )
 
 
-class StrategyFile(ConfigModel):
-    version: Literal[1]
-    company: Company
-    perspectives: list[Perspective] = Field(default_factory=lambda: list(DEFAULT_PERSPECTIVES))
-    segments: dict[SegmentDimension, list[Identifier]] = Field(default_factory=dict)
-    objectives: list[Objective]
-    strategy_map: list[StrategyLink]
-
-
 # --- measures.yml ---------------------------------------------------------------------------------
-
-
-class OnImplausible(StrEnum):
-    """What an implausible value does to its period: ``block`` stops the run before anything is
-    published; ``untrust`` publishes it marked untrusted (shown, not scored), with the reason."""
-
-    block = "block"
-    untrust = "untrust"
 
 
 # Bounds a value cannot leave, by unit, unless the measure declares its own: a percent is a fraction of
@@ -382,11 +271,6 @@ class Measure(ConfigModel):
         return self
 
 
-class MeasuresFile(ConfigModel):
-    version: Literal[1]
-    measures: list[Measure]
-
-
 # --- targets.yml ----------------------------------------------------------------------------------
 
 
@@ -478,12 +362,6 @@ class RelativeTarget(_TargetBase):
 Target = Annotated[AbsoluteTarget | AnnualTarget | RelativeTarget, Field(discriminator="kind")]
 
 
-class TargetsFile(ConfigModel):
-    version: Literal[1]
-    thresholds: Thresholds
-    targets: dict[Identifier, list[Target]]
-
-
 # --- initiatives.yml ------------------------------------------------------------------------------
 
 
@@ -520,11 +398,6 @@ class Initiative(ConfigModel):
         return self
 
 
-class InitiativesFile(ConfigModel):
-    version: Literal[1]
-    initiatives: list[Initiative] = Field(default_factory=list)
-
-
 # --- okrs.yml -------------------------------------------------------------------------------------
 
 
@@ -557,11 +430,6 @@ class Okr(ConfigModel):
     key_results: list[KeyResult] = Field(min_length=1, max_length=5)
 
 
-class OkrsFile(ConfigModel):
-    version: Literal[1]
-    okrs: list[Okr] = Field(default_factory=list)
-
-
 # --- scorecards.yml -------------------------------------------------------------------------------
 
 
@@ -576,11 +444,6 @@ class Scorecard(ConfigModel):
     parent: Identifier | None = None
     segment: dict[SegmentDimension, Identifier] = Field(default_factory=dict)
     measures: Literal["all"] | list[Identifier]
-
-
-class ScorecardsFile(ConfigModel):
-    version: Literal[1]
-    scorecards: list[Scorecard] = Field(min_length=1)
 
 
 # --- reviews.yml ----------------------------------------------------------------------------------
@@ -630,12 +493,6 @@ class Review(ConfigModel):
     decisions: list[Decision] = Field(default_factory=list)
     failed_assumptions: list[FailedAssumption] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
-
-
-class ReviewsFile(ConfigModel):
-    version: Literal[1]
-    cadence: ReviewCadence
-    reviews: list[Review] = Field(default_factory=list)
 
 
 # --- the whole config -----------------------------------------------------------------------------

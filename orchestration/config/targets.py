@@ -13,14 +13,13 @@ from datetime import date
 from orchestration.config.models import (
     AbsoluteTarget,
     AnnualTarget,
-    Frequency,
     Measure,
-    Phasing,
     RelativeTarget,
     SegmentDimension,
     Target,
 )
 from orchestration.config.periods import Grain, Period, parse_period, periods_between
+from orchestration.config.vocabulary import Frequency, Phasing
 
 ALL = "all"
 

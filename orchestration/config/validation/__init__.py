@@ -1,0 +1,264 @@
+"""Validation of a scorecard config directory: every problem at once, each with file, entry and fix.
+
+Three passes:
+
+1. read each YAML file (syntax errors with their line, duplicate keys): ``core``;
+2. validate each entry against its pydantic model, entry by entry, so one broken measure does not hide
+   the problems of the others: ``_parse``, with the ``parse`` of the files that have several sections;
+3. check what needs several entries or files, file by file (``strategy``, ``measures``, ``targets``,
+   ``initiatives``, ``okrs``, ``scorecards``, ``reviews``): references (a table in ``references``),
+   duplicate ids, strategy-map cycles, data sources against ``sources.yml`` (``sources``), periods and
+   grains, overlapping effective dates, segment filters (``segments``), and (given a dbt manifest,
+   ``manifest``) that config and dbt measure models match one to one and that each measure's
+   ``data_sources`` are the sources its model reads in the dbt lineage.
+
+When all of that passes, the lints in ``lints.py`` add warnings. Nothing here raises for a user's
+mistake; ``load_config`` turns errors into a ``ConfigError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from orchestration.config.issues import Severity, ValidationReport
+from orchestration.config.models import ConfigModel, Initiative, Measure, Okr, ReviewCadence, ScorecardConfig
+from orchestration.config.periods import reporting_day
+from orchestration.config.targets import TargetRow
+from orchestration.config.validation import (
+    initiatives,
+    measures,
+    okrs,
+    reviews,
+    scorecards,
+    strategy,
+    targets,
+)
+from orchestration.config.validation.core import (
+    BOUND_HINTS,
+    CONFIG_FILES,
+    FIELD_HINTS,
+    INITIATIVES,
+    MEASURES,
+    OKRS,
+    OPTIONAL_FILES,
+    REVIEWS,
+    SCORECARDS,
+    SOURCES,
+    STRATEGY,
+    TARGETS,
+    FileChecker,
+    Located,
+    Parsed,
+    State,
+    entry_name,
+    read_documents,
+)
+from orchestration.config.validation.manifest import check_dbt_manifest, upstream_sources
+from orchestration.config.validation.references import REFERENCES, Reference
+from orchestration.config.validation.segments import resolved_slice_by
+from orchestration.config.validation.sources import read_sources
+from orchestration.config.vocabulary import Frequency
+from orchestration.documents import Document
+
+__all__ = [
+    "BOUND_HINTS",
+    "CONFIG_FILES",
+    "FIELD_HINTS",
+    "INITIATIVES",
+    "MEASURES",
+    "OKRS",
+    "OPTIONAL_FILES",
+    "REFERENCES",
+    "REVIEWS",
+    "SCORECARDS",
+    "SOURCES",
+    "STRATEGY",
+    "TARGETS",
+    "Located",
+    "Reference",
+    "ValidationOutcome",
+    "build_config",
+    "entry_name",
+    "resolved_slice_by",
+    "run_validation",
+    "upstream_sources",
+    "validate_config",
+]
+
+# How a readable file's sections become ``Parsed``: files of one list section named like the file
+# (``measures:`` in measures.yml) by their entry model; the others by their module's ``parse``.
+_ENTRY_LISTS: dict[str, type[ConfigModel]] = {MEASURES: Measure, INITIATIVES: Initiative, OKRS: Okr}
+_PARSERS: dict[str, Callable[[FileChecker, Parsed], None]] = {
+    STRATEGY: strategy.parse,
+    TARGETS: targets.parse,
+    SCORECARDS: scorecards.parse,
+    REVIEWS: reviews.parse,
+}
+
+
+def _parse(state: State) -> Parsed:
+    """Every file's entries against the models, file by file in ``CONFIG_FILES`` order."""
+    parsed = Parsed()
+    for file in CONFIG_FILES:
+        checker = FileChecker(state, file)
+        if not checker.readable():
+            continue
+        if file in _PARSERS:
+            _PARSERS[file](checker, parsed)
+        else:
+            section = file.removesuffix(".yml")
+            setattr(parsed, section, checker.items(section, _ENTRY_LISTS[file]))
+    if not (state.config_dir / REVIEWS).exists():
+        # reviews.yml is optional: without it the strategy review meets monthly.
+        parsed.cadence = ReviewCadence(frequency=Frequency.monthly)
+    return parsed
+
+
+def build_config(parsed: Parsed) -> ScorecardConfig:
+    """Assemble the validated parts into one ``ScorecardConfig`` (only called when there are no errors)."""
+    assert parsed.company is not None and parsed.thresholds is not None and parsed.cadence is not None
+    return ScorecardConfig(
+        company=parsed.company,
+        perspectives=[located.model for located in parsed.perspectives],
+        segments=parsed.segments,
+        objectives=[located.model for located in parsed.objectives],
+        strategy_map=[located.model for located in parsed.links],
+        measures=[
+            located.model.model_copy(update={"slice_by": resolved_slice_by(located.model, parsed.segments)})
+            for located in parsed.measures
+        ],
+        thresholds=parsed.thresholds,
+        targets={
+            measure_id: [located.model for located in entries]
+            for measure_id, entries in parsed.targets.items()
+        },
+        initiatives=[located.model for located in parsed.initiatives],
+        okrs=[located.model for located in parsed.okrs],
+        scorecards=[located.model for located in parsed.scorecards],
+        review_cadence=parsed.cadence,
+        reviews=[located.model for located in parsed.reviews],
+    )
+
+
+@dataclass
+class ValidationOutcome:
+    """The report, and the config when it has no errors (what ``load_config`` needs)."""
+
+    report: ValidationReport
+    config: ScorecardConfig | None
+    target_rows: dict[str, list[TargetRow]]
+    lines: dict[str, Document]
+
+
+# Outcomes already computed in this process, by what they were computed from (see run_validation).
+_OUTCOMES: dict[tuple[Any, ...], ValidationOutcome] = {}
+
+
+def _validation_key(
+    config_dir: Path, today: date, dbt_manifest: Path | None, lint: bool
+) -> tuple[Any, ...] | None:
+    """What an outcome depends on: every config file's bytes, the environment variables they name
+    (``${VAR}`` in sources.yml), the manifest's version, the day and whether lints run."""
+    if not config_dir.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(config_dir.rglob("*")):
+        if path.is_file():
+            text = path.read_bytes()
+            digest.update(str(path.relative_to(config_dir)).encode() + b"\0" + text + b"\0")
+            for name in sorted(set(re.findall(rb"\$\{([^}]*)\}", text))):
+                value = os.environ.get(name.decode(errors="replace"))
+                digest.update(b"$" + name + b"=" + (b"\1" + value.encode() if value is not None else b"\0"))
+    manifest = None
+    if dbt_manifest is not None:
+        manifest_path = Path(dbt_manifest).resolve()
+        stat = manifest_path.stat() if manifest_path.exists() else None
+        manifest = (str(manifest_path), stat.st_mtime_ns if stat else None, stat.st_size if stat else None)
+    return (str(config_dir.resolve()), digest.hexdigest(), today, manifest, lint)
+
+
+def run_validation(
+    config_dir: Path, *, today: date | None = None, dbt_manifest: Path | None = None, lint: bool = True
+) -> ValidationOutcome:
+    """Every check, returning the report plus the assembled config when it is error-free.
+
+    A process validates a config once: a later call on the same files (same bytes, same manifest
+    version, same day and lint choice) returns the first outcome instead of checking again, so the
+    definitions load, the dbt project preparation and the config asset of one run share one validation.
+    """
+    config_dir = Path(config_dir)
+    key = _validation_key(config_dir, reporting_day(today), dbt_manifest, lint)
+    if key is not None and key in _OUTCOMES:
+        return _OUTCOMES[key]
+    outcome = _validate(config_dir, today=today, dbt_manifest=dbt_manifest, lint=lint)
+    if key is not None:
+        _OUTCOMES[key] = outcome
+    return outcome
+
+
+def _validate(
+    config_dir: Path, *, today: date | None, dbt_manifest: Path | None, lint: bool
+) -> ValidationOutcome:
+    from orchestration.config.lints import run_lints
+
+    state = State(config_dir=config_dir, today=reporting_day(today))
+    if not config_dir.is_dir():
+        state.error(
+            str(config_dir),
+            (),
+            "the config directory does not exist.",
+            "pass the folder holding strategy.yml, measures.yml, targets.yml and scorecards.yml",
+            "missing_file",
+        )
+        return ValidationOutcome(ValidationReport(str(config_dir), tuple(state.issues)), None, {}, {})
+    read_documents(state)
+    parsed = _parse(state)
+    read_sources(state, parsed)
+    strategy.check(state, parsed)
+    measures.check(state, parsed)
+    target_rows = targets.check(state, parsed)
+    for file in (initiatives, okrs, scorecards, reviews):
+        file.check(state, parsed)
+    if dbt_manifest is not None:
+        check_dbt_manifest(state, parsed, Path(dbt_manifest))
+    config: ScorecardConfig | None = None
+    if not any(issue.severity is Severity.error for issue in state.issues):
+        try:
+            config = build_config(parsed)
+        except (ValidationError, AssertionError) as error:  # a gap in the checks above; say so plainly
+            state.error(
+                STRATEGY,
+                (),
+                f"the config could not be assembled: {error}.",
+                "report this as a bug of the config validator",
+                "internal",
+            )
+    if config is not None and lint:
+        for issue in run_lints(config, target_rows, state.today, state.documents):
+            state.issues.append(issue)
+    return ValidationOutcome(
+        ValidationReport(str(config_dir), tuple(state.issues)), config, target_rows, state.documents
+    )
+
+
+def validate_config(
+    config_dir: Path, *, today: date | None = None, dbt_manifest: Path | None = None
+) -> ValidationReport:
+    """Validate a scorecard config directory and lint it; never raises for a user's mistake.
+
+    ``today`` fixes the "current period" for lints (default: ``reporting_day``, which follows
+    ``SCORECARD_LAST_MONTH`` when it pins the last month, else the real date). ``dbt_manifest``, when
+    given, is dbt's ``target/manifest.json``: every configured measure must have exactly one dbt model
+    under ``models/measures/`` whose ``meta.measure_id`` names it, and vice versa; and each measure's
+    ``data_sources`` must be exactly the sources its model reads in the dbt lineage.
+    """
+    return run_validation(config_dir, today=today, dbt_manifest=dbt_manifest).report
