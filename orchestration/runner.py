@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -36,8 +35,6 @@ from orchestration.run_lock import run_lock
 from orchestration.settings import Settings
 
 DBT_OP_NAME = "scorecard_dbt_models"
-# Dagster's message for a step left out because something upstream failed.
-_NOT_EXECUTED = re.compile(r"Dependencies for step (\S+) (?:failed|were not executed)")
 PUBLISH_STEP = "published__scorecard"
 # Files held or ignored, listed per source table after the ingestion summary; the rest are counted.
 _LISTED_PER_TABLE = 10
