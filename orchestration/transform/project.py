@@ -170,7 +170,7 @@ def check_config_against_manifest(settings: Settings, manifest_path: Path) -> No
     """Raise ConfigError when config and the parsed dbt project disagree (``validate_config``'s
     manifest check: measure models one to one, and ``data_sources`` against the dbt lineage)."""
     # With lints: the scorecard_config asset asks for exactly this validation, which the process
-    # then has already done (run_validation keeps one outcome per config version).
+    # then has already done (run_validation checks each config version once, and each manifest once).
     report = run_validation(settings.config_dir, dbt_manifest=manifest_path).report
     if report.errors:
         raise ConfigError(report.errors)

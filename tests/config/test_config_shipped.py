@@ -145,25 +145,30 @@ def test_demo_measures_and_dbt_measure_models_match_one_to_one(tmp_path: Path) -
     assert report.errors == [], format_report(report)
 
 
-def test_a_process_validates_each_version_of_a_config_once(demo, monkeypatch):
+def test_a_process_validates_each_version_of_a_config_once(demo, monkeypatch, tmp_path):
     from orchestration.config import validation
 
     checked: list[Path] = []
-    validate = validation._validate
+    check = validation._check
 
-    def counting(config_dir: Path, **options):
+    def counting(config_dir: Path, today):
         checked.append(config_dir)
-        return validate(config_dir, **options)
+        return check(config_dir, today)
 
-    monkeypatch.setattr(validation, "_validate", counting)
+    monkeypatch.setattr(validation, "_check", counting)
     first = validation.run_validation(demo.path)
     # The definitions load, the dbt preparation and the config asset of one run ask again: no new work.
-    assert validation.run_validation(demo.path) is first
-    assert load_config(demo.path) == first.config  # without lints: a question of its own, asked once
-    assert load_config(demo.path) == first.config
-    assert len(checked) == 2
+    assert validation.run_validation(demo.path).report == first.report
+    assert load_config(demo.path) == first.config  # without lints, from the same validation
+    assert len(checked) == 1
+    # A dbt manifest adds its own check, not a second validation of the config.
+    missing = tmp_path / "manifest.json"
+    with_manifest = validation.run_validation(demo.path, dbt_manifest=missing)
+    assert [issue.code for issue in with_manifest.report.errors] == ["dbt_manifest"]
+    assert with_manifest.config is None
+    assert len(checked) == 1
     # An edit is a new version: checked again, and its errors are seen.
     measures = demo.path / "measures.yml"
     measures.write_text(measures.read_text().replace("owner:", "owner_name:", 1))
     assert validation.run_validation(demo.path).report.errors
-    assert len(checked) == 3
+    assert len(checked) == 2

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from orchestration.config.issues import Severity, ValidationReport
+from orchestration.config.issues import Issue, Severity, ValidationReport
 from orchestration.config.models import ConfigModel, Initiative, Measure, Okr, ReviewCadence, ScorecardConfig
 from orchestration.config.periods import reporting_day
 from orchestration.config.targets import TargetRow
@@ -159,15 +159,28 @@ class ValidationOutcome:
     lines: dict[str, Document]
 
 
-# Outcomes already computed in this process, by what they were computed from (see run_validation).
-_OUTCOMES: dict[tuple[Any, ...], ValidationOutcome] = {}
+@dataclass
+class _Checked:
+    """One validation of a config folder's own files, before any dbt manifest: what ``run_validation``
+    combines with a manifest check. Lint warnings are kept apart (they follow the manifest's issues)."""
+
+    state: State
+    parsed: Parsed | None
+    checks: tuple[Issue, ...]
+    lints: tuple[Issue, ...]
+    config: ScorecardConfig | None
+    target_rows: dict[str, list[TargetRow]]
 
 
-def _validation_key(
-    config_dir: Path, today: date, dbt_manifest: Path | None, lint: bool
-) -> tuple[Any, ...] | None:
-    """What an outcome depends on: every config file's bytes, the environment variables they name
-    (``${VAR}`` in sources.yml), the manifest's version, the day and whether lints run."""
+# What this process already checked: config folders by their files' content and the day, and
+# manifest checks by config and manifest version (see run_validation).
+_CHECKED: dict[tuple[Any, ...], _Checked] = {}
+_MANIFEST_CHECKED: dict[tuple[Any, ...], tuple[Issue, ...]] = {}
+
+
+def _config_key(config_dir: Path, today: date) -> tuple[Any, ...] | None:
+    """What a config folder's validation depends on: every file's bytes, the environment variables
+    they name (``${VAR}`` in sources.yml) and the day."""
     if not config_dir.is_dir():
         return None
     digest = hashlib.sha256()
@@ -178,12 +191,13 @@ def _validation_key(
             for name in sorted(set(re.findall(rb"\$\{([^}]*)\}", text))):
                 value = os.environ.get(name.decode(errors="replace"))
                 digest.update(b"$" + name + b"=" + (b"\1" + value.encode() if value is not None else b"\0"))
-    manifest = None
-    if dbt_manifest is not None:
-        manifest_path = Path(dbt_manifest).resolve()
-        stat = manifest_path.stat() if manifest_path.exists() else None
-        manifest = (str(manifest_path), stat.st_mtime_ns if stat else None, stat.st_size if stat else None)
-    return (str(config_dir.resolve()), digest.hexdigest(), today, manifest, lint)
+    return (str(config_dir.resolve()), digest.hexdigest(), today)
+
+
+def _manifest_version(dbt_manifest: Path) -> tuple[Any, ...]:
+    path = Path(dbt_manifest).resolve()
+    stat = path.stat() if path.exists() else None
+    return (str(path), stat.st_mtime_ns if stat else None, stat.st_size if stat else None)
 
 
 def run_validation(
@@ -191,26 +205,54 @@ def run_validation(
 ) -> ValidationOutcome:
     """Every check, returning the report plus the assembled config when it is error-free.
 
-    A process validates a config once: a later call on the same files (same bytes, same manifest
-    version, same day and lint choice) returns the first outcome instead of checking again, so the
-    definitions load, the dbt project preparation and the config asset of one run share one validation.
+    A process validates a config folder once: the config's own checks and lints are kept by the
+    folder's content and the day, so ``load_config`` (before dbt parses), the dbt project's
+    preparation and the config asset of one run share them; a dbt manifest adds only its own check
+    (config measures against dbt models and lineage), kept by the manifest's version.
     """
     config_dir = Path(config_dir)
-    key = _validation_key(config_dir, reporting_day(today), dbt_manifest, lint)
-    if key is not None and key in _OUTCOMES:
-        return _OUTCOMES[key]
-    outcome = _validate(config_dir, today=today, dbt_manifest=dbt_manifest, lint=lint)
-    if key is not None:
-        _OUTCOMES[key] = outcome
-    return outcome
+    day = reporting_day(today)
+    key = _config_key(config_dir, day)
+    checked = _CHECKED.get(key) if key is not None else None
+    if checked is None:
+        checked = _check(config_dir, day)
+        if key is not None:
+            _CHECKED[key] = checked
+    from_manifest: tuple[Issue, ...] = ()
+    if dbt_manifest is not None and checked.parsed is not None:
+        manifest_key = (key, _manifest_version(dbt_manifest))
+        if manifest_key not in _MANIFEST_CHECKED:
+            _MANIFEST_CHECKED[manifest_key] = _check_manifest(checked, Path(dbt_manifest))
+        from_manifest = _MANIFEST_CHECKED[manifest_key]
+    config = checked.config
+    issues = [*checked.checks, *from_manifest]
+    if any(issue.severity is Severity.error for issue in from_manifest):
+        config = None  # an error of any check withholds the config, and with it the lints
+    elif config is not None and lint:
+        issues += checked.lints
+    return ValidationOutcome(
+        ValidationReport(str(config_dir), tuple(issues)), config, checked.target_rows, checked.state.documents
+    )
 
 
-def _validate(
-    config_dir: Path, *, today: date | None, dbt_manifest: Path | None, lint: bool
-) -> ValidationOutcome:
+def _check_manifest(checked: _Checked, dbt_manifest: Path) -> tuple[Issue, ...]:
+    """The manifest's issues, located in the config's own documents."""
+    state = State(
+        config_dir=checked.state.config_dir,
+        today=checked.state.today,
+        documents=checked.state.documents,
+        broken_ids=checked.state.broken_ids,
+    )
+    assert checked.parsed is not None
+    check_dbt_manifest(state, checked.parsed, dbt_manifest)
+    return tuple(state.issues)
+
+
+def _check(config_dir: Path, today: date) -> _Checked:
+    """Every check of the config folder's own files, and its lints when it has no error."""
     from orchestration.config.lints import run_lints
 
-    state = State(config_dir=config_dir, today=reporting_day(today))
+    state = State(config_dir=config_dir, today=today)
     if not config_dir.is_dir():
         state.error(
             str(config_dir),
@@ -219,7 +261,7 @@ def _validate(
             "pass the folder holding strategy.yml, measures.yml, targets.yml and scorecards.yml",
             "missing_file",
         )
-        return ValidationOutcome(ValidationReport(str(config_dir), tuple(state.issues)), None, {}, {})
+        return _Checked(state, None, tuple(state.issues), (), None, {})
     read_documents(state)
     parsed = _parse(state)
     read_sources(state, parsed)
@@ -228,8 +270,6 @@ def _validate(
     target_rows = targets.check(state, parsed)
     for file in (initiatives, okrs, scorecards, reviews):
         file.check(state, parsed)
-    if dbt_manifest is not None:
-        check_dbt_manifest(state, parsed, Path(dbt_manifest))
     config: ScorecardConfig | None = None
     if not any(issue.severity is Severity.error for issue in state.issues):
         try:
@@ -242,12 +282,9 @@ def _validate(
                 "report this as a bug of the config validator",
                 "internal",
             )
-    if config is not None and lint:
-        for issue in run_lints(config, target_rows, state.today, state.documents):
-            state.issues.append(issue)
-    return ValidationOutcome(
-        ValidationReport(str(config_dir), tuple(state.issues)), config, target_rows, state.documents
-    )
+    checks = tuple(state.issues)
+    lints = tuple(run_lints(config, target_rows, state.today, state.documents)) if config else ()
+    return _Checked(state, parsed, checks, lints, config, target_rows)
 
 
 def validate_config(
