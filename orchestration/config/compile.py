@@ -344,9 +344,21 @@ SEEDS: tuple[SeedSpec, ...] = (
             _c("period_grain", "text", "month or quarter."),
             _c("period_start", "date", "First day of the period reviewed."),
             _c("period_end", "date", "Last day of the period reviewed."),
-            _c("review_date", "date", "Date of the meeting."),
+            _c("review_date", "date", "Date of the meeting (empty: a draft, not held yet)."),
             _c("chair", "text", "Who chaired it."),
             _c("summary", "text", "What the review concluded."),
+        ),
+    ),
+    SeedSpec(
+        "cfg_review_agenda",
+        "The agenda of each review, as drafted by `scorecard review prepare` from the published scorecard.",
+        (
+            _c("review_id", "text", "Review id."),
+            _c("item_number", "integer", "1, 2, … within the review, in agenda order."),
+            _c("kind", "text", "What put it on the agenda (off_track_measure, overdue_action, …)."),
+            _c("subject", "text", "What it is about: a measure, link, action or milestone id."),
+            _c("owner", "text", "Who answers for it."),
+            _c("detail", "text", "The published finding or value, in words."),
         ),
     ),
     SeedSpec(
@@ -595,6 +607,7 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
     ]
 
     reviews: list[tuple[Any, ...]] = []
+    agenda: list[tuple[Any, ...]] = []
     decisions: list[tuple[Any, ...]] = []
     actions: list[tuple[Any, ...]] = []
     failed: list[tuple[Any, ...]] = []
@@ -613,6 +626,8 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
                 r.summary,
             )
         )
+        for number, item in enumerate(r.agenda, start=1):
+            agenda.append((r.id, number, item.kind.value, item.subject, item.owner, item.detail))
         for number, d in enumerate(r.decisions, start=1):
             decisions.append((r.id, number, d.decision, d.owner, d.objective, d.measure))
         for a in r.actions:
@@ -622,6 +637,7 @@ def build_tables(config: ScorecardConfig) -> dict[str, list[tuple[Any, ...]]]:
         for f in r.failed_assumptions:
             failed.append((r.id, f.link_id, f.cause, f.effect, f.note))
     tables["cfg_reviews"] = reviews
+    tables["cfg_review_agenda"] = agenda
     tables["cfg_review_decisions"] = decisions
     tables["cfg_review_actions"] = actions
     tables["cfg_failed_assumptions"] = failed

@@ -620,13 +620,38 @@ class Action(ConfigModel):
     measure: Identifier | None = None
 
 
+class AgendaKind(StrEnum):
+    """What put an item on a review's agenda: the published finding or table it came from."""
+
+    off_track_measure = "off_track_measure"
+    provisional_measure = "provisional_measure"
+    early_warning = "early_warning"
+    contradicted_assumption = "contradicted_assumption"
+    overdue_action = "overdue_action"
+    overdue_milestone = "overdue_milestone"
+    restatement = "restatement"
+
+
+class AgendaItem(ConfigModel):
+    """One point for the meeting, as `scorecard review prepare` drafts it from the published
+    scorecard: what kind of item, what it is about (the finding's subject: a measure, link, action
+    or milestone id), who owns it and the published message."""
+
+    kind: AgendaKind
+    subject: Text
+    owner: OptionalText = ""
+    detail: OptionalText = ""
+
+
 class Review(ConfigModel):
     id: Identifier
     scorecard: Identifier
     period: str
-    review_date: date
+    # None: the meeting has not been held yet (a draft from `scorecard review prepare`).
+    review_date: date | None = None
     chair: OptionalText = ""
     summary: OptionalText = ""
+    agenda: list[AgendaItem] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     failed_assumptions: list[FailedAssumption] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)

@@ -1267,7 +1267,7 @@ def _check_reviews(state: _State, parsed: _Parsed) -> None:
                 f"review one {expected.value} at a time, or change `cadence.frequency`",
                 "invalid_period",
             )
-        elif period is not None and review.review_date <= period.end:
+        elif period is not None and review.review_date is not None and review.review_date <= period.end:
             state.error(
                 REVIEWS,
                 (*located.path, "review_date"),
@@ -1275,6 +1275,24 @@ def _check_reviews(state: _State, parsed: _Parsed) -> None:
                 f"({period.end}).",
                 "date the review after the period it reviews, or correct the period",
                 "invalid_period",
+            )
+        recorded = [
+            key
+            for key, entries in (
+                ("decisions", review.decisions),
+                ("failed_assumptions", review.failed_assumptions),
+                ("actions", review.actions),
+            )
+            if entries
+        ]
+        if review.review_date is None and recorded:
+            state.error(
+                REVIEWS,
+                (*located.path, "review_date"),
+                f"review {review.id} records {', '.join(recorded)} but has no review_date: only a "
+                "draft for a meeting not yet held may leave it empty.",
+                "write the date the meeting was held, e.g. `review_date: 2026-10-13`",
+                "schema",
             )
         for index, decision in enumerate(review.decisions):
             base = (*located.path, "decisions", index)
