@@ -409,7 +409,7 @@ select
     md5(finding_type || '|' || scorecard_id || '|' || period_grain || '|' || cast(period_start as varchar)
         || '|' || subject) as finding_id,
     scorecard_id, period_grain, period_start, period_label, finding_type, severity,
-    perspective_id, objective_id, measure_id, owner, message
+    perspective_id, objective_id, measure_id, owner, message, subject
 from generated
 """
 
