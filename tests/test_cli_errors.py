@@ -146,3 +146,11 @@ def test_broken_sources_yml_and_suite_are_listed_by_validate_and_the_net(tmp_pat
     assert "bug" not in quarantine.stderr
     said = " ".join(quarantine.stderr.split())
     assert f"{sources} has 1 error(s): - error: sources.yml:{source_line}: tables[billing.invoices]" in said
+
+
+def test_review_prepare_without_a_published_scorecard_says_to_run_first(tmp_path: Path) -> None:
+    result = _scorecard("review", "prepare", "--period", "2026-10", env=_env(tmp_path))
+    assert result.returncode == USER_ERROR_EXIT, result.stderr
+    assert "bsc_published.duckdb: no such DuckDB file" in result.stderr
+    assert "`scorecard run`" in result.stderr
+    assert "Traceback" not in result.stderr
