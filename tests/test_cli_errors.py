@@ -160,3 +160,11 @@ def test_dev_lists_config_errors_instead_of_starting_a_broken_location(tmp_path:
     said = " ".join((dev.stdout + dev.stderr).split())
     assert "Traceback" not in said and "Dagster UI" not in said
     assert f"strategy.yml:{line}" in said and "financal" in said
+
+
+def test_review_prepare_without_a_published_scorecard_says_to_run_first(tmp_path: Path) -> None:
+    result = _scorecard("review", "prepare", "--period", "2026-10", env=_env(tmp_path))
+    assert result.returncode == USER_ERROR_EXIT, result.stderr
+    assert "bsc_published.duckdb: no such DuckDB file" in result.stderr
+    assert "`scorecard run`" in result.stderr
+    assert "Traceback" not in result.stderr

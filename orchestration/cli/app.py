@@ -6,20 +6,14 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from orchestration.errors import DEBUG_ENV, IN_USE_EXIT, debug_enabled, explain
-from orchestration.settings import (
-    COMPANY_DIR_ENV,
-    get_settings,
-)
-
-if TYPE_CHECKING:
-    pass
+from orchestration.settings import COMPANY_DIR_ENV, Settings, get_settings
 
 # Exit code of a run refused because another run holds the lock: a resource in use, as for a
 # warehouse another process holds (sysexits' EX_TEMPFAIL).
@@ -110,3 +104,10 @@ def parse_month_option(value: str | None, option: str) -> date | None:
         return parse_month(value, option)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint=option) from exc
+
+
+def top_scorecard_id(settings: Settings) -> str:
+    """The company's own scorecard (no parent in scorecards.yml): what commands show by default."""
+    from orchestration.config import load_config
+
+    return load_config(settings.config_dir).top_scorecard.id

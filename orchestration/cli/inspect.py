@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from orchestration.cli.app import app, console, err_console, parse_month_option, top_scorecard_id
 from orchestration.settings import (
     get_settings,
 )
-
-if TYPE_CHECKING:
-    pass
-from orchestration.cli.app import app, console, err_console, parse_month_option
 
 
 @app.command()
@@ -130,8 +127,13 @@ def report(
         str | None, typer.Option("--period", help="Month to report (YYYY-MM); default: the latest.")
     ] = None,
     scorecard: Annotated[
-        str, typer.Option("--scorecard", help="Scorecard id, e.g. a cascade's id from scorecards.yml.")
-    ] = "corporate",
+        str | None,
+        typer.Option(
+            "--scorecard",
+            help="Scorecard id, e.g. a cascade's from scorecards.yml; default: the company's own "
+            "(the one without a parent).",
+        ),
+    ] = None,
     out_dir: Annotated[
         Path | None, typer.Option(help="Where to write the HTML and Markdown; default <warehouse>/reports.")
     ] = None,
@@ -140,6 +142,7 @@ def report(
     from orchestration.report import ReportError, latest_closed_period, print_balance_summary, render_report
 
     settings = get_settings()
+    scorecard = scorecard or top_scorecard_id(settings)
     try:
         month = period or latest_closed_period(settings.published_path)
         files = render_report(

@@ -18,7 +18,7 @@ from orchestration.settings import (
 
 if TYPE_CHECKING:
     from orchestration.freshness import Unchanged
-from orchestration.cli.app import RUN_LOCKED_EXIT, app, console, err_console
+from orchestration.cli.app import RUN_LOCKED_EXIT, app, console, err_console, top_scorecard_id
 
 # `scorecard run`'s options, declared apart so the command reads as what it does.
 _RunPeriod = Annotated[
@@ -156,7 +156,10 @@ def _summarise_latest_period(settings: Settings) -> None:
     from orchestration.report import latest_closed_period, print_balance_summary, render_report
 
     period = latest_closed_period(settings.published_path)
+    scorecard = top_scorecard_id(settings)
     console.print()
-    print_balance_summary(console, settings.published_path, period=period)
-    files = render_report(settings.published_path, period=period, out_dir=settings.reports_dir)
+    print_balance_summary(console, settings.published_path, period=period, scorecard_id=scorecard)
+    files = render_report(
+        settings.published_path, period=period, scorecard_id=scorecard, out_dir=settings.reports_dir
+    )
     console.print(f"\nReport for {period}: {files.html}")

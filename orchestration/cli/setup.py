@@ -6,20 +6,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
+from orchestration.cli.app import app, console, err_console, parse_month_option
 from orchestration.settings import (
     Settings,
     ensure_dagster_home,
     get_settings,
 )
-
-if TYPE_CHECKING:
-    pass
-from orchestration.cli.app import app, console, err_console, parse_month_option
 
 
 @app.command()

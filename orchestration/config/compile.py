@@ -314,9 +314,10 @@ def _scorecard_tables(config: ScorecardConfig) -> dict[str, Rows]:
 
 
 def _review_tables(config: ScorecardConfig) -> dict[str, Rows]:
-    """Review records with their decisions, actions and failed assumptions."""
+    """Review records with their agenda, decisions, actions and failed assumptions."""
     fy_start = config.company.fiscal_year_start_month
     reviews: Rows = []
+    agenda: Rows = []
     decisions: Rows = []
     actions: Rows = []
     failed: Rows = []
@@ -335,6 +336,8 @@ def _review_tables(config: ScorecardConfig) -> dict[str, Rows]:
                 r.summary,
             )
         )
+        for number, item in enumerate(r.agenda, start=1):
+            agenda.append((r.id, number, item.kind.value, item.subject, item.owner, item.detail))
         for number, d in enumerate(r.decisions, start=1):
             decisions.append((r.id, number, d.decision, d.owner, d.objective, d.measure))
         for a in r.actions:
@@ -345,6 +348,7 @@ def _review_tables(config: ScorecardConfig) -> dict[str, Rows]:
             failed.append((r.id, f.link_id, f.cause, f.effect, f.note))
     return {
         "cfg_reviews": reviews,
+        "cfg_review_agenda": agenda,
         "cfg_review_decisions": decisions,
         "cfg_review_actions": actions,
         "cfg_failed_assumptions": failed,

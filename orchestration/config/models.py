@@ -30,6 +30,7 @@ from pydantic import (
 from orchestration.config.vocabulary import (
     DEFAULT_TARGET_ROLLUP,
     ActionStatus,
+    AgendaKind,
     Baseline,
     ChangeType,
     Direction,
@@ -483,13 +484,26 @@ class Action(ConfigModel):
     measure: Identifier | None = None
 
 
+class AgendaItem(ConfigModel):
+    """One point for the meeting, as `scorecard review prepare` drafts it from the published
+    scorecard: what kind of item, what it is about (the finding's subject: a measure, link, action
+    or milestone id), who owns it and the published message."""
+
+    kind: AgendaKind
+    subject: Text
+    owner: OptionalText = ""
+    detail: OptionalText = ""
+
+
 class Review(ConfigModel):
     id: Identifier
     scorecard: Identifier
     period: str
-    review_date: date
+    # None: the meeting has not been held yet (a draft from `scorecard review prepare`).
+    review_date: date | None = None
     chair: OptionalText = ""
     summary: OptionalText = ""
+    agenda: list[AgendaItem] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     failed_assumptions: list[FailedAssumption] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
@@ -536,6 +550,11 @@ class ScorecardConfig(ConfigModel):
             if objective.id == objective_id:
                 return objective
         raise KeyError(objective_id)
+
+    @property
+    def top_scorecard(self) -> Scorecard:
+        """The company's own scorecard: the first without a parent (the one cascades roll up to)."""
+        return next((card for card in self.scorecards if card.parent is None), self.scorecards[0])
 
     def scorecard_measure_ids(self, scorecard: Scorecard) -> list[str]:
         """The measures of a scorecard in config order (``all`` expands to every measure)."""

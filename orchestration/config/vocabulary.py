@@ -15,6 +15,14 @@ Direction = StrEnum("Direction", "higher_is_better lower_is_better")
 # A driver that moves first, or an outcome that shows later.
 IndicatorType = StrEnum("IndicatorType", "leading lagging")
 
+# What put an item on a review's agenda: the published finding or table `scorecard review prepare`
+# drafted it from.
+AgendaKind = StrEnum(
+    "AgendaKind",
+    "off_track_measure provisional_measure early_warning contradicted_assumption overdue_action "
+    "overdue_milestone restatement",
+)
+
 # How often a measure is reported (quarters are fiscal), and how often reviews meet.
 Frequency = StrEnum("Frequency", "monthly quarterly")
 

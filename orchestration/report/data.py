@@ -29,6 +29,9 @@ REQUIRED_TABLES: tuple[str, ...] = (
     "strategy_map",
     "measure_forecasts",
     "review_actions",
+    "reviews",
+    "review_decisions",
+    "review_assumptions",
     "initiatives",
     "initiative_objectives",
     "okrs",
@@ -135,6 +138,12 @@ class ReportData:
     # OKRs whose fiscal quarter contains the report's month, and their key results.
     okrs: list[Row] = field(default_factory=list)
     key_results: list[Row] = field(default_factory=list)
+    # This scorecard's latest held review of a period before this month, and what it recorded: its
+    # decisions, the assumptions it judged failed (with today's evidence) and its actions not done.
+    last_review: Row | None = None
+    last_review_decisions: list[Row] = field(default_factory=list)
+    last_review_assumptions: list[Row] = field(default_factory=list)
+    last_review_actions: list[Row] = field(default_factory=list)
 
     @property
     def is_latest_period(self) -> bool:
@@ -219,9 +228,10 @@ def latest_month(con: duckdb.DuckDBPyConnection, schema: str, db_path: Path) -> 
     return latest
 
 
-def _balance_row(
+def balance_row(
     con: duckdb.DuckDBPyConnection, schema: str, db_path: Path, scorecard_id: str, period_start: date
 ) -> Row:
+    """The scorecard's monthly balance_report row; ReportError lists the scorecards or months there are."""
     rows = fetch_rows(
         con,
         f"""
@@ -327,7 +337,7 @@ def _measures(
     ]
 
 
-def _restatements(
+def restatements_reported_in(
     con: duckdb.DuckDBPyConnection, schema: str, scorecard_id: str, period_start: date
 ) -> list[Row]:
     """Restatements made by the builds that reported through this month, for this scorecard's rows.
@@ -341,11 +351,11 @@ def _restatements(
         con,
         f"""
         with shown as (
-            select distinct measure_id, measure_name, unit, segment_dimension, segment_value
+            select distinct measure_id, measure_name, unit, owner, segment_dimension, segment_value
             from {schema}.scorecard
             where scorecard_id = $scorecard_id
         )
-        select restatements.*, shown.measure_name, shown.unit
+        select restatements.*, shown.measure_name, shown.unit, shown.owner
         from {schema}.restatements as restatements
         inner join {schema}.measure_value_history as history
             on restatements.restatement_id = history.dbt_scd_id
@@ -366,7 +376,7 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
     period_start = parse_period(period)
     with open_marts(db_path, schema) as con:
         latest = latest_month(con, schema, db_path)
-        balance = _balance_row(con, schema, db_path, scorecard_id, period_start)
+        balance = balance_row(con, schema, db_path, scorecard_id, period_start)
         period_end = balance["period_end"]
         keys = [scorecard_id, period_start]
         perspectives = fetch_rows(
@@ -421,7 +431,7 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
             """,
             [period_end],
         )
-        restatements = _restatements(con, schema, scorecard_id, period_start)
+        restatements = restatements_reported_in(con, schema, scorecard_id, period_start)
         # Initiatives as recorded in the config; their milestone state is as of the warehouse's
         # last month, like the actions'.
         initiatives = fetch_rows(
@@ -454,6 +464,7 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
             """,
             quarter,
         )
+        last_review = _last_review(con, schema, scorecard_id, period_start)
     config_versions = {view.row.get("config_version") for view in measures} - {None}
     return ReportData(
         db_path=Path(db_path),
@@ -472,7 +483,52 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
         initiatives=initiatives,
         okrs=okrs,
         key_results=key_results,
+        **last_review,
     )
+
+
+def _last_review(
+    con: duckdb.DuckDBPyConnection, schema: str, scorecard_id: str, period_start: date
+) -> dict[str, Any]:
+    """The scorecard's latest held review of a period that ended before this month, and its record."""
+    reviews = fetch_rows(
+        con,
+        f"""
+        select * from {schema}.reviews
+        where scorecard_id = ? and is_held and review_period_end < ?
+        order by review_period_end desc, review_date desc, review_id
+        limit 1
+        """,
+        [scorecard_id, period_start],
+    )
+    if not reviews:
+        return {}
+    key = [reviews[0]["review_id"]]
+    return {
+        "last_review": reviews[0],
+        "last_review_decisions": fetch_rows(
+            con,
+            f"select * from {schema}.review_decisions where review_id = ? order by decision_number",
+            key,
+        ),
+        "last_review_assumptions": fetch_rows(
+            con,
+            f"""
+            select * from {schema}.review_assumptions where review_id = ?
+            order by cause_objective_name, effect_objective_name
+            """,
+            key,
+        ),
+        "last_review_actions": fetch_rows(
+            con,
+            f"""
+            select * from {schema}.review_actions
+            where review_id = ? and status in ('open', 'in_progress')
+            order by is_overdue desc, due_date, action_id
+            """,
+            key,
+        ),
+    }
 
 
 def latest_closed_period(db_path: Path, *, schema: str = "scorecard") -> str:

@@ -78,6 +78,7 @@ def _environment(*, html: bool) -> Environment:
         grain_adjectives=formatting.GRAIN_ADJECTIVES,
         grains=formatting.format_grains,
         restatement_reasons=formatting.RESTATEMENT_REASON_LABELS,
+        evidence_labels=formatting.EVIDENCE_LABELS,
         plural=formatting.plural,
         forecast_text=formatting.format_forecast,
     )
@@ -218,6 +219,7 @@ def _context(data: ReportData, *, with_charts: bool) -> dict[str, Any]:
         "objective_initiatives": _objective_initiatives(data),
         "okrs": _okrs(data),
         "restatements": data.restatements,
+        "last_review": data.last_review,
         "glossary": sorted(data.measures, key=lambda view: str(view.row["measure_name"]).lower()),
         "source_name": data.db_path.name,
     }

@@ -34,6 +34,9 @@ def test_guide_documents_every_published_table_with_key_and_meaning(dbt_manifest
         "initiative_milestones",
         "okrs",
         "okr_key_results",
+        "reviews",
+        "review_decisions",
+        "review_assumptions",
         "measure_values",
     }
     assert expected <= {table.name for table in tables}

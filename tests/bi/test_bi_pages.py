@@ -100,6 +100,7 @@ def test_the_project_has_the_pages_the_brief_lists() -> None:
         "pages/strategy-map.md",
         "pages/initiatives.md",
         "pages/okrs.md",
+        "pages/reviews.md",
         "pages/measures/[measure_id].md",
         "pages/perspectives/[perspective_id].md",
     } <= relative

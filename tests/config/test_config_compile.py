@@ -242,7 +242,37 @@ def test_small_config_compiles_to_the_hand_checked_rows(tmp_path: Path) -> None:
             "review_date": "2024-07-10",
             "chair": "",
             "summary": "",
-        }
+        },
+        # A draft not yet held: no date, only its agenda.
+        {
+            "review_id": "review_corporate_fy2025_q2",
+            "scorecard_id": "corporate",
+            "period_label": "FY2025-Q2",
+            "period_grain": "quarter",
+            "period_start": "2024-07-01",
+            "period_end": "2024-09-30",
+            "review_date": "",
+            "chair": "",
+            "summary": "",
+        },
+    ]
+    assert seeds["cfg_review_agenda"] == [
+        {
+            "review_id": "review_corporate_fy2025_q2",
+            "item_number": "1",
+            "kind": "off_track_measure",
+            "subject": "sales",
+            "owner": "Ann Sales",
+            "detail": "Sales is off track.",
+        },
+        {
+            "review_id": "review_corporate_fy2025_q2",
+            "item_number": "2",
+            "kind": "overdue_action",
+            "subject": "hire_trainer",
+            "owner": "Di People",
+            "detail": "Hire a trainer is overdue.",
+        },
     ]
     assert seeds["cfg_failed_assumptions"][0]["link_id"] == "fast_delivery__to__happy_customers"
     assert seeds["cfg_review_actions"][0]["due_date"] == "2024-08-31"

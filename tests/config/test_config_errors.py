@@ -835,3 +835,28 @@ def test_a_key_result_that_does_not_move_and_too_many_key_results(demo: ConfigDi
     issue = only(validate_config(demo.path, today=TODAY), "schema")
     assert issue.entry == "okrs[certify_support_leads].key_results"
     assert "at most 5" in issue.message
+
+
+def test_a_review_recording_actions_needs_its_date(demo: ConfigDir) -> None:
+    demo.replace("reviews.yml", "    review_date: 2026-10-13\n", "    review_date:\n")
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue == error(
+        "reviews.yml",
+        "reviews[review_2026_09].review_date",
+        "review review_2026_09 records decisions, actions but has no review_date: only a draft for a "
+        "meeting not yet held may leave it empty.",
+        "write the date the meeting was held, e.g. `review_date: 2026-10-13`",
+        "schema",
+        demo.line_of("reviews.yml", "    review_date:", after="id: review_2026_09"),
+    )
+
+
+def test_an_agenda_item_of_an_unknown_kind_is_an_error(demo: ConfigDir) -> None:
+    demo.append(
+        "reviews.yml",
+        "\n  - id: review_corporate_2026_10\n    scorecard: corporate\n    period: 2026-10\n"
+        "    agenda:\n      - {kind: gossip, subject: arr, owner: Dan, detail: Heard in the corridor.}\n",
+    )
+    issue = only(validate_config(demo.path, today=TODAY), "schema")
+    assert issue.entry == "reviews[review_corporate_2026_10].agenda[0].kind"
+    assert "off_track_measure" in issue.hint

@@ -417,3 +417,89 @@ def test_the_demo_okrs_are_judged_on_their_quarter(marts_warehouse: MartsWarehou
         ("certify_support_leads", "FY2027-Q3", "Build customer-success capability", 100.0, "on_track", 1),
         ("listening_follow_up", "FY2027-Q4", "Engage our people", None, "no_data", 2),
     ]
+
+
+def test_the_demo_reviews_are_published_with_their_record(marts_warehouse: MartsWarehouse) -> None:
+    reviews = marts_warehouse.query(
+        "select review_id, review_period_label, review_date, is_held, decisions, failed_assumptions, "
+        "actions, actions_open, actions_overdue, agenda_items from scorecard.reviews "
+        "order by review_period_start"
+    )
+    assert reviews == [
+        ("review_2025_09", "2025-09", date(2025, 10, 14), True, 2, 0, 2, 0, 0, 0),
+        # Both its actions are not done; the trial conversion analysis was due 2026-10-15.
+        ("review_2026_08", "2026-08", date(2026, 9, 15), True, 2, 1, 2, 2, 1, 0),
+        ("review_2026_09", "2026-09", date(2026, 10, 13), True, 1, 0, 1, 1, 0, 0),
+    ]
+    # The counts of actions are review_actions' own: one overdue rule, not two.
+    (mismatches,) = marts_warehouse.query(
+        """
+        select count(*) from scorecard.reviews as reviews
+        left join (
+            select review_id, count(*) as actions, sum(case when is_overdue then 1 else 0 end) as overdue
+            from scorecard.review_actions group by review_id
+        ) as actions on reviews.review_id = actions.review_id
+        where reviews.actions <> coalesce(actions.actions, 0)
+            or reviews.actions_overdue <> coalesce(actions.overdue, 0)
+        """
+    )[0]
+    assert mismatches == 0
+    decisions = marts_warehouse.query(
+        "select review_id, decision_number, owner, objective_name, measure_name "
+        "from scorecard.review_decisions order by review_id, decision_number"
+    )
+    assert [row[:2] for row in decisions] == [
+        ("review_2025_09", 1),
+        ("review_2025_09", 2),
+        ("review_2026_08", 1),
+        ("review_2026_08", 2),
+        ("review_2026_09", 1),
+    ]
+    assert decisions[-1][2:] == ("Priya Raman, Head of Support", None, "Support satisfaction (CSAT)")
+    assert decisions[0][3] is not None and decisions[0][4] is None
+
+
+def test_a_judged_assumption_carries_the_links_evidence_then_and_now(marts_warehouse: MartsWarehouse) -> None:
+    rows = marts_warehouse.query(
+        """
+        select
+            judged.review_id, judged.link_id, judged.effect_objective_owner, judged.evidence_period_label,
+            judged.evidence_verdict = now_map.evidence_verdict,
+            judged.evidence_pairs = now_map.evidence_pairs,
+            judged.evidence_verdict_at_review = then_map.evidence_verdict
+        from scorecard.review_assumptions as judged
+        inner join scorecard.strategy_map as now_map
+            on now_map.scorecard_id = judged.scorecard_id and now_map.period_grain = 'month'
+            and now_map.period_start = date '2026-10-01'
+            and now_map.cause_objective_id = judged.cause_objective_id
+            and now_map.effect_objective_id = judged.effect_objective_id
+        inner join scorecard.strategy_map as then_map
+            on then_map.scorecard_id = judged.scorecard_id and then_map.period_grain = 'month'
+            and then_map.period_start = date '2026-08-01'
+            and then_map.cause_objective_id = judged.cause_objective_id
+            and then_map.effect_objective_id = judged.effect_objective_id
+        """
+    )
+    assert rows == [
+        (
+            "review_2026_08",
+            "deliver_value_fast__to__win_new_customers",
+            "Sofia Marquez, Chief Revenue Officer",
+            "2026-10",
+            True,
+            True,
+            True,
+        )
+    ]
+
+
+def test_findings_publish_what_they_are_about(marts_warehouse: MartsWarehouse) -> None:
+    rows = marts_warehouse.query(
+        "select distinct subject, owner from scorecard.balance_findings "
+        "where finding_type = 'overdue_action' and period_start = date '2026-10-01'"
+    )
+    assert rows == [("trial_conversion_analysis", "Sofia Marquez, Chief Revenue Officer")]
+    (unnamed,) = marts_warehouse.query(
+        "select count(*) from scorecard.balance_findings where subject is null"
+    )[0]
+    assert unnamed == 0

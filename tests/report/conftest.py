@@ -409,7 +409,7 @@ select
     md5(finding_type || '|' || scorecard_id || '|' || period_grain || '|' || cast(period_start as varchar)
         || '|' || subject) as finding_id,
     scorecard_id, period_grain, period_start, period_label, finding_type, severity,
-    perspective_id, objective_id, measure_id, owner, message
+    perspective_id, objective_id, measure_id, owner, message, subject
 from generated
 """
 
@@ -528,6 +528,77 @@ from (values
      'Priya Raman, Head of Support', '2026-11-20', 'in_progress', false, null)
 ) as t(review_id, review_date, review_period_label, action_id, description, owner, due_date, status,
        is_overdue, days_overdue)
+"""
+
+
+# The reviews behind those actions, as the reviews mart publishes them. The 2026-08 review (the last
+# before the latest month) judged that faster value does not lift onboarding; the data still says so.
+# A draft for 2026-09 (no date) is not a held review.
+_REVIEWS = """
+create table scorecard.reviews as
+select
+    review_id, scorecard_id, 'month' as review_period_grain,
+    cast(period_start as date) as review_period_start,
+    cast(last_day(cast(period_start as date)) as date) as review_period_end,
+    strftime(cast(period_start as date), '%Y-%m') as review_period_label,
+    cast(review_date as date) as review_date, review_date is not null as is_held,
+    chair, summary, agenda_items, decisions, failed_assumptions, actions, actions_open, actions_overdue
+from (values
+    ('review_2026_04', 'corporate', '2026-04-01', '2026-05-12', 'Elena Novak, Chief Executive Officer',
+     'Training completion fell; first-contact resolution may follow.', 0, 1, 0, 2, 1, 1),
+    ('review_2026_05', 'corporate', '2026-05-01', '2026-06-09', 'Elena Novak, Chief Executive Officer',
+     'Faster value has not lifted onboarding.', 0, 0, 1, 0, 0, 0),
+    ('review_2026_08', 'corporate', '2026-08-01', '2026-09-15', 'Elena Novak, Chief Executive Officer',
+     'Onboarding <recovers> & churn is on plan | new-customer growth has not picked up.', 0, 2, 1, 2, 2, 0),
+    ('review_corporate_2026_09', 'corporate', '2026-09-01', null, '', '', 3, 0, 0, 0, 0, 0)
+) as t(review_id, scorecard_id, period_start, review_date, chair, summary, agenda_items, decisions,
+       failed_assumptions, actions, actions_open, actions_overdue)
+"""
+
+_REVIEW_DECISIONS = """
+create table scorecard.review_decisions as
+select
+    review_id, 'corporate' as scorecard_id, review_period_label, cast(review_date as date) as review_date,
+    decision_number, decision, owner, objective_id, objective_name, measure_id, measure_name
+from (values
+    ('review_2026_04', '2026-04', '2026-05-12', 1,
+     'Protect four hours a month of training time for every CS and support employee.',
+     'Maya Chen, VP Customer Success', 'build_cs_capability', 'Build customer-success capability',
+     null, null),
+    ('review_2026_08', '2026-08', '2026-09-15', 1,
+     'Keep the onboarding targets; no change to the churn plan.',
+     'Maya Chen, VP Customer Success', 'onboard_customers_successfully', 'Onboard customers successfully',
+     null, null),
+    ('review_2026_08', '2026-08', '2026-09-15', 2,
+     'Ask Revenue to test whether faster value converts more trials.',
+     'Sofia Marquez, Chief Revenue Officer', null, null, 'time_to_first_value_days', 'Time to first value')
+) as t(review_id, review_period_label, review_date, decision_number, decision, owner, objective_id,
+       objective_name, measure_id, measure_name)
+"""
+
+_REVIEW_ASSUMPTIONS = """
+create table scorecard.review_assumptions as
+select
+    reviews.review_id, reviews.scorecard_id, reviews.review_period_label,
+    reviews.review_date, 'deliver_value_fast__to__onboard_customers_successfully' as link_id,
+    map.cause_objective_id, map.cause_objective_name, map.effect_objective_id, map.effect_objective_name,
+    'Maya Chen, VP Customer Success' as effect_objective_owner, map.assumption,
+    'Time to first value halved, but onboarding completion kept falling.' as note,
+    then_map.evidence_verdict as evidence_verdict_at_review, map.period_label as evidence_period_label,
+    map.evidence_verdict, map.evidence_lag_months, map.evidence_pairs, map.evidence_detrended_correlation,
+    map.evidence_correlation_low, map.evidence_correlation_high
+from scorecard.reviews as reviews
+join scorecard.strategy_map as map
+  on map.scorecard_id = reviews.scorecard_id and map.period_grain = 'month'
+ and map.period_start = date '2026-09-01'
+ and map.cause_objective_id = 'deliver_value_fast'
+ and map.effect_objective_id = 'onboard_customers_successfully'
+join scorecard.strategy_map as then_map
+  on then_map.scorecard_id = reviews.scorecard_id and then_map.period_grain = 'month'
+ and then_map.period_start = reviews.review_period_start
+ and then_map.cause_objective_id = map.cause_objective_id
+ and then_map.effect_objective_id = map.effect_objective_id
+where reviews.review_id in ('review_2026_05', 'review_2026_08')
 """
 
 
@@ -698,6 +769,9 @@ def build_fixture_marts(path: Path) -> Path:
             _STRATEGY_MAP,
             _FORECASTS,
             _REVIEW_ACTIONS,
+            _REVIEWS,
+            _REVIEW_DECISIONS,
+            _REVIEW_ASSUMPTIONS,
             _INITIATIVES,
             _INITIATIVE_OBJECTIVES,
             _OKR_KEY_RESULTS,

@@ -58,6 +58,7 @@ def test_the_page_leads_with_what_needs_a_decision(html: str) -> None:
         "measures",
         "findings",
         "restatements",
+        "last-review",
         "actions",
         "glossary",
     ]
@@ -253,6 +254,38 @@ def test_the_quarter_s_okrs_have_their_own_section(html: str, markdown: str) -> 
     assert "| Checklists completed | 100 | 400 | — | — | 65.9% | 31 Oct 2026 | No data |" in table
 
 
+def test_the_last_review_shows_its_record_and_todays_evidence(html: str, markdown: str) -> None:
+    # The latest held review before 2026-09 is 2026-08's (2026-09's own is a draft, not held).
+    last = parse_html(section(html, "last-review"))
+    text = last.text
+    assert "Review of 2026-08 held 15 Sep 2026, chaired by Elena Novak" in text
+    assert "2 decisions" in text and "1 assumption judged failed" in text and "2 actions open" in text
+    assert "Onboarding <recovers> & churn is on plan" in text  # escaped in the HTML, shown as written
+    assert "Keep the onboarding targets" in text and "Time to first value" in text
+    assert "Protect four hours" not in text  # an older review's decision
+    # The judged link with what the data said then and says as of the latest month.
+    assert "Deliver value fast → Onboard customers successfully" in text
+    assert "Time to first value halved, but onboarding completion kept falling." in text
+    assert "Evidence as of 2026-09" in text
+    assert f"Contradicted: r {MINUS}0.22 (95% {MINUS}0.52 to {MINUS}0.02), 30 pairs, lag 1 month" in text
+    # Its actions not done, not the other reviews'.
+    assert "Analyse trial-to-paid conversion" in text and "Present a hiring plan" in text
+    assert "Publish the protected-training-time policy" not in text
+    table = markdown_section(markdown, "Last review")
+    assert "Onboarding <recovers> & churn is on plan \\| new-customer growth has not picked up." in table
+    assert (
+        "| Deliver value fast → Onboard customers successfully | Time to first value halved, but "
+        f"onboarding completion kept falling. | Contradicted | Contradicted: r {MINUS}0.22" in table
+    )
+
+
+def test_a_month_before_any_review_says_so(marts_db: Path, tmp_path: Path) -> None:
+    files = render_report(marts_db, period="2026-04", out_dir=tmp_path)
+    assert "No review of this scorecard before this month is recorded" in section(
+        files.html.read_text(), "last-review"
+    )
+
+
 def test_the_glossary_uses_names_and_definitions_not_ids(marts_db: Path, html: str) -> None:
     data = load_report_data(marts_db, period=LATEST_PERIOD, scorecard_id="corporate", schema="scorecard")
     glossary = section(html, "glossary")
@@ -299,6 +332,7 @@ def test_markdown_has_the_same_sections_as_tables(markdown: str) -> None:
         "Measures",
         "Findings",
         "Restated since the last report",
+        "Last review",
         "Open actions",
         "Glossary of measures",
     ]

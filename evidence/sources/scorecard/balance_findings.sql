@@ -12,5 +12,6 @@ select
     objective_id,
     measure_id,
     owner,
-    message
+    message,
+    subject
 from scorecard.balance_findings

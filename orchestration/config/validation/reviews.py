@@ -1,5 +1,5 @@
-"""reviews.yml: the cadence, and each review's scorecard, period, decisions, failed assumptions and
-actions."""
+"""reviews.yml: the cadence, and each review's scorecard, period, agenda, decisions, failed
+assumptions and actions (a review without a date is a draft that records none of the last three)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def check(state: State, parsed: Parsed) -> None:
         review: Review = located.model
         check_references(state, parsed, located, ("reviews",))
         _check_period(state, parsed, located)
+        _check_draft(state, located)
         for decision in located.entries("decisions"):
             check_references(state, parsed, decision, ("reviews", "decisions"))
         for index, failed in enumerate(review.failed_assumptions):
@@ -41,6 +42,29 @@ def check(state: State, parsed: Parsed) -> None:
                 )
         for action in located.entries("actions"):
             check_references(state, parsed, action, ("reviews", "actions"))
+
+
+def _check_draft(state: State, located: Located) -> None:
+    """A review without a review_date is a draft for a meeting not yet held: it records nothing."""
+    review: Review = located.model
+    recorded = [
+        key
+        for key, entries in (
+            ("decisions", review.decisions),
+            ("failed_assumptions", review.failed_assumptions),
+            ("actions", review.actions),
+        )
+        if entries
+    ]
+    if review.review_date is None and recorded:
+        state.error(
+            REVIEWS,
+            (*located.path, "review_date"),
+            f"review {review.id} records {', '.join(recorded)} but has no review_date: only a "
+            "draft for a meeting not yet held may leave it empty.",
+            "write the date the meeting was held, e.g. `review_date: 2026-10-13`",
+            "schema",
+        )
 
 
 def _check_period(state: State, parsed: Parsed, located: Located) -> None:
@@ -68,7 +92,7 @@ def _check_period(state: State, parsed: Parsed, located: Located) -> None:
             f"review one {expected.value} at a time, or change `cadence.frequency`",
             "invalid_period",
         )
-    elif review.review_date <= period.end:
+    elif review.review_date is not None and review.review_date <= period.end:
         state.error(
             REVIEWS,
             (*located.path, "review_date"),

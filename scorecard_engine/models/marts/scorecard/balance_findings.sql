@@ -6,7 +6,8 @@
     overdue_milestone (int_scorecard_milestone_findings), failed_assumption and
     contradicted_assumption (int_scorecard_assumption_findings) and forecast_miss
     (int_scorecard_forecast_findings). finding_id is an md5 of type, scorecard,
-    grain, period and subject: the same finding keeps its id across runs.
+    grain, period and subject (published: what the finding is about): the same finding keeps its
+    id across runs.
 #}
 with findings as (
     select * from {{ ref('int_scorecard_imbalances') }}
@@ -39,5 +40,6 @@ select
     cast(objective_id as {{ dbt.type_string() }}) as objective_id,
     cast(measure_id as {{ dbt.type_string() }}) as measure_id,
     cast(owner as {{ dbt.type_string() }}) as owner,
-    cast(message as {{ dbt.type_string() }}) as message
+    cast(message as {{ dbt.type_string() }}) as message,
+    cast(subject as {{ dbt.type_string() }}) as subject
 from findings
