@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingestion.ledger import RAW_SCHEMA
+from orchestration.ingestion.loader import RAW_SCHEMA
 from orchestration.ingestion.registry import SourceRegistry, file_period, raw_table_name
 from orchestration.sql import identifier, qualified
 

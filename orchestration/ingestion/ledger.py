@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
 import duckdb
 
-from orchestration.ingestion.registry import SourceTable
 from orchestration.ingestion.results import FileLoadDetail, RedeliveryRefusedError, TableLoadResult
+from orchestration.ingestion.scope import LoadScope
 from orchestration.settings import ACCEPT_REDELIVERY_ENV
 from orchestration.sql import identifier
 
@@ -164,10 +164,11 @@ def record_load(
     con: duckdb.DuckDBPyConnection,
     result: TableLoadResult,
     started_at: datetime,
-    error_text: str | None,
+    errors: Sequence[Exception],
     run_id: str | None,
 ) -> None:
-    """Log one table load in ``raw._loads``: its outcome, counts, first error and Dagster run."""
+    """Log one table load in ``raw._loads``: its outcome, counts, errors and Dagster run."""
+    error_text = "\n".join(str(error) for error in errors) or None
     con.execute(
         f"""
         INSERT INTO {RAW_SCHEMA}._loads (
@@ -181,7 +182,7 @@ def record_load(
             result.table,
             started_at,
             datetime.now(UTC),
-            "failed" if error_text else "succeeded",
+            "failed" if errors else "succeeded",
             result.files_read,
             result.files_skipped_unchanged,
             result.files_failed,
@@ -198,27 +199,12 @@ def record_load(
 FileVersion = tuple[str, str, datetime, int]
 
 
-class LoadLedger:
+class LoadLedger(LoadScope):
     """The ledger as one table load sees it: which versions are in force, what a re-delivery
     replaces, and the rows that record loaded and withdrawn versions."""
 
-    def __init__(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        spec: SourceTable,
-        system: str,
-        table: str,
-        target: str,
-        load_id: str,
-        landing_dir: Path,
-        accept_redelivery: Collection[str] = (),
-    ) -> None:
-        self.con = con
-        self.spec = spec
-        self.system = system
-        self.table = table
-        self.target = target
-        self.load_id = load_id
+    def __init__(self, scope: LoadScope, landing_dir: Path, accept_redelivery: Collection[str] = ()) -> None:
+        self._share(scope)
         self.landing_dir = landing_dir
         self.accept_redelivery = tuple(accept_redelivery)
 
@@ -384,17 +370,10 @@ class LoadLedger:
         return rows
 
     def record_file(
-        self,
-        source_file: str,
-        sha256: str,
-        size: int,
-        counts: tuple[int, int, int],
-        loaded_at: datetime,
-        high_water_mark: str | None = None,
+        self, detail: FileLoadDetail, loaded_at: datetime, high_water_mark: str | None = None
     ) -> None:
-        """Enter one loaded file version in ``raw._ingested_files``: its content hash, its
-        (read, loaded, quarantined) row counts and, for an incremental extract, its high-water mark."""
-        rows_read, rows_loaded, rows_quarantined = counts
+        """Enter one loaded file version in ``raw._ingested_files``: its content hash, size and row
+        counts and, for an incremental extract, its high-water mark."""
         self.con.execute(
             f"""
             INSERT INTO {RAW_SCHEMA}._ingested_files (
@@ -406,12 +385,12 @@ class LoadLedger:
                 self.load_id,
                 self.system,
                 self.table,
-                source_file,
-                sha256,
-                size,
-                rows_read,
-                rows_loaded,
-                rows_quarantined,
+                detail.source_file,
+                detail.file_sha256,
+                detail.file_bytes,
+                detail.rows_read,
+                detail.rows_loaded,
+                detail.rows_quarantined,
                 loaded_at,
                 self.spec.incremental_column if high_water_mark is not None else None,
                 high_water_mark,

@@ -37,13 +37,15 @@ location with the password replaced by ``***``, and driver errors are redacted t
 
 This module orchestrates; the steps live beside it: ``ledger`` (bookkeeping tables, fingerprints,
 re-delivery and withdrawal), ``readers`` (sources staged as ``_ingest_src``, column matching, read
-errors) and ``row_rules`` (typing, quarantine, row accounting); ``results`` holds what a load reports.
-The names other modules import from here are re-exported below.
+errors) and ``row_rules`` (typing, quarantine, row accounting), each working for one ``scope``
+(connection, table, load id); ``results`` holds what a load reports. The names other modules and
+tests import from here are re-exported below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -89,6 +91,7 @@ from orchestration.ingestion.row_rules import (
     RowRules,
     duckdb_type,
 )
+from orchestration.ingestion.scope import LoadScope
 from orchestration.sql import identifier, qualified
 
 
@@ -128,7 +131,8 @@ def ingest_table(
     con.execute("SET TimeZone = 'UTC'")
     ensure_bookkeeping_tables(con)
     raw_table = _ensure_raw_table(con, system, table, spec)
-    load = _TableLoad(con, spec, system, table, raw_table, load_id, landing_dir, accept_redelivery)
+    scope = LoadScope(con, spec, system, table, qualified(RAW_SCHEMA, raw_table), load_id)
+    load = _TableLoad(scope, landing_dir, accept_redelivery)
 
     details: list[FileLoadDetail] = []
     errors: list[IngestionError] = []
@@ -157,7 +161,7 @@ def ingest_table(
         details += load.ledger.withdraw_removed({str(source) for source in matched})
 
     result = TableLoadResult(load_id, system, table, f"{RAW_SCHEMA}.{raw_table}", tuple(details))
-    record_load(con, result, started_at, "\n".join(str(error) for error in errors) or None, run_id)
+    record_load(con, result, started_at, errors, run_id)
     if errors:
         _raise_failures(errors, result)
     return result
@@ -228,26 +232,15 @@ class _TableLoad:
     row rules, and holds the transaction that keeps a file's rows, quarantine and ledger row together.
     """
 
-    def __init__(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        spec: SourceTable,
-        system: str,
-        table: str,
-        raw_table: str,
-        load_id: str,
-        landing_dir: Path,
-        accept_redelivery: Collection[str] = (),
-    ) -> None:
-        self.con = con
-        self.spec = spec
-        target = qualified(RAW_SCHEMA, raw_table)
-        self.ledger = LoadLedger(con, spec, system, table, target, load_id, landing_dir, accept_redelivery)
-        self.stager = SourceStager(con, spec, system, table)
-        self.rules = RowRules(con, spec, system, table, target, load_id)
+    def __init__(self, scope: LoadScope, landing_dir: Path, accept_redelivery: Collection[str] = ()) -> None:
+        self.con = scope.con
+        self.spec = scope.spec
+        self.declared = scope.declared
+        self.ledger = LoadLedger(scope, landing_dir, accept_redelivery)
+        self.stager = SourceStager(scope)
+        self.rules = RowRules(scope)
         # Each file of a load gets its own _loaded_at: with _load_id it names the file's version.
         self._last_loaded_at: datetime | None = None
-        self.declared = list(spec.columns)
 
     def file(self, path: Path) -> FileLoadDetail:
         """Load one export file, or skip it if this exact content was loaded from this path before."""
@@ -338,37 +331,20 @@ class _TableLoad:
         self._last_loaded_at = loaded_at
         con.execute("BEGIN TRANSACTION")
         try:
-            rows = self.rules.file_rows(source_file, loaded_at)
-            self.ledger.record_file(
-                source_file,
-                sha256,
-                size,
-                (rows.read, rows.loaded, rows.quarantined),
-                loaded_at,
-                high_water_mark,
-            )
-            withdrawn = self.ledger.withdraw_replaced(replaced, rows.read, loaded_at)
+            counted = self.rules.file_rows(source_file, loaded_at)
+            counted = replace(counted, file_sha256=sha256, file_bytes=size)
+            self.ledger.record_file(counted, loaded_at, high_water_mark)
+            withdrawn = self.ledger.withdraw_replaced(replaced, counted.rows_read, loaded_at)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         finally:
             drop_temp_tables(con)
-        notice = ""
-        if replaced:
-            notice = self.ledger.redelivery_notice(source_file, rows.read, replaced[0][3], withdrawn)
-        return FileLoadDetail(
-            source_file,
-            "loaded",
-            sha256,
-            size,
-            rows.read,
-            rows.loaded,
-            rows.quarantined,
-            rows.by_rule,
-            rows_withdrawn=withdrawn,
-            notice=notice,
-        )
+        if not replaced:
+            return counted
+        notice = self.ledger.redelivery_notice(source_file, counted.rows_read, replaced[0][3], withdrawn)
+        return replace(counted, rows_withdrawn=withdrawn, notice=notice)
 
 
 __all__ = [

@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from orchestration.ingestion.registry import SourceTable, redact_conninfo
 from orchestration.ingestion.results import SourceReadError, SourceSchemaError
+from orchestration.ingestion.scope import LoadScope
 from orchestration.sql import identifier, literal
 
 _SQLITE_BATCH_ROWS = 50_000
@@ -191,15 +192,11 @@ def _parquet_compatible(declared: str, physical: str) -> bool:
     return False
 
 
-class SourceStager:
+class SourceStager(LoadScope):
     """Stages the sources of one registry table into ``_ingest_read`` / ``_ingest_src``."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, spec: SourceTable, system: str, table: str) -> None:
-        self.con = con
-        self.spec = spec
-        self.system = system
-        self.table = table
-        self.declared = list(spec.columns)
+    def __init__(self, scope: LoadScope) -> None:
+        self._share(scope)
 
     @property
     def entry(self) -> str:

@@ -43,6 +43,16 @@ class FileLoadDetail:
     notice: str = ""
 
 
+def _files_with(status: str, doc: str) -> property:
+    """A ``TableLoadResult`` count: how many of its files ended the load with ``status``."""
+    return property(lambda result: sum(detail.status == status for detail in result.files), doc=doc)
+
+
+def _total(attribute: str, doc: str) -> property:
+    """A ``TableLoadResult`` total: ``attribute`` summed over its files."""
+    return property(lambda result: sum(getattr(detail, attribute) for detail in result.files), doc=doc)
+
+
 @dataclass(frozen=True)
 class TableLoadResult:
     """The outcome of ``ingest_table`` for one registry table."""
@@ -53,43 +63,19 @@ class TableLoadResult:
     raw_table: str
     files: tuple[FileLoadDetail, ...]
 
-    def _sum(self, attribute: str) -> int:
-        return sum(getattr(detail, attribute) for detail in self.files)
-
-    @property
-    def files_read(self) -> int:
-        """Files read and loaded by this load (unchanged and failed files excluded)."""
-        return sum(detail.status == "loaded" for detail in self.files)
-
-    @property
-    def files_skipped_unchanged(self) -> int:
-        return sum(detail.status == "skipped_unchanged" for detail in self.files)
-
-    @property
-    def files_failed(self) -> int:
-        return sum(detail.status == "failed" for detail in self.files)
-
-    @property
-    def rows_read(self) -> int:
-        return self._sum("rows_read")
-
-    @property
-    def rows_loaded(self) -> int:
-        return self._sum("rows_loaded")
-
-    @property
-    def rows_quarantined(self) -> int:
-        return self._sum("rows_quarantined")
-
-    @property
-    def rows_withdrawn(self) -> int:
-        """Rows taken out of force by this load: replaced versions' missing rows, removed files' rows."""
-        return self._sum("rows_withdrawn")
-
-    @property
-    def files_withdrawn(self) -> int:
-        """Files removed from the landing zone since the last load, whose rows this load withdrew."""
-        return sum(detail.status == "withdrawn" for detail in self.files)
+    files_read = _files_with("loaded", "Files read and loaded by this load (unchanged and failed excluded).")
+    files_skipped_unchanged = _files_with("skipped_unchanged", "Files whose content was loaded before.")
+    files_failed = _files_with("failed", "Files (or database extracts) that failed to load.")
+    files_withdrawn = _files_with(
+        "withdrawn", "Files removed from the landing zone since the last load, whose rows this load withdrew."
+    )
+    rows_read = _total("rows_read", "Rows read from the files this load read.")
+    rows_loaded = _total("rows_loaded", "Rows loaded into the raw table.")
+    rows_quarantined = _total("rows_quarantined", "Rows filed in the quarantine.")
+    rows_withdrawn = _total(
+        "rows_withdrawn",
+        "Rows taken out of force by this load: replaced versions' missing rows, removed files' rows.",
+    )
 
     @property
     def notices(self) -> list[str]:

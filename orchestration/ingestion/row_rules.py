@@ -9,14 +9,12 @@ with ``SourceSchemaError`` instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-import duckdb
-
 from orchestration.ingestion.ledger import LOAD_COLUMNS, RAW_SCHEMA
-from orchestration.ingestion.registry import ColumnRules, SourceTable, file_period
-from orchestration.ingestion.results import SourceSchemaError
+from orchestration.ingestion.registry import ColumnRules, file_period
+from orchestration.ingestion.results import FileLoadDetail, SourceSchemaError
+from orchestration.ingestion.scope import LoadScope
 from orchestration.sql import identifier, literal
 
 # Quarantine rules in order of importance: a row is filed under the first one it breaks.
@@ -47,41 +45,18 @@ def duckdb_type(declared: str) -> str:
     return _DUCKDB_TYPES.get(declared) or declared.upper()
 
 
-@dataclass(frozen=True)
-class RowCounts:
-    """Where the rows of one staged source went, in total and by quarantine rule."""
-
-    read: int
-    loaded: int
-    quarantined: int
-    by_rule: dict[str, int]
-
-
-class RowRules:
+class RowRules(LoadScope):
     """Types, checks and files the staged rows of one registry table's sources."""
 
-    def __init__(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        spec: SourceTable,
-        system: str,
-        table: str,
-        target: str,
-        load_id: str,
-    ) -> None:
-        self.con = con
-        self.spec = spec
-        self.system = system
-        self.table = table
-        self.target = target
-        self.load_id = load_id
-        self.declared = list(spec.columns)
+    def __init__(self, scope: LoadScope) -> None:
+        self._share(scope)
         # Text sources hold strings that are cast here; Parquet holds native types checked up front.
-        self.text_source = spec.format != "parquet"
+        self.text_source = scope.spec.format != "parquet"
 
-    def file_rows(self, source_file: str, loaded_at: datetime) -> RowCounts:
+    def file_rows(self, source_file: str, loaded_at: datetime) -> FileLoadDetail:
         """Check ``_ingest_src`` and file its rows: valid ones in the raw table, the rest in
-        ``raw._quarantine`` with their rule, column and detail, both stamped ``loaded_at``.
+        ``raw._quarantine`` with their rule, column and detail, both stamped ``loaded_at``; return
+        the file's row counts (its hash, size and withdrawals are the ledger's to fill in).
 
         Runs inside the caller's transaction, which must roll back on any error: a retyped column
         raises ``SourceSchemaError``, and counts that do not add up (read = loaded + quarantined)
@@ -127,7 +102,7 @@ class RowRules:
                 "SELECT _rule, count(*) FROM _ingest_checked WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1"
             ).fetchall()
         )
-        return RowCounts(rows_read, rows_loaded, rows_quarantined, by_rule)
+        return FileLoadDetail(source_file, "loaded", "", 0, rows_read, rows_loaded, rows_quarantined, by_rule)
 
     def value_expression(self, column: str) -> str:
         """The source value of a column as it will be cast: blank text counts as missing, except varchar."""

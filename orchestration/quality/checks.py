@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.ingestion.assets import WAREHOUSE_POOL
-from orchestration.ingestion.ledger import ensure_bookkeeping_tables
+from orchestration.ingestion.loader import ensure_bookkeeping_tables
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.quality.flags import replace_flags
 from orchestration.quality.frames import reference_period

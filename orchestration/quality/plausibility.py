@@ -26,7 +26,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.ingestion.assets import WAREHOUSE_POOL
-from orchestration.ingestion.ledger import RAW_SCHEMA, ensure_bookkeeping_tables, in_force_sql
+from orchestration.ingestion.loader import RAW_SCHEMA, ensure_bookkeeping_tables, in_force_sql
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, is_numeric_type, raw_table_name
 from orchestration.sql import identifier, qualified
 from orchestration.warehouse import WarehouseResource, table_exists
