@@ -40,7 +40,7 @@ import duckdb
 import orchestration
 from orchestration.config.periods import add_months
 from orchestration.ingestion.landing import held_month
-from orchestration.ingestion.loader import IN_FORCE_FILES_SQL, RAW_SCHEMA, file_fingerprint
+from orchestration.ingestion.ledger import IN_FORCE_FILES_SQL, RAW_SCHEMA, file_fingerprint
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.settings import DBT_PARSE_INPUTS, Settings
 from orchestration.warehouse import connect, table_exists

@@ -1,4 +1,5 @@
-"""The orchestration package's shape: imports form no circle, and the Dagster wiring stays apart.
+"""The orchestration package's shape: imports form no circle, the Dagster wiring stays apart, and no
+module or function grows past what a reader takes in at once.
 
 A circle between two modules works only as long as one of them imports the other lazily or late;
 the next edit that moves an import to the top breaks it at import time. The graph counts every
@@ -122,3 +123,33 @@ def test_the_library_does_not_import_the_wiring() -> None:
         if target.startswith("orchestration.defs")
     }
     assert not reaching, f"library modules importing orchestration/defs: {sorted(reaching)}"
+
+
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 80
+# A longer function says why in its docstring, in a paragraph that starts with this.
+LONG_BECAUSE = "Long because"
+
+
+def test_no_module_is_longer_than_a_reader_takes_in() -> None:
+    long = {
+        name: lines
+        for name, path in _modules().items()
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"modules over {MAX_MODULE_LINES} lines (split them by responsibility): {long}"
+
+
+def test_a_long_function_says_why() -> None:
+    unexplained = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > MAX_FUNCTION_LINES and LONG_BECAUSE not in (ast.get_docstring(node) or ""):
+                unexplained.append(f"{name}.{node.name} ({length} lines)")
+    assert not unexplained, (
+        f"functions over {MAX_FUNCTION_LINES} lines without a '{LONG_BECAUSE} …' reason in their "
+        f"docstring: {unexplained}"
+    )

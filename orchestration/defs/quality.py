@@ -19,7 +19,7 @@ import dagster as dg
 from orchestration.config.periods import parse_month
 from orchestration.defs.ingestion import WAREHOUSE_POOL
 from orchestration.defs.resources import CompanyResource, WarehouseResource
-from orchestration.ingestion.loader import ensure_bookkeeping_tables
+from orchestration.ingestion.ledger import ensure_bookkeeping_tables
 from orchestration.ingestion.registry import SourceRegistry
 from orchestration.quality.flags import replace_flags
 from orchestration.quality.frames import reference_period

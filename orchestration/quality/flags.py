@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from orchestration.ingestion.loader import QUALITY_SCHEMA, ensure_bookkeeping_tables
+from orchestration.ingestion.ledger import QUALITY_SCHEMA, ensure_bookkeeping_tables
 from orchestration.quality.validate import ExpectationOutcome, SuiteOutcome
 
 FLAGS_TABLE = f"{QUALITY_SCHEMA}.source_flags"

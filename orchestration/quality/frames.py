@@ -41,7 +41,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.ingestion.loader import IN_FORCE_FILES_SQL, RAW_SCHEMA, in_force_sql
+from orchestration.ingestion.ledger import IN_FORCE_FILES_SQL, RAW_SCHEMA, in_force_sql
 from orchestration.ingestion.registry import FILE_PERIOD_PATTERN, SourceTable, raw_table_name
 from orchestration.publish.wap import PUBLISHED_SCHEMA
 from orchestration.sql import identifier, qualified

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingestion.loader import RAW_SCHEMA, in_force_sql
+from orchestration.ingestion.ledger import RAW_SCHEMA, in_force_sql
 from orchestration.ingestion.registry import SourceRegistry, SourceTable, is_numeric_type, raw_table_name
 from orchestration.sql import identifier, qualified
 from orchestration.warehouse import table_exists

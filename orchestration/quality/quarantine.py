@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from orchestration.ingestion.loader import RAW_SCHEMA
+from orchestration.ingestion.ledger import RAW_SCHEMA
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
 

@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from orchestration.ingestion.loader import QUALITY_SCHEMA, RAW_SCHEMA
+from orchestration.ingestion.ledger import QUALITY_SCHEMA, RAW_SCHEMA
 from orchestration.sql import identifier
 
 _DDL = f"""

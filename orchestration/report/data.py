@@ -378,64 +378,77 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
         latest = latest_month(con, schema, db_path)
         balance = balance_row(con, schema, db_path, scorecard_id, period_start)
         period_end = balance["period_end"]
-        keys = [scorecard_id, period_start]
-        perspectives = fetch_rows(
-            con,
-            f"""
-            select * from {schema}.perspective_scores
-            where scorecard_id = ? and period_grain = 'month' and period_start = ?
-            order by display_order, perspective_name
-            """,
-            keys,
-        )
-        order = {row["perspective_id"]: index for index, row in enumerate(perspectives)}
-        objectives = fetch_rows(
-            con,
-            f"""
-            select * from {schema}.objective_scores
-            where scorecard_id = ? and period_grain = 'month' and period_start = ?
-            order by objective_name
-            """,
-            keys,
-        )
-        objectives.sort(key=lambda row: order.get(row["perspective_id"], len(order)))
+        scored = {
+            name: _period_rows(con, schema, table, order, scorecard_id, period_start)
+            for name, (table, order) in _SCORECARD_MONTH_TABLES.items()
+        }
+        order = {row["perspective_id"]: index for index, row in enumerate(scored["perspectives"])}
+        scored["objectives"].sort(key=lambda row: order.get(row["perspective_id"], len(order)))
         measures = _measures(con, schema, scorecard_id, period_start, period_end)
         measures.sort(key=lambda view: order.get(view.row["perspective_id"], len(order)))
-        severity_rank = " ".join(f"when '{name}' then {rank}" for rank, name in enumerate(SEVERITY_ORDER))
-        findings = fetch_rows(
-            con,
-            f"""
-            select * from {schema}.balance_findings
-            where scorecard_id = ? and period_grain = 'month' and period_start = ?
-            order by case severity {severity_rank} else 9 end, finding_type, message
-            """,
-            keys,
-        )
-        links = fetch_rows(
-            con,
-            f"""
-            select * from {schema}.strategy_map
-            where scorecard_id = ? and period_grain = 'month' and period_start = ?
-            order by cause_objective_name, effect_objective_name
-            """,
-            keys,
-        )
-        # Actions decided in reviews up to this period that are not done; the warehouse's
-        # is_overdue/days_overdue are as of its last month.
-        actions = fetch_rows(
-            con,
+        restatements = restatements_reported_in(con, schema, scorecard_id, period_start)
+        management = _management(con, schema, period_start, period_end)
+        last_review = _last_review(con, schema, scorecard_id, period_start)
+    config_versions = {view.row.get("config_version") for view in measures} - {None}
+    return ReportData(
+        db_path=Path(db_path),
+        scorecard_id=scorecard_id,
+        period=period,
+        balance=balance,
+        measures=measures,
+        latest_period=_month_label(latest),
+        config_version=", ".join(sorted(config_versions)) or None,
+        restatements=restatements,
+        **scored,
+        **management,
+        **last_review,
+    )
+
+
+_SEVERITY_RANK = " ".join(f"when '{name}' then {rank}" for rank, name in enumerate(SEVERITY_ORDER))
+# What the report reads of one scorecard-month, by the ReportData field it fills: (table, order by).
+_SCORECARD_MONTH_TABLES = {
+    "perspectives": ("perspective_scores", "display_order, perspective_name"),
+    "objectives": ("objective_scores", "objective_name"),
+    "findings": ("balance_findings", f"case severity {_SEVERITY_RANK} else 9 end, finding_type, message"),
+    "links": ("strategy_map", "cause_objective_name, effect_objective_name"),
+}
+
+
+def _period_rows(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, order: str, scorecard_id: str, month: date
+) -> list[Row]:
+    """The rows of a published table for one scorecard-month."""
+    return fetch_rows(
+        con,
+        f"""
+        select * from {schema}.{table}
+        where scorecard_id = ? and period_grain = 'month' and period_start = ?
+        order by {order}
+        """,
+        [scorecard_id, month],
+    )
+
+
+def _management(
+    con: duckdb.DuckDBPyConnection, schema: str, period_start: date, period_end: date
+) -> dict[str, list[Row]]:
+    """The management loop around the month: open review actions, initiatives, the quarter's OKRs.
+
+    Actions are those decided in reviews up to this period and not done; actions and milestones are
+    as of the warehouse's last month (its is_overdue / days_overdue), initiatives as configured.
+    """
+    quarter = [period_end, period_start]
+    queries = {
+        "actions": (
             f"""
             select * from {schema}.review_actions
             where review_date <= ? and status <> 'done'
             order by is_overdue desc, due_date, action_id
             """,
             [period_end],
-        )
-        restatements = restatements_reported_in(con, schema, scorecard_id, period_start)
-        # Initiatives as recorded in the config; their milestone state is as of the warehouse's
-        # last month, like the actions'.
-        initiatives = fetch_rows(
-            con,
+        ),
+        "initiatives": (
             f"""
             select served.objective_id, initiatives.*
             from {schema}.initiative_objectives as served
@@ -444,47 +457,21 @@ def load_report_data(db_path: Path, *, period: str, scorecard_id: str, schema: s
             order by initiatives.display_order, served.display_order
             """,
             [],
-        )
-        quarter = [period_end, period_start]
-        okrs = fetch_rows(
-            con,
-            f"""
-            select * from {schema}.okrs
-            where period_start <= ? and period_end >= ?
-            order by display_order
-            """,
+        ),
+        "okrs": (
+            f"select * from {schema}.okrs where period_start <= ? and period_end >= ? order by display_order",
             quarter,
-        )
-        key_results = fetch_rows(
-            con,
+        ),
+        "key_results": (
             f"""
             select * from {schema}.okr_key_results
             where period_start <= ? and period_end >= ?
             order by okr_id, display_order
             """,
             quarter,
-        )
-        last_review = _last_review(con, schema, scorecard_id, period_start)
-    config_versions = {view.row.get("config_version") for view in measures} - {None}
-    return ReportData(
-        db_path=Path(db_path),
-        scorecard_id=scorecard_id,
-        period=period,
-        balance=balance,
-        perspectives=perspectives,
-        objectives=objectives,
-        measures=measures,
-        findings=findings,
-        links=links,
-        actions=actions,
-        latest_period=_month_label(latest),
-        config_version=", ".join(sorted(config_versions)) or None,
-        restatements=restatements,
-        initiatives=initiatives,
-        okrs=okrs,
-        key_results=key_results,
-        **last_review,
-    )
+        ),
+    }
+    return {name: fetch_rows(con, sql, params) for name, (sql, params) in queries.items()}
 
 
 def _last_review(
