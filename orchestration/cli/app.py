@@ -106,6 +106,17 @@ def parse_month_option(value: str | None, option: str) -> date | None:
         raise typer.BadParameter(str(exc), param_hint=option) from exc
 
 
+# --scorecard of the commands that show one scorecard; None stands for top_scorecard_id.
+ScorecardOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scorecard",
+        help="Scorecard id, e.g. a cascade's from scorecards.yml; default: the company's own "
+        "(the one without a parent).",
+    ),
+]
+
+
 def top_scorecard_id(settings: Settings) -> str:
     """The company's own scorecard (no parent in scorecards.yml): what commands show by default."""
     from orchestration.config import load_config

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orchestration.cli.app import app, console, err_console, parse_month_option, top_scorecard_id
+from orchestration.cli.app import (
+    ScorecardOption,
+    app,
+    console,
+    err_console,
+    parse_month_option,
+    top_scorecard_id,
+)
 from orchestration.settings import (
     get_settings,
 )
@@ -126,14 +133,7 @@ def report(
     period: Annotated[
         str | None, typer.Option("--period", help="Month to report (YYYY-MM); default: the latest.")
     ] = None,
-    scorecard: Annotated[
-        str | None,
-        typer.Option(
-            "--scorecard",
-            help="Scorecard id, e.g. a cascade's from scorecards.yml; default: the company's own "
-            "(the one without a parent).",
-        ),
-    ] = None,
+    scorecard: ScorecardOption = None,
     out_dir: Annotated[
         Path | None, typer.Option(help="Where to write the HTML and Markdown; default <warehouse>/reports.")
     ] = None,

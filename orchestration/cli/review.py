@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from orchestration.cli.app import app, console, err_console
+from orchestration.cli.app import ScorecardOption, app, console, err_console
 from orchestration.settings import get_settings
 
 review_app = typer.Typer(
@@ -23,14 +23,7 @@ app.add_typer(review_app)
 @review_app.command("prepare")
 def review_prepare(
     period: Annotated[str, typer.Option("--period", help="Month the meeting reviews (YYYY-MM).")],
-    scorecard: Annotated[
-        str | None,
-        typer.Option(
-            "--scorecard",
-            help="Scorecard id, e.g. a cascade's from scorecards.yml; default: the company's own "
-            "(the one without a parent).",
-        ),
-    ] = None,
+    scorecard: ScorecardOption = None,
     output: Annotated[
         Path | None, typer.Option("--output", help="Write the draft to this file; default: print it.")
     ] = None,
