@@ -39,6 +39,18 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def open_read_only(path: Path, error: type[Exception], missing: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the DuckDB file at ``path`` for a reader (report, export); ``error``
+    (the caller's own type) says the file is missing, with ``missing`` as what to do, or unreadable."""
+    path = Path(path)
+    if not path.is_file():
+        raise error(f"{path}: no such DuckDB file. {missing}")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise error(f"{path}: cannot open it read-only as a DuckDB file ({exc}).") from exc
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     """Whether ``schema.table`` exists in the warehouse ``con`` is connected to."""
     return bool(

@@ -21,6 +21,7 @@ import duckdb
 from orchestration.config.periods import parse_month
 from orchestration.publish.wap import PUBLISHED_SCHEMA
 from orchestration.sql import identifier, literal, qualified
+from orchestration.warehouse import open_read_only
 
 SUPPORTED_FORMATS = ("parquet", "csv")
 PERIOD_COLUMNS = frozenset({"period_grain", "period_start"})
@@ -63,17 +64,9 @@ def export_period(
             f"choose from {', '.join(SUPPORTED_FORMATS)}."
         )
     db_path = Path(db_path)
-    if not db_path.is_file():
-        raise ExportError(
-            f"No published file at {db_path}: run `scorecard run` first, or point at the published "
-            "bsc_published.duckdb."
-        )
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as error:
-        raise ExportError(
-            f"Cannot open {db_path} read-only: {error}. Is it a DuckDB file written by `scorecard run`?"
-        ) from error
+    con = open_read_only(
+        db_path, ExportError, "Run `scorecard run` first, or point at the published bsc_published.duckdb."
+    )
     try:
         tables = _published_tables(con, db_path)
         _check_month_published(con, db_path, month, tables)

@@ -18,6 +18,7 @@ import duckdb
 
 from orchestration.config.periods import parse_month
 from orchestration.report.formatting import SEVERITY_ORDER, STATUS_ORDER
+from orchestration.warehouse import open_read_only
 
 # The published marts the report reads (issue 5's contract).
 REQUIRED_TABLES: tuple[str, ...] = (
@@ -175,15 +176,12 @@ def open_marts(db_path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection
     """A read-only connection to ``db_path`` after checking that every mart the report reads is there."""
     _check_schema_name(schema)
     path = Path(db_path)
-    if not path.is_file():
-        raise ReportError(
-            f"{path}: no such DuckDB file. Build the warehouse with `scorecard run`, or pass the "
-            "working warehouse (warehouse.duckdb) or the published file (published/bsc_published.duckdb)."
-        )
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise ReportError(f"{path}: cannot open it read-only as a DuckDB file ({exc})") from exc
+    con = open_read_only(
+        path,
+        ReportError,
+        "Build the warehouse with `scorecard run`, or pass the working warehouse (warehouse.duckdb) or "
+        "the published file (published/bsc_published.duckdb).",
+    )
     try:
         present = {
             name

@@ -156,4 +156,4 @@ def test_an_unknown_period_or_scorecard_says_what_there_is(baseline: Deployment)
     assert "corporate" in scorecard.stderr.split("scorecards there:")[1]
     malformed = _prepare(baseline, "--period", "May 2025")
     assert malformed.returncode == USER_ERROR_EXIT
-    assert "write it as YYYY-MM" in malformed.stderr
+    assert "write a month as YYYY-MM" in malformed.stderr

@@ -137,7 +137,7 @@ def test_open_actions_are_those_decided_by_the_period_and_not_done(marts_db: Pat
 
 @pytest.mark.parametrize("period", ["2026-13", "2026-9", "26-09", "2026/09", "", "September"])
 def test_a_malformed_period_says_how_to_write_one(marts_db: Path, tmp_path: Path, period: str) -> None:
-    with pytest.raises(ReportError, match=r"YYYY-MM, e\.g\. 2026-09"):
+    with pytest.raises(ReportError, match=r"write a month as YYYY-MM, e\.g\. 2024-01"):
         render_report(marts_db, period=period, out_dir=tmp_path)
 
 
