@@ -36,6 +36,7 @@ from orchestration.history import history_end_month, history_start_month
 from orchestration.ingestion.late_data import months_loaded, not_restated_message
 from orchestration.ingestion.registry import load_registry
 from orchestration.publish.wap import (
+    PUBLISHED_SCHEMA,
     RunWindow,
     first_row,
     register_run,
@@ -45,6 +46,7 @@ from orchestration.publish.wap import (
 from orchestration.settings import LOCAL_TARGET, Settings
 from orchestration.transform.exchange import HISTORY_SELECTOR, Exchange, history_exclusions
 from orchestration.transform.window import dbt_build_env, dbt_window, default_restatement_window
+from orchestration.warehouse import table_exists
 
 
 class ScorecardDbtTranslator(DagsterDbtTranslator):
@@ -79,12 +81,7 @@ class DbtBuildConfig(dg.Config):
 def _built_state(warehouse: WarehouseResource) -> tuple[bool, date | None]:
     """Whether scorecard.measure_values exists yet, and the last month in it (None when it has none)."""
     with warehouse.connect() as con:
-        exists = first_row(
-            con,
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = 'scorecard' AND table_name = 'measure_values'",
-        )[0]
-        if not exists:
+        if not table_exists(con, PUBLISHED_SCHEMA, "measure_values"):
             return False, None
         row = first_row(
             con, "SELECT max(period_start) FROM scorecard.measure_values WHERE period_grain = 'month'"

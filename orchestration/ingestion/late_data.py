@@ -26,6 +26,7 @@ import duckdb
 from orchestration.ingestion.loader import RAW_SCHEMA
 from orchestration.ingestion.registry import SourceRegistry, file_period, raw_table_name
 from orchestration.sql import identifier, qualified
+from orchestration.warehouse import table_exists
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,7 @@ class LoadedMonth:
 
 def months_loaded(con: duckdb.DuckDBPyConnection, registry: SourceRegistry, run_id: str) -> list[LoadedMonth]:
     """Every (file, month) the loads of ``run_id`` touched, oldest month first; [] before any load."""
-    present = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-        "AND table_name IN ('_ingested_files', '_loads')",
-        [RAW_SCHEMA],
-    ).fetchall()[0][0]
-    if present < 2:
+    if not (table_exists(con, RAW_SCHEMA, "_ingested_files") and table_exists(con, RAW_SCHEMA, "_loads")):
         return []
     files = con.execute(
         f"""

@@ -38,7 +38,7 @@ from typing import Any
 import duckdb
 
 from orchestration.sql import identifier, qualified
-from orchestration.warehouse import connect
+from orchestration.warehouse import connect, table_exists
 
 PUBLISHED_SCHEMA = "scorecard"
 LOG_SCHEMA = "publish"
@@ -204,12 +204,7 @@ def sync_publication_log(con: duckdb.DuckDBPyConnection, published_path: Path) -
         return 0
     reader = duckdb.connect(str(published_path), read_only=True)
     try:
-        has_log = first_row(
-            reader,
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [PUBLISHED_SCHEMA, PUBLICATIONS_TABLE],
-        )[0]
-        if not has_log:
+        if not table_exists(reader, PUBLISHED_SCHEMA, PUBLICATIONS_TABLE):
             return 0
         frame = reader.sql(f"SELECT * FROM {PUBLISHED_SCHEMA}.{PUBLICATIONS_TABLE}").to_arrow_table()
     finally:

@@ -45,6 +45,7 @@ from orchestration.ingestion.ledger import IN_FORCE_FILES_SQL, RAW_SCHEMA, in_fo
 from orchestration.ingestion.registry import FILE_PERIOD_PATTERN, SourceTable, raw_table_name
 from orchestration.publish.wap import PUBLISHED_SCHEMA
 from orchestration.sql import identifier, qualified
+from orchestration.warehouse import table_exists
 
 # Mart suites read ``scorecard.<table>`` in the working warehouse, the schema the publish step copies.
 MART_SCHEMA = PUBLISHED_SCHEMA
@@ -83,11 +84,7 @@ def reference_period(con: duckdb.DuckDBPyConnection, run_month: date | None = No
     """The period checks are judged against: the run's month, else the latest month in the ledger."""
     if run_month is not None:
         return run_month
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = 'raw' AND table_name = '_ingested_files'"
-    ).fetchall()[0][0]
-    if not exists:
+    if not table_exists(con, RAW_SCHEMA, "_ingested_files"):
         return None
     return con.execute(
         f"SELECT max({file_period_sql('source_file')}) FROM ({IN_FORCE_FILES_SQL})"

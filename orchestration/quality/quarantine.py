@@ -7,7 +7,7 @@ from datetime import datetime
 
 from orchestration.ingestion.ledger import RAW_SCHEMA
 from orchestration.settings import Settings
-from orchestration.warehouse import connect
+from orchestration.warehouse import connect, table_exists
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,7 @@ def list_quarantine(
         raise FileNotFoundError(f"no warehouse at {path} yet — run `scorecard run` first")
     con = connect(path, read_only=True)
     try:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = ? AND table_name = '_quarantine'",
-            [RAW_SCHEMA],
-        ).fetchall()[0][0]
-        if not exists:
+        if not table_exists(con, RAW_SCHEMA, "_quarantine"):
             return []
         rows = con.execute(
             f"""
