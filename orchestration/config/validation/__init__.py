@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -241,7 +242,8 @@ def _check_manifest(checked: _Checked, dbt_manifest: Path) -> tuple[Issue, ...]:
         config_dir=checked.state.config_dir,
         today=checked.state.today,
         documents=checked.state.documents,
-        broken_ids=checked.state.broken_ids,
+        # A copy: the check reads it (a defaultdict, so reading adds keys) and the cache keeps the original.
+        broken_ids=defaultdict(set, {kind: set(ids) for kind, ids in checked.state.broken_ids.items()}),
     )
     assert checked.parsed is not None
     check_dbt_manifest(state, checked.parsed, dbt_manifest)
