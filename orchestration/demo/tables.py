@@ -7,7 +7,10 @@ amounts, true/false booleans, native types in Parquet).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import pyarrow as pa
 
 from orchestration.demo.customers import (
     CHANNELS,
@@ -73,6 +76,27 @@ def _single(n: int) -> tuple[np.ndarray, list[str]]:
     return np.zeros(n, dtype=np.int64), [""]
 
 
+def _spec(
+    name: str,
+    fmt: str,
+    files: tuple[np.ndarray, list[str]],
+    inputs: dict[str, pa.Array],
+    select: dict[str, str],
+) -> TableSpec:
+    """The spec of source table ``system.table``: one file ``<system>/<table>.<fmt>``, or one file a
+    key (month, quarter) ``<system>/<table>/<key>.<fmt>`` when ``files`` (``_monthly``, ``_single``)
+    splits the rows."""
+    system, table = name.split(".")
+    file_index, keys = files
+    location = f"{system}/{table}.{fmt}" if keys == [""] else f"{system}/{table}/{{key}}.{fmt}"
+    return TableSpec(system, table, fmt, location, inputs, select, file_index=file_index, file_keys=keys)
+
+
+def _columns(convert: Callable[[np.ndarray], pa.Array], arrays: dict, *names: str) -> dict[str, pa.Array]:
+    """Input columns taken under their own names from the simulated arrays, converted alike."""
+    return {name: convert(arrays[name]) for name in names}
+
+
 def build_tables(
     window: Window,
     customers: CustomerData,
@@ -106,12 +130,10 @@ def _plans(window: Window) -> TableSpec:
     tiers = np.arange(len(TIERS))
     # The price list was last revised six weeks before the window opened.
     updated = np.full(len(TIERS), window.start_ts - 45 * SECONDS_PER_DAY + 9 * 3600)
-    file_index, keys = _single(len(TIERS))
-    return TableSpec(
-        "billing",
-        "plans",
+    return _spec(
+        "billing.plans",
         "csv",
-        "billing/plans.csv",
+        _single(len(TIERS)),
         inputs={
             "tier": integers(tiers),
             "price": integers(PLAN_PRICE_CENTS),
@@ -125,28 +147,19 @@ def _plans(window: Window) -> TableSpec:
             "currency": sql_text(CURRENCY),
             "updated_at": sql_iso("updated_at"),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _subscription_events(window: Window, customers: CustomerData) -> TableSpec:
     events = customers.subscription_events
     account_number = customers.accounts["account_number"][events["account"]]
-    file_index, keys = _monthly(window, events["month"])
-    return TableSpec(
-        "billing",
-        "subscription_events",
+    return _spec(
+        "billing.subscription_events",
         "parquet",
-        "billing/subscription_events/{key}.parquet",
-        inputs={
-            "event_number": integers(events["event_number"]),
-            "account_number": integers(account_number),
-            "tier": integers(events["tier"]),
-            "event_type": integers(events["event_type"]),
-            "event_at": timestamps(events["event_at"]),
-            "mrr_cents": integers(events["mrr_cents"]),
-        },
+        _monthly(window, events["month"]),
+        inputs=_columns(integers, events, "event_number", "tier", "event_type", "mrr_cents")
+        | _columns(timestamps, events, "event_at")
+        | {"account_number": integers(account_number)},
         select={
             "event_id": sql_id("SE-", "event_number", 8),
             "subscription_id": sql_id("SUB-", "account_number", 7),
@@ -157,27 +170,21 @@ def _subscription_events(window: Window, customers: CustomerData) -> TableSpec:
             "mrr_amount": sql_money("mrr_cents"),
             "currency": sql_text(CURRENCY),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _invoices(window: Window, customers: CustomerData) -> TableSpec:
     invoices = customers.invoices
     account_number = customers.accounts["account_number"][invoices["account"]]
-    file_index, keys = _monthly(window, invoices["month"])
-    return TableSpec(
-        "billing",
-        "invoices",
+    return _spec(
+        "billing.invoices",
         "csv",
-        "billing/invoices/{key}.csv",
-        inputs={
-            "invoice_number": integers(invoices["invoice_number"]),
+        _monthly(window, invoices["month"]),
+        inputs=_columns(integers, invoices, "invoice_number", "total_cents", "status")
+        | {
             "account_number": integers(account_number),
             "issued_on": dates(invoices["issued_day"]),
             "period_end": dates(invoices["period_end_day"]),
-            "total_cents": integers(invoices["total_cents"]),
-            "status": integers(invoices["status"]),
         },
         select={
             "invoice_id": sql_id("INV-", "invoice_number", 8),
@@ -190,30 +197,28 @@ def _invoices(window: Window, customers: CustomerData) -> TableSpec:
             "currency": sql_text(CURRENCY),
             "status": sql_lookup("status", INVOICE_STATUSES),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _invoice_lines(window: Window, customers: CustomerData) -> TableSpec:
     lines = customers.invoice_lines
-    file_index, keys = _monthly(window, lines["month"])
     plan_name = f"upper({sql_lookup('detail', TIERS)}[1]) || {sql_lookup('detail', TIERS)}[2:]"
-    return TableSpec(
-        "billing",
-        "invoice_lines",
+    return _spec(
+        "billing.invoice_lines",
         "csv",
-        "billing/invoice_lines/{key}.csv",
-        inputs={
-            "line_number": integers(lines["line_number"]),
-            "invoice_number": integers(lines["invoice_number"]),
-            "issued_on": dates(lines["issued_day"]),
-            "line_type": integers(lines["line_type"]),
-            "detail": integers(lines["detail"]),
-            "quantity": integers(lines["quantity"]),
-            "unit_cents": integers(lines["unit_cents"]),
-            "amount_cents": integers(lines["amount_cents"]),
-        },
+        _monthly(window, lines["month"]),
+        inputs=_columns(
+            integers,
+            lines,
+            "line_number",
+            "invoice_number",
+            "line_type",
+            "detail",
+            "quantity",
+            "unit_cents",
+            "amount_cents",
+        )
+        | {"issued_on": dates(lines["issued_day"])},
         select={
             "invoice_line_id": sql_id("INL-", "line_number", 9),
             "invoice_id": sql_id("INV-", "invoice_number", 8),
@@ -230,8 +235,6 @@ def _invoice_lines(window: Window, customers: CustomerData) -> TableSpec:
             "unit_amount": sql_money("unit_cents"),
             "amount": sql_money("amount_cents"),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
@@ -240,25 +243,27 @@ def _accounts(customers: CustomerData, cs_owner: np.ndarray) -> TableSpec:
     events = customers.subscription_events
     updated = accounts["created_at"].copy()
     np.maximum.at(updated, events["account"], events["event_at"])
-    file_index, keys = _single(len(updated))
     name = (
         f"{sql_lookup('name_first', COMPANY_WORDS)} || ' ' || {sql_lookup('name_second', COMPANY_NOUNS)}"
         f" || ' ' || {sql_lookup('name_suffix', COMPANY_SUFFIXES)}"
     )
-    return TableSpec(
-        "crm",
-        "accounts",
+    return _spec(
+        "crm.accounts",
         "jsonl",
-        "crm/accounts.jsonl",
-        inputs={
-            "account_number": integers(accounts["account_number"]),
-            "name_first": integers(accounts["name_first"]),
-            "name_second": integers(accounts["name_second"]),
-            "name_suffix": integers(accounts["name_suffix"]),
-            "segment": integers(accounts["segment"]),
-            "region": integers(accounts["region"]),
+        _single(len(updated)),
+        inputs=_columns(
+            integers,
+            accounts,
+            "account_number",
+            "name_first",
+            "name_second",
+            "name_suffix",
+            "segment",
+            "region",
+        )
+        | _columns(timestamps, accounts, "created_at")
+        | {
             "cs_owner": integers(cs_owner),
-            "created_at": timestamps(accounts["created_at"]),
             "updated_at": timestamps(updated),
         },
         select={
@@ -270,8 +275,6 @@ def _accounts(customers: CustomerData, cs_owner: np.ndarray) -> TableSpec:
             "created_at": sql_iso("created_at"),
             "updated_at": sql_iso("updated_at"),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
@@ -289,12 +292,10 @@ def _product_inputs(customers: CustomerData, events: dict) -> dict:
 def _onboarding_events(window: Window, customers: CustomerData) -> TableSpec:
     events = customers.onboarding_events
     inputs = _product_inputs(customers, events) | {"milestone": integers(events["milestone"])}
-    file_index, keys = _monthly(window, events["month"])
-    return TableSpec(
-        "product",
-        "onboarding_events",
+    return _spec(
+        "product.onboarding_events",
         "jsonl",
-        "product/onboarding_events/{key}.jsonl",
+        _monthly(window, events["month"]),
         inputs=inputs,
         select={
             "event_id": sql_id("ONB-", "event_number", 8),
@@ -303,19 +304,15 @@ def _onboarding_events(window: Window, customers: CustomerData) -> TableSpec:
             "milestone": sql_lookup("milestone", MILESTONES),
             "occurred_at": sql_iso_local("occurred_at", "offset_minutes"),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _first_value_events(window: Window, customers: CustomerData) -> TableSpec:
     events = customers.first_value_events
-    file_index, keys = _monthly(window, events["month"])
-    return TableSpec(
-        "product",
-        "first_value_events",
+    return _spec(
+        "product.first_value_events",
         "jsonl",
-        "product/first_value_events/{key}.jsonl",
+        _monthly(window, events["month"]),
         inputs=_product_inputs(customers, events),
         select={
             "event_id": sql_id("FV-", "event_number", 8),
@@ -324,29 +321,20 @@ def _first_value_events(window: Window, customers: CustomerData) -> TableSpec:
             "value_event": sql_text("first_report_shared"),
             "occurred_at": sql_iso_local("occurred_at", "offset_minutes"),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _tickets(window: Window, customers: CustomerData, agent: np.ndarray) -> TableSpec:
     tickets = customers.tickets
-    file_index, keys = _monthly(window, tickets["month"])
-    return TableSpec(
-        "support",
-        "tickets",
+    return _spec(
+        "support.tickets",
         "csv",
-        "support/tickets/{key}.csv",
-        inputs={
-            "ticket_number": integers(tickets["ticket_number"]),
+        _monthly(window, tickets["month"]),
+        inputs=_columns(integers, tickets, "ticket_number", "channel", "priority", "contacts")
+        | _columns(timestamps, tickets, "opened_at", "first_response_at", "resolved_at")
+        | {
             "account_number": integers(customers.accounts["account_number"][tickets["account"]]),
             "agent": integers(agent),
-            "channel": integers(tickets["channel"]),
-            "priority": integers(tickets["priority"]),
-            "opened_at": timestamps(tickets["opened_at"]),
-            "first_response_at": timestamps(tickets["first_response_at"]),
-            "resolved_at": timestamps(tickets["resolved_at"]),
-            "contacts": integers(tickets["contacts"]),
             "reopened": tickets["reopened"],
         },
         select={
@@ -361,33 +349,23 @@ def _tickets(window: Window, customers: CustomerData, agent: np.ndarray) -> Tabl
             "contacts_to_resolution": "contacts",
             "reopened": "reopened",
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _csat_responses(window: Window, customers: CustomerData) -> TableSpec:
     csat = customers.csat_responses
-    file_index, keys = _monthly(window, csat["month"])
-    return TableSpec(
-        "support",
-        "csat_responses",
+    return _spec(
+        "support.csat_responses",
         "csv",
-        "support/csat_responses/{key}.csv",
-        inputs={
-            "response_number": integers(csat["response_number"]),
-            "ticket_number": integers(csat["ticket_number"]),
-            "responded_at": timestamps(csat["responded_at"]),
-            "score": integers(csat["score"]),
-        },
+        _monthly(window, csat["month"]),
+        inputs=_columns(integers, csat, "response_number", "ticket_number", "score")
+        | _columns(timestamps, csat, "responded_at"),
         select={
             "response_id": sql_id("CSAT-", "response_number", 8),
             "ticket_id": sql_id("TCK-", "ticket_number", 8),
             "responded_at": sql_iso("responded_at"),
             "score": "score",
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
@@ -396,22 +374,15 @@ def _employees(workforce: WorkforceData) -> TableSpec:
     titles = tuple(title for _, _, title in TEAMS)
     first_name = sql_lookup("name_first", FIRST_NAMES)
     reason = sql_lookup("reason", TERMINATION_REASONS)
-    file_index, keys = _single(len(employees["employee_number"]))
-    return TableSpec(
-        "hr",
-        "employees",
+    return _spec(
+        "hr.employees",
         "csv",
-        "hr/employees.csv",
-        inputs={
-            "employee_number": integers(employees["employee_number"]),
-            "name_first": integers(employees["name_first"]),
-            "name_last": integers(employees["name_last"]),
-            "last_team": integers(employees["last_team"]),
-            "hire_day": dates(employees["hire_day"]),
-            "term_day": dates(employees["term_day"]),
-            "reason": integers(employees["reason"]),
-            "updated_at": timestamps(employees["updated_at"]),
-        },
+        _single(len(employees["employee_number"])),
+        inputs=_columns(
+            integers, employees, "employee_number", "name_first", "name_last", "last_team", "reason"
+        )
+        | _columns(dates, employees, "hire_day", "term_day")
+        | _columns(timestamps, employees, "updated_at"),
         select={
             "employee_id": sql_id("EMP-", "employee_number", 5),
             "full_name": f"{first_name} || ' ' || {sql_lookup('name_last', LAST_NAMES)}",
@@ -421,26 +392,17 @@ def _employees(workforce: WorkforceData) -> TableSpec:
             "termination_reason": f"CASE WHEN reason >= 0 THEN {reason} END",
             "updated_at": sql_iso("updated_at"),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _team_assignments(workforce: WorkforceData) -> TableSpec:
     spells = workforce.team_assignments
-    file_index, keys = _single(len(spells["assignment_number"]))
-    return TableSpec(
-        "hr",
-        "team_assignments",
+    return _spec(
+        "hr.team_assignments",
         "csv",
-        "hr/team_assignments.csv",
-        inputs={
-            "assignment_number": integers(spells["assignment_number"]),
-            "employee_number": integers(spells["employee_number"]),
-            "team": integers(spells["team"]),
-            "valid_from": dates(spells["valid_from"]),
-            "valid_to": dates(spells["valid_to"]),
-        },
+        _single(len(spells["assignment_number"])),
+        inputs=_columns(integers, spells, "assignment_number", "employee_number", "team")
+        | _columns(dates, spells, "valid_from", "valid_to"),
         select={
             "assignment_id": sql_id("TA-", "assignment_number", 6),
             "employee_id": sql_id("EMP-", "employee_number", 5),
@@ -449,23 +411,17 @@ def _team_assignments(workforce: WorkforceData) -> TableSpec:
             "valid_from": "valid_from",
             "valid_to": "valid_to",
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _training_assignments(window: Window, workforce: WorkforceData) -> TableSpec:
     assignments = workforce.training_assignments
-    file_index, keys = _monthly(window, assignments["month"])
-    return TableSpec(
-        "hr",
-        "training_assignments",
+    return _spec(
+        "hr.training_assignments",
         "parquet",
-        "hr/training_assignments/{key}.parquet",
-        inputs={
-            "assignment_number": integers(assignments["assignment_number"]),
-            "employee_number": integers(assignments["employee_number"]),
-            "course": integers(assignments["course"]),
+        _monthly(window, assignments["month"]),
+        inputs=_columns(integers, assignments, "assignment_number", "employee_number", "course")
+        | {
             "assigned_on": dates(assignments["assigned_day"]),
             "due_on": dates(assignments["due_day"]),
         },
@@ -477,33 +433,24 @@ def _training_assignments(window: Window, workforce: WorkforceData) -> TableSpec
             "assigned_at": "assigned_on",
             "due_at": "due_on",
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _training_completions(window: Window, workforce: WorkforceData) -> TableSpec:
     completions = workforce.training_completions
-    file_index, keys = _monthly(window, completions["month"])
-    return TableSpec(
-        "hr",
-        "training_completions",
+    return _spec(
+        "hr.training_completions",
         "parquet",
-        "hr/training_completions/{key}.parquet",
-        inputs={
-            "completion_number": integers(completions["completion_number"]),
-            "assignment_number": integers(completions["assignment_number"]),
-            "completed_at": timestamps(completions["completed_at"]),
-            "score": completions["score"].astype(np.float64),
-        },
+        _monthly(window, completions["month"]),
+        inputs=_columns(integers, completions, "completion_number", "assignment_number")
+        | _columns(timestamps, completions, "completed_at")
+        | {"score": completions["score"].astype(np.float64)},
         select={
             "completion_id": sql_id("TRC-", "completion_number", 8),
             "training_assignment_id": sql_id("TRA-", "assignment_number", 8),
             "completed_at": "completed_at::TIMESTAMP",
             "score": "score",
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
@@ -516,18 +463,13 @@ def _engagement_survey(window: Window, workforce: WorkforceData) -> TableSpec:
     ]
     keys = sorted({quarter_of_month[m] for m in np.unique(survey["month"])})
     file_index = np.array([keys.index(quarter_of_month[m]) for m in survey["month"]], dtype=np.int64)
-    return TableSpec(
-        "hr",
-        "engagement_survey",
+    return _spec(
+        "hr.engagement_survey",
         "csv",
-        "hr/engagement_survey/{key}.csv",
-        inputs={
-            "response_number": integers(survey["response_number"]),
-            "employee_number": integers(survey["employee_number"]),
-            "quarter": integers(file_index),
-            "submitted_at": timestamps(survey["submitted_at"]),
-            "score": integers(survey["score"]),
-        },
+        (file_index, keys),
+        inputs=_columns(integers, survey, "response_number", "employee_number", "score")
+        | _columns(timestamps, survey, "submitted_at")
+        | {"quarter": integers(file_index)},
         select={
             "response_id": sql_id("ENG-", "response_number", 8),
             "employee_id": sql_id("EMP-", "employee_number", 5),
@@ -535,18 +477,14 @@ def _engagement_survey(window: Window, workforce: WorkforceData) -> TableSpec:
             "submitted_at": sql_iso("submitted_at"),
             "engagement_score": "score",
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _cost_of_revenue(cost: dict) -> TableSpec:
-    file_index, keys = _single(len(cost["amount_cents"]))
-    return TableSpec(
-        "finance",
-        "cost_of_revenue",
+    return _spec(
+        "finance.cost_of_revenue",
         "csv",
-        "finance/cost_of_revenue.csv",
+        _single(len(cost["amount_cents"])),
         inputs={
             "month_start": dates(cost["month_day"]),
             "category": integers(cost["category"]),
@@ -558,25 +496,16 @@ def _cost_of_revenue(cost: dict) -> TableSpec:
             "amount": sql_money("amount_cents"),
             "currency": sql_text(CURRENCY),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
 
 
 def _gl_lines(window: Window, gl: dict) -> TableSpec:
-    file_index, keys = _monthly(window, gl["month"])
-    return TableSpec(
-        "finance",
-        "gl_lines",
+    return _spec(
+        "finance.gl_lines",
         "parquet",
-        "finance/gl_lines/{key}.parquet",
-        inputs={
-            "gl_number": integers(gl["gl_number"]),
-            "posted_on": dates(gl["posted_day"]),
-            "account": integers(gl["account"]),
-            "cost_center": integers(gl["cost_center"]),
-            "amount_cents": integers(gl["amount_cents"]),
-        },
+        _monthly(window, gl["month"]),
+        inputs=_columns(integers, gl, "gl_number", "account", "cost_center", "amount_cents")
+        | {"posted_on": dates(gl["posted_day"])},
         select={
             "gl_line_id": sql_id("GL-", "gl_number", 8),
             "posted_at": "posted_on",
@@ -586,6 +515,4 @@ def _gl_lines(window: Window, gl: dict) -> TableSpec:
             "amount": sql_money("amount_cents"),
             "currency": sql_text(CURRENCY),
         },
-        file_index=file_index,
-        file_keys=keys,
     )
