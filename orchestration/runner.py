@@ -45,6 +45,21 @@ class RunScopeError(ValueError):
 
 
 @dataclass(frozen=True)
+class RunRequest:
+    """The months a ``scorecard run`` asks for, as its options give them (``resolve_scope`` checks them).
+
+    ``period`` alone is one month (none: the last closed month); with ``through``, a backfill of that
+    range in one run; with ``restate``, every month from ``period`` to the last, for a correction older
+    than the restatement window. ``all_history`` is every month, rebuilt from scratch.
+    """
+
+    period: str | None = None
+    through: str | None = None
+    all_history: bool = False
+    restate: bool = False
+
+
+@dataclass(frozen=True)
 class RunScope:
     """Which partitions a run covers and whether incremental models are rebuilt."""
 
@@ -82,42 +97,36 @@ def _metadata_value(value: dg.MetadataValue) -> object:
     return getattr(value, "value", value)
 
 
-def resolve_scope(
-    partitions: dg.PartitionsDefinition,
-    *,
-    period: str | None = None,
-    through: str | None = None,
-    all_history: bool = False,
-    restate: bool = False,
-) -> RunScope:
-    """The partitions a ``scorecard run`` covers; ``RunScopeError`` for a month outside them.
+def resolve_scope(partitions: dg.PartitionsDefinition, request: RunRequest | None = None) -> RunScope:
+    """The partitions a ``scorecard run`` of ``request`` covers (default: the last closed month).
 
-    ``period`` alone is one month; ``period`` with ``through`` is a backfill of that range in one run;
-    ``period`` with ``restate`` is every month from ``period`` to the last, for a correction older than
-    the restatement window.
+    ``RunScopeError`` for a month outside them or options that contradict each other.
     """
+    request = request or RunRequest()
+    period = request.period
     keys = partitions.get_partition_keys()
     if not keys:
         raise RunScopeError(
             "The job has no monthly partitions yet: no month has closed since the first month."
         )
-    if all_history and (period or through):
+    if request.all_history and (period or request.through):
         raise RunScopeError("Choose either --period YYYY-MM [--through YYYY-MM] or --all, not both.")
-    if through and not period:
+    if request.through and not period:
         raise RunScopeError("--through needs --period: the range runs from --period to --through.")
-    if restate and (through or all_history or not period):
+    if request.restate and (request.through or request.all_history or not period):
         raise RunScopeError(
             "--restate needs --period (the oldest month to restate) and no --through or --all: it recomputes "
             "every month from --period to the last, e.g. `scorecard run --period 2024-09 --restate`."
         )
-    if restate:
-        through = keys[-1]
-    if all_history:
+    if request.all_history:
         return RunScope(keys[0], keys[-1], full_refresh=True)
     if period is None:
         return RunScope(keys[-1], keys[-1])
     first = _partition_key(keys, period, "--period")
-    last = _partition_key(keys, through, "--through") if through else first
+    if request.restate:
+        last = keys[-1]
+    else:
+        last = _partition_key(keys, request.through, "--through") if request.through else first
     if last < first:
         raise RunScopeError(f"--through {last} is before --period {first}; give the earlier month first.")
     return RunScope(first, last)
@@ -139,18 +148,13 @@ def _partition_key(keys: list[str], month: str, option: str) -> str:
 
 def run_main_job(
     settings: Settings,
+    request: RunRequest | None = None,
     *,
-    period: str | None = None,
-    through: str | None = None,
-    all_history: bool = False,
     console: Console | None = None,
     instance: dg.DagsterInstance | None = None,
     force: bool = False,
-    restate: bool = False,
 ) -> RunOutcome:
-    """Execute ``scorecard_job`` in process for ``period`` (… ``through``), all history, or the last month.
-
-    ``restate`` with ``period``: every month from ``period`` through the last (``resolve_scope``).
+    """Execute ``scorecard_job`` in process for the months of ``request`` (default: the last month).
 
     Progress is printed to ``console`` as steps finish; the returned outcome says whether the run
     succeeded and, if not, what failed in plain words. When nothing changed since the last
@@ -161,31 +165,22 @@ def run_main_job(
     """
     with run_lock(settings.warehouse_dir, settings.dbt_project_dir):
         _check_landing_dir(settings)
-        if not (force or all_history):
-            unchanged = _unchanged(settings, period=period, through=through, restate=restate)
+        request = request or RunRequest()
+        if not (force or request.all_history):
+            unchanged = _unchanged(settings, request)
             if unchanged is not None:
                 return RunOutcome(True, unchanged.run_id, unchanged=unchanged)
-        return _run_locked(
-            settings,
-            period=period,
-            through=through,
-            all_history=all_history,
-            restate=restate,
-            console=console,
-            instance=instance,
-        )
+        return _run_locked(settings, request, console=console, instance=instance)
 
 
-def _unchanged(
-    settings: Settings, *, period: str | None, through: str | None, restate: bool
-) -> Unchanged | None:
+def _unchanged(settings: Settings, request: RunRequest) -> Unchanged | None:
     """The last publication when it already holds what this run would publish (before any Dagster load)."""
     from orchestration.defs.schedules import monthly_partitions
     from orchestration.history import history_end_month, history_start_month
     from orchestration.ingestion.registry import load_registry
     from orchestration.transform.window import default_restatement_window
 
-    scope = resolve_scope(monthly_partitions(), period=period, through=through, restate=restate)
+    scope = resolve_scope(monthly_partitions(), request)
     return unchanged_since_publication(
         settings,
         load_registry(settings.sources_path),
@@ -199,11 +194,8 @@ def _unchanged(
 
 def _run_locked(
     settings: Settings,
+    request: RunRequest,
     *,
-    period: str | None,
-    through: str | None,
-    all_history: bool,
-    restate: bool,
     console: Console | None,
     instance: dg.DagsterInstance | None,
 ) -> RunOutcome:
@@ -213,9 +205,7 @@ def _run_locked(
     with console.status("Loading definitions (validating config, parsing dbt)…"):
         defs = build_definitions(settings)
     job = defs.resolve_job_def(MAIN_JOB_NAME)
-    scope = resolve_scope(
-        job.partitions_def, period=period, through=through, all_history=all_history, restate=restate
-    )
+    scope = resolve_scope(job.partitions_def, request)
     instance = instance or dg.DagsterInstance.get()
     run_id = str(uuid.uuid4())
     progress = _Progress(console)

@@ -23,7 +23,7 @@ from orchestration.defs.schedules import (
 )
 from orchestration.history import history_start_month
 from orchestration.ingestion import load_registry
-from orchestration.runner import RunScope, RunScopeError, resolve_scope
+from orchestration.runner import RunRequest, RunScope, RunScopeError, resolve_scope
 from orchestration.settings import get_settings
 from orchestration.transform.window import dbt_build_env, dbt_window, default_restatement_window
 
@@ -285,23 +285,25 @@ def test_the_restatement_window_comes_from_dbt_project_yml(tmp_path):
 def test_run_scope_follows_the_flags():
     partitions = dg.MonthlyPartitionsDefinition(start_date="2024-03", end_date="2025-06", fmt="%Y-%m")
     assert resolve_scope(partitions) == RunScope(LAST, LAST)
-    assert resolve_scope(partitions, period="2024-09") == RunScope("2024-09", "2024-09")
-    assert resolve_scope(partitions, all_history=True) == RunScope(FIRST, LAST, full_refresh=True)
+    assert resolve_scope(partitions, RunRequest(period="2024-09")) == RunScope("2024-09", "2024-09")
+    assert resolve_scope(partitions, RunRequest(all_history=True)) == RunScope(FIRST, LAST, full_refresh=True)
     with pytest.raises(
         RunScopeError, match=r"--period 2023-12 is outside the scorecard's months 2024-03…2025-05"
     ):
-        resolve_scope(partitions, period="2023-12")
+        resolve_scope(partitions, RunRequest(period="2023-12"))
     with pytest.raises(RunScopeError, match="write a month as YYYY-MM"):
-        resolve_scope(partitions, period="2024/09")
+        resolve_scope(partitions, RunRequest(period="2024/09"))
     with pytest.raises(RunScopeError, match="not both"):
-        resolve_scope(partitions, period="2024-09", all_history=True)
-    assert resolve_scope(partitions, period="2024-06", through="2024-12") == RunScope("2024-06", "2024-12")
+        resolve_scope(partitions, RunRequest(period="2024-09", all_history=True))
+    assert resolve_scope(partitions, RunRequest(period="2024-06", through="2024-12")) == RunScope(
+        "2024-06", "2024-12"
+    )
     with pytest.raises(RunScopeError, match="--through 2024-05 is before --period 2024-06"):
-        resolve_scope(partitions, period="2024-06", through="2024-05")
+        resolve_scope(partitions, RunRequest(period="2024-06", through="2024-05"))
     with pytest.raises(RunScopeError, match="--through needs --period"):
-        resolve_scope(partitions, through="2024-05")
+        resolve_scope(partitions, RunRequest(through="2024-05"))
     # --restate: from --period through the last month, to restate a correction older than the window.
-    assert resolve_scope(partitions, period="2024-09", restate=True) == RunScope("2024-09", LAST)
+    assert resolve_scope(partitions, RunRequest(period="2024-09", restate=True)) == RunScope("2024-09", LAST)
     for flags in ({}, {"period": "2024-09", "through": "2024-12"}, {"all_history": True}):
         with pytest.raises(RunScopeError, match="--restate needs --period"):
-            resolve_scope(partitions, restate=True, **flags)
+            resolve_scope(partitions, RunRequest(restate=True, **flags))

@@ -102,7 +102,7 @@ def run(
     """
     from orchestration.config import ConfigError
     from orchestration.run_lock import RunLockedError
-    from orchestration.runner import run_main_job
+    from orchestration.runner import RunRequest, run_main_job
     from orchestration.transform.project import DbtProjectError
 
     if engine is not None:
@@ -115,15 +115,8 @@ def run(
     settings = get_settings()
     ensure_dagster_home(settings)
     try:
-        outcome = run_main_job(
-            settings,
-            period=period,
-            through=through,
-            all_history=all_history,
-            console=console,
-            force=force,
-            restate=restate,
-        )
+        request = RunRequest(period=period, through=through, all_history=all_history, restate=restate)
+        outcome = run_main_job(settings, request, console=console, force=force)
     except RunLockedError as error:
         err_console.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(RUN_LOCKED_EXIT) from error

@@ -27,7 +27,7 @@ import pytest
 from orchestration.config import ConfigError
 from orchestration.demo import DEFECTS, generate_demo
 from orchestration.ingestion.registry import SourceRegistry, file_period, raw_table_name
-from orchestration.runner import RunOutcome, run_main_job
+from orchestration.runner import RunOutcome, RunRequest, run_main_job
 from orchestration.settings import REPO_ROOT, Settings, get_settings
 from tests.quality.conftest import DEMO_END_MONTH, DEMO_MONTHS, DEMO_SCALE, DEMO_SEED
 from tests.quality.test_validate import rewrite_csv
@@ -107,7 +107,7 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> Baseline:
     with pytest.MonkeyPatch.context() as monkeypatch:
         configure(monkeypatch, warehouse_dir, landing, REPO_ROOT / "scorecard_config")
         outcome = run_main_job(
-            get_settings(), period=BASELINE_PERIOD, instance=dg.DagsterInstance.ephemeral()
+            get_settings(), RunRequest(period=BASELINE_PERIOD), instance=dg.DagsterInstance.ephemeral()
         )
     assert outcome.success and outcome.published, outcome.failure_message
     return Baseline(warehouse_dir, landing, april, may)
@@ -131,7 +131,7 @@ def deliver(deployment: Deployment) -> Delivery:
     """Run May through the real main job; collect what the terminal, the UI and `scorecard quality` say."""
     instance = dg.DagsterInstance.ephemeral()
     try:
-        outcome = run_main_job(deployment.settings, period=PERIOD, instance=instance)
+        outcome = run_main_job(deployment.settings, RunRequest(period=PERIOD), instance=instance)
     except ConfigError as error:
         print(f"\n--- what the user sees (config error) ---\n{error}")
         return Delivery(None, str(error), {})
