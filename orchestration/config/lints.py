@@ -242,9 +242,8 @@ def _lint_perspectives(config: ScorecardConfig, active: list[Measure], locator: 
                 f"perspectives[{perspective.id}]",
                 f"perspective `{perspective.id}` has no active measures, so the scorecard cannot show its "
                 "balance.",
-                "add at least one measure to an objective in this perspective, or drop the perspective "
-                "if the "
-                "strategy really does not need it",
+                "add at least one measure to an objective in this perspective, or drop the perspective if "
+                "the strategy really does not need it",
                 "lint_empty_perspective",
             )
 
