@@ -170,23 +170,13 @@ with orders as (
         channel,
         order_id
     from {{ ref('stg_shop__orders') }}
-),
-
-orders_by_period as (
-    {{ scorecard_engine.expand_to_periods('orders') | indent(4) }}
-),
-
-aggregated as (
-    select
-        period_grain,
-        period_start,
-        {{ scorecard_engine.segment_select('order_count') | indent(8) }},
-        {{ scorecard_engine.flow_count_distinct('order_id') }} as numerator
-    from orders_by_period
-    {{ scorecard_engine.segment_group_by('order_count') | indent(4) }}
 )
 
-{{ scorecard_engine.measure_result('order_count', 'aggregated', 'numerator', zero_fill=true) }}
+{{ scorecard_engine.measure_from_grain(
+    'order_count', 'orders', 'numerator',
+    numerator=scorecard_engine.flow_count_distinct('order_id'),
+    zero_fill=true,
+) }}
 """
 ORDER_COUNT_YAML = """version: 2
 

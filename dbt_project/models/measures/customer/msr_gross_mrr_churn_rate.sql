@@ -15,28 +15,13 @@ with account_months as (
         mrr_at_start,
         case when is_active_at_start then 1 else 0 end as is_active_at_start
     from {{ ref('int_account_months') }}
-),
-
-account_months_by_period as (
-    {{ scorecard_engine.expand_to_periods('account_months') | indent(4) }}
-),
-
-account_months_with_cohort as (
-    select
-        account_months_by_period.*,
-        {{ scorecard_engine.member_at_period_start('is_active_at_start', 'account_id') }} as is_in_opening_cohort
-    from account_months_by_period
-),
-
-aggregated as (
-    select
-        period_grain,
-        period_start,
-        {{ scorecard_engine.segment_select('gross_mrr_churn_rate') | indent(8) }},
-        {{ scorecard_engine.flow_sum('lost_mrr * is_in_opening_cohort') }} as numerator,
-        {{ scorecard_engine.stock_at_period_start('mrr_at_start') }} as denominator
-    from account_months_with_cohort
-    {{ scorecard_engine.segment_group_by('gross_mrr_churn_rate') | indent(4) }}
 )
 
-{{ scorecard_engine.measure_result('gross_mrr_churn_rate', 'aggregated', 'ratio') }}
+{{ scorecard_engine.measure_from_grain(
+    'gross_mrr_churn_rate', 'account_months', 'ratio',
+    period_columns={
+        'is_in_opening_cohort': scorecard_engine.member_at_period_start('is_active_at_start', 'account_id'),
+    },
+    numerator=scorecard_engine.flow_sum('lost_mrr * is_in_opening_cohort'),
+    denominator=scorecard_engine.stock_at_period_start('mrr_at_start'),
+) }}

@@ -13,21 +13,10 @@ with account_months as (
         case when mrr_at_end_12_months_earlier > 0 then mrr_at_end_12_months_earlier else 0 end
             as cohort_mrr_12_months_earlier
     from {{ ref('int_account_months') }}
-),
-
-account_months_by_period as (
-    {{ scorecard_engine.expand_to_periods('account_months') | indent(4) }}
-),
-
-aggregated as (
-    select
-        period_grain,
-        period_start,
-        {{ scorecard_engine.segment_select('net_revenue_retention') | indent(8) }},
-        {{ scorecard_engine.stock_at_period_end('retained_mrr') }} as numerator,
-        {{ scorecard_engine.stock_at_period_end('cohort_mrr_12_months_earlier') }} as denominator
-    from account_months_by_period
-    {{ scorecard_engine.segment_group_by('net_revenue_retention') | indent(4) }}
 )
 
-{{ scorecard_engine.measure_result('net_revenue_retention', 'aggregated', 'ratio') }}
+{{ scorecard_engine.measure_from_grain(
+    'net_revenue_retention', 'account_months', 'ratio',
+    numerator=scorecard_engine.stock_at_period_end('retained_mrr'),
+    denominator=scorecard_engine.stock_at_period_end('cohort_mrr_12_months_earlier'),
+) }}

@@ -11,21 +11,9 @@ with first_values as (
         customer_segment,
         days_to_first_value
     from {{ ref('int_account_first_value') }}
-),
-
-first_values_by_period as (
-    {{ scorecard_engine.expand_to_periods('first_values') | indent(4) }}
-),
-
-aggregated as (
-    select
-        period_grain,
-        period_start,
-        {{ scorecard_engine.segment_select('time_to_first_value_days') | indent(8) }},
-        {{ scorecard_engine.distribution_median('days_to_first_value') }} as numerator,
-        cast(null as {{ scorecard_engine.type_double() }}) as denominator
-    from first_values_by_period
-    {{ scorecard_engine.segment_group_by('time_to_first_value_days') | indent(4) }}
 )
 
-{{ scorecard_engine.measure_result('time_to_first_value_days', 'aggregated', 'numerator') }}
+{{ scorecard_engine.measure_from_grain(
+    'time_to_first_value_days', 'first_values', 'numerator',
+    numerator=scorecard_engine.distribution_median('days_to_first_value'),
+) }}

@@ -9,21 +9,10 @@ with assignments as (
         case when is_completed_on_time then 1 else 0 end as is_completed_on_time
     from {{ ref('int_training_assignments_evaluated') }}
     where department_at_due = 'customer_success'
-),
-
-assignments_by_period as (
-    {{ scorecard_engine.expand_to_periods('assignments') | indent(4) }}
-),
-
-aggregated as (
-    select
-        period_grain,
-        period_start,
-        {{ scorecard_engine.segment_select('cs_training_completion_rate') | indent(8) }},
-        {{ scorecard_engine.flow_sum('is_completed_on_time') }} as numerator,
-        count(*) as denominator
-    from assignments_by_period
-    {{ scorecard_engine.segment_group_by('cs_training_completion_rate') | indent(4) }}
 )
 
-{{ scorecard_engine.measure_result('cs_training_completion_rate', 'aggregated', 'ratio') }}
+{{ scorecard_engine.measure_from_grain(
+    'cs_training_completion_rate', 'assignments', 'ratio',
+    numerator=scorecard_engine.flow_sum('is_completed_on_time'),
+    denominator='count(*)',
+) }}

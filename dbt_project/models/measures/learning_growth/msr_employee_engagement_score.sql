@@ -8,21 +8,10 @@ with responses as (
         team_at_submission as team,
         engagement_score
     from {{ ref('int_engagement_responses') }}
-),
-
-responses_by_period as (
-    {{ scorecard_engine.expand_to_periods('responses') | indent(4) }}
-),
-
-aggregated as (
-    select
-        period_grain,
-        period_start,
-        {{ scorecard_engine.segment_select('employee_engagement_score') | indent(8) }},
-        {{ scorecard_engine.flow_sum('engagement_score') }} as numerator,
-        count(*) as denominator
-    from responses_by_period
-    {{ scorecard_engine.segment_group_by('employee_engagement_score') | indent(4) }}
 )
 
-{{ scorecard_engine.measure_result('employee_engagement_score', 'aggregated', 'ratio') }}
+{{ scorecard_engine.measure_from_grain(
+    'employee_engagement_score', 'responses', 'ratio',
+    numerator=scorecard_engine.flow_sum('engagement_score'),
+    denominator='count(*)',
+) }}

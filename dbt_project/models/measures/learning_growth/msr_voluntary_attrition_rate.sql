@@ -13,30 +13,15 @@ with employee_months as (
         case when is_employed_at_start then 1 else 0 end as employed_at_start,
         case when is_voluntary_leaver then 1 else 0 end as voluntary_leavers
     from {{ ref('int_employee_months') }}
-),
-
-employee_months_by_period as (
-    {{ scorecard_engine.expand_to_periods('employee_months') | indent(4) }}
-),
-
-employee_months_with_cohort as (
-    select
-        employee_months_by_period.*,
-        {{ scorecard_engine.member_at_period_start('employed_at_start', 'employee_id') }} as is_in_opening_cohort,
-        {{ scorecard_engine.value_at_period_start('team_at_start', 'employee_id') }} as team
-    from employee_months_by_period
-),
-
-aggregated as (
-    select
-        period_grain,
-        period_start,
-        {{ scorecard_engine.segment_select('voluntary_attrition_rate') | indent(8) }},
-        {{ scorecard_engine.flow_sum('voluntary_leavers') }} as numerator,
-        {{ scorecard_engine.stock_at_period_start('employed_at_start') }} as denominator
-    from employee_months_with_cohort
-    where is_in_opening_cohort = 1
-    {{ scorecard_engine.segment_group_by('voluntary_attrition_rate') | indent(4) }}
 )
 
-{{ scorecard_engine.measure_result('voluntary_attrition_rate', 'aggregated', 'ratio') }}
+{{ scorecard_engine.measure_from_grain(
+    'voluntary_attrition_rate', 'employee_months', 'ratio',
+    period_columns={
+        'is_in_opening_cohort': scorecard_engine.member_at_period_start('employed_at_start', 'employee_id'),
+        'team': scorecard_engine.value_at_period_start('team_at_start', 'employee_id'),
+    },
+    where='is_in_opening_cohort = 1',
+    numerator=scorecard_engine.flow_sum('voluntary_leavers'),
+    denominator=scorecard_engine.stock_at_period_start('employed_at_start'),
+) }}

@@ -9,21 +9,10 @@ with visits as (
         store,
         case when is_repeat_visit then 1 else 0 end as is_repeat_visit
     from {{ ref('int_customer_visits') }}
-),
-
-visits_by_period as (
-    {{ scorecard_engine.expand_to_periods('visits') | indent(4) }}
-),
-
-aggregated as (
-    select
-        period_grain,
-        period_start,
-        {{ scorecard_engine.segment_select('repeat_visit_share') | indent(8) }},
-        {{ scorecard_engine.flow_sum('is_repeat_visit') }} as numerator,
-        count(*) as denominator
-    from visits_by_period
-    {{ scorecard_engine.segment_group_by('repeat_visit_share') | indent(4) }}
 )
 
-{{ scorecard_engine.measure_result('repeat_visit_share', 'aggregated', 'ratio') }}
+{{ scorecard_engine.measure_from_grain(
+    'repeat_visit_share', 'visits', 'ratio',
+    numerator=scorecard_engine.flow_sum('is_repeat_visit'),
+    denominator='count(*)',
+) }}

@@ -8,20 +8,10 @@ with suggestions as (
         store,
         suggestion_id
     from {{ ref('int_employee_suggestions') }}
-),
-
-suggestions_by_period as (
-    {{ scorecard_engine.expand_to_periods('suggestions') | indent(4) }}
-),
-
-aggregated as (
-    select
-        period_grain,
-        period_start,
-        {{ scorecard_engine.segment_select('employee_suggestions') | indent(8) }},
-        {{ scorecard_engine.flow_count_distinct('suggestion_id') }} as numerator
-    from suggestions_by_period
-    {{ scorecard_engine.segment_group_by('employee_suggestions') | indent(4) }}
 )
 
-{{ scorecard_engine.measure_result('employee_suggestions', 'aggregated', 'numerator', zero_fill=true) }}
+{{ scorecard_engine.measure_from_grain(
+    'employee_suggestions', 'suggestions', 'numerator',
+    numerator=scorecard_engine.flow_count_distinct('suggestion_id'),
+    zero_fill=true,
+) }}
