@@ -1,6 +1,16 @@
 {#
     Keep one row per primary key: the latest load wins (a re-export of a row replaces it), and
-    within one load the last row in the file. Used by every staging model.
+    within one load the last row in the file. Every staging model reads its source through it, as
+    the whole of its `source` CTE, so `renamed` then lists only the columns the model exposes (the
+    loader's bookkeeping columns and the rank stay behind, with no column list to repeat):
+
+        with source as (
+            {{ scorecard_engine.latest_load_per_key(source('<system>', '<table>'), ['<key column>']) | indent(4) }}
+        ),
+
+    `relation` is the raw table (or any relation or CTE name carrying the loader's `_load_id`,
+    `_loaded_at` and `_source_row_number`); `primary_key` names its key columns as the raw table
+    does, the `primary_key` of the table in scorecard_config/sources.yml.
 
     Rows of withdrawn file versions never win: the loader records in raw._withdrawn_files every
     version a re-delivery replaced or whose file was removed from the landing zone, named by the

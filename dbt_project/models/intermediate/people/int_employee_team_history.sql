@@ -8,33 +8,25 @@ with assignments as (
 
 with_next as (
     select
-        assignment_id,
-        employee_id,
-        department,
-        team,
-        valid_from,
-        valid_to,
+        *,
+        cast({{ dbt.dateadd('day', 1, 'valid_to') }} as date) as day_after_valid_to,
         lead(valid_from) over (
             partition by employee_id order by valid_from, assignment_id
         ) as next_valid_from
     from assignments
-),
-
-bounded as (
-    select
-        assignment_id,
-        employee_id,
-        department,
-        team,
-        valid_from,
-        case
-            when valid_to is null then next_valid_from
-            when next_valid_from is null then cast({{ dbt.dateadd('day', 1, 'valid_to') }} as date)
-            when next_valid_from < cast({{ dbt.dateadd('day', 1, 'valid_to') }} as date) then next_valid_from
-            else cast({{ dbt.dateadd('day', 1, 'valid_to') }} as date)
-        end as valid_until,
-        next_valid_from is null as is_latest_assignment
-    from with_next
 )
 
-select * from bounded
+select
+    assignment_id,
+    employee_id,
+    department,
+    team,
+    valid_from,
+    case
+        when valid_to is null then next_valid_from
+        -- the last assignment (no next one) compares as null: it ends the day after its valid_to
+        when next_valid_from < day_after_valid_to then next_valid_from
+        else day_after_valid_to
+    end as valid_until,
+    next_valid_from is null as is_latest_assignment
+from with_next

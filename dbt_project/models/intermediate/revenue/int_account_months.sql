@@ -38,35 +38,31 @@ account_month_grid as (
         on months.month_start >= account_first_months.first_month
 ),
 
-state_at_start as (
-    select
-        grid.account_id,
-        grid.month_start,
-        sum(subscription_periods.mrr) as mrr,
-        count(case when subscription_periods.is_active then 1 end) as active_subscriptions
-    from account_month_grid as grid
-    inner join subscription_periods
-        on grid.account_id = subscription_periods.account_id
-        and subscription_periods.valid_from < grid.month_start
-        and (subscription_periods.valid_until is null or subscription_periods.valid_until >= grid.month_start)
-    group by grid.account_id, grid.month_start
+-- The MRR and active subscriptions of each account at the instants the grid reads: the start of
+-- every month in it, which is also the end of the month before, and the end of its last month.
+account_instants as (
+    select account_id, month_start as instant_at
+    from account_month_grid
+    union
+    select account_id, next_month_start as instant_at
+    from account_month_grid
 ),
 
-state_at_end as (
+state_at_instant as (
     select
-        grid.account_id,
-        grid.month_start,
+        account_instants.account_id,
+        account_instants.instant_at,
         sum(subscription_periods.mrr) as mrr,
         count(case when subscription_periods.is_active then 1 end) as active_subscriptions
-    from account_month_grid as grid
+    from account_instants
     inner join subscription_periods
-        on grid.account_id = subscription_periods.account_id
-        and subscription_periods.valid_from < grid.next_month_start
+        on account_instants.account_id = subscription_periods.account_id
+        and subscription_periods.valid_from < account_instants.instant_at
         and (
             subscription_periods.valid_until is null
-            or subscription_periods.valid_until >= grid.next_month_start
+            or subscription_periods.valid_until >= account_instants.instant_at
         )
-    group by grid.account_id, grid.month_start
+    group by account_instants.account_id, account_instants.instant_at
 ),
 
 movements as (
@@ -105,10 +101,10 @@ combined as (
         coalesce(movements.has_churned, 0) = 1 as has_churned,
         coalesce(movements.has_reactivated, 0) = 1 as has_reactivated
     from account_month_grid as grid
-    left join state_at_start
-        on grid.account_id = state_at_start.account_id and grid.month_start = state_at_start.month_start
-    left join state_at_end
-        on grid.account_id = state_at_end.account_id and grid.month_start = state_at_end.month_start
+    left join state_at_instant as state_at_start
+        on grid.account_id = state_at_start.account_id and grid.month_start = state_at_start.instant_at
+    left join state_at_instant as state_at_end
+        on grid.account_id = state_at_end.account_id and grid.next_month_start = state_at_end.instant_at
     left join movements
         on grid.account_id = movements.account_id and grid.month_start = movements.month_start
     left join accounts

@@ -13,12 +13,7 @@ with events as (
 
 with_subscription_mrr as (
     select
-        event_id,
-        subscription_id,
-        account_id,
-        plan_id,
-        event_type,
-        event_at,
+        *,
         {{ scorecard_engine.month_start('event_at') }} as month_start,
         case when event_type in ('cancel', 'cancellation', 'cancelled', 'canceled', 'churn') then 0
             else mrr_amount
@@ -49,18 +44,8 @@ with_account_mrr as (
 
 classified as (
     select
-        event_id,
-        subscription_id,
-        account_id,
-        plan_id,
-        event_type,
-        event_at,
-        month_start,
-        mrr_before,
-        mrr_after,
-        mrr_change,
+        *,
         account_mrr_after - mrr_change as account_mrr_before,
-        account_mrr_after,
         case
             when subscription_event_number = 1 and mrr_after > 0 then 'new'
             when mrr_before > 0 and mrr_after = 0 then 'churn'
@@ -74,34 +59,30 @@ classified as (
             when account_mrr_after - mrr_change > 0 and account_mrr_after <= 0 then 'churn'
         end as account_transition
     from with_account_mrr
-),
-
-with_account_movement as (
-    select
-        event_id,
-        subscription_id,
-        account_id,
-        plan_id,
-        event_type,
-        event_at,
-        month_start,
-        mrr_before,
-        mrr_after,
-        mrr_change,
-        account_mrr_before,
-        account_mrr_after,
-        subscription_movement,
-        case
-            when account_transition = 'activation'
-                and count(case when account_transition = 'activation' then 1 end) over (
-                    partition by account_id order by event_at, event_id
-                    rows between unbounded preceding and current row
-                ) = 1
-                then 'new_customer'
-            when account_transition = 'activation' then 'reactivation'
-            else account_transition
-        end as account_movement
-    from classified
 )
 
-select * from with_account_movement
+select
+    event_id,
+    subscription_id,
+    account_id,
+    plan_id,
+    event_type,
+    event_at,
+    month_start,
+    mrr_before,
+    mrr_after,
+    mrr_change,
+    account_mrr_before,
+    account_mrr_after,
+    subscription_movement,
+    case
+        when account_transition = 'activation'
+            and count(case when account_transition = 'activation' then 1 end) over (
+                partition by account_id order by event_at, event_id
+                rows between unbounded preceding and current row
+            ) = 1
+            then 'new_customer'
+        when account_transition = 'activation' then 'reactivation'
+        else account_transition
+    end as account_movement
+from classified

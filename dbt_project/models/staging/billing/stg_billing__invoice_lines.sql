@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('billing', 'invoice_lines') }}
+    {{ scorecard_engine.latest_load_per_key(source('billing', 'invoice_lines'), ['invoice_line_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -13,24 +13,8 @@ renamed as (
         cast(unit_amount as {{ dbt.type_numeric() }}) as unit_amount,
         cast(amount as {{ dbt.type_numeric() }}) as amount,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['invoice_line_id']) | indent(4) }}
 )
 
-select
-    invoice_line_id,
-    invoice_id,
-    issued_at,
-    line_type,
-    description,
-    quantity,
-    unit_amount,
-    amount,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

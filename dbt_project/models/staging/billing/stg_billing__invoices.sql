@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('billing', 'invoices') }}
+    {{ scorecard_engine.latest_load_per_key(source('billing', 'invoices'), ['invoice_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -14,25 +14,8 @@ renamed as (
         cast(currency as {{ dbt.type_string() }}) as currency,
         lower(trim(cast(status as {{ dbt.type_string() }}))) as status,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['invoice_id']) | indent(4) }}
 )
 
-select
-    invoice_id,
-    account_id,
-    subscription_id,
-    issued_at,
-    service_period_start,
-    service_period_end,
-    total_amount,
-    currency,
-    status,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('billing', 'plans') }}
+    {{ scorecard_engine.latest_load_per_key(source('billing', 'plans'), ['plan_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -11,22 +11,8 @@ renamed as (
         cast(currency as {{ dbt.type_string() }}) as currency,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['plan_id']) | indent(4) }}
 )
 
-select
-    plan_id,
-    plan_name,
-    tier,
-    monthly_price,
-    currency,
-    updated_at,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('billing', 'subscription_events') }}
+    {{ scorecard_engine.latest_load_per_key(source('billing', 'subscription_events'), ['event_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -13,24 +13,8 @@ renamed as (
         cast(mrr_amount as {{ dbt.type_numeric() }}) as mrr_amount,
         cast(currency as {{ dbt.type_string() }}) as currency,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['event_id']) | indent(4) }}
 )
 
-select
-    event_id,
-    subscription_id,
-    account_id,
-    plan_id,
-    event_type,
-    event_at,
-    mrr_amount,
-    currency,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('crm', 'accounts') }}
+    {{ scorecard_engine.latest_load_per_key(source('crm', 'accounts'), ['account_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -12,23 +12,8 @@ renamed as (
         cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['account_id']) | indent(4) }}
 )
 
-select
-    account_id,
-    account_name,
-    customer_segment,
-    region,
-    cs_owner_id,
-    created_at,
-    updated_at,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('finance', 'cost_of_revenue') }}
+    {{ scorecard_engine.latest_load_per_key(source('finance', 'cost_of_revenue'), ['month', 'cost_category']) | indent(4) }}
 ),
 
 renamed as (
@@ -9,20 +9,8 @@ renamed as (
         cast(amount as {{ dbt.type_numeric() }}) as amount,
         cast(currency as {{ dbt.type_string() }}) as currency,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['cost_month', 'cost_category']) | indent(4) }}
 )
 
-select
-    cost_month,
-    cost_category,
-    amount,
-    currency,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

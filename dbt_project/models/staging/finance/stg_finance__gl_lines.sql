@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('finance', 'gl_lines') }}
+    {{ scorecard_engine.latest_load_per_key(source('finance', 'gl_lines'), ['gl_line_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -12,23 +12,8 @@ renamed as (
         cast(amount as {{ dbt.type_numeric() }}) as amount,
         cast(currency as {{ dbt.type_string() }}) as currency,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['gl_line_id']) | indent(4) }}
 )
 
-select
-    gl_line_id,
-    posted_at,
-    account_code,
-    account_name,
-    cost_center,
-    amount,
-    currency,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('hr', 'employees') }}
+    {{ scorecard_engine.latest_load_per_key(source('hr', 'employees'), ['employee_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -12,23 +12,8 @@ renamed as (
         lower(trim(cast(termination_reason as {{ dbt.type_string() }}))) as termination_reason,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['employee_id']) | indent(4) }}
 )
 
-select
-    employee_id,
-    full_name,
-    job_title,
-    hire_date,
-    termination_date,
-    termination_reason,
-    updated_at,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('hr', 'engagement_survey') }}
+    {{ scorecard_engine.latest_load_per_key(source('hr', 'engagement_survey'), ['response_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -10,21 +10,8 @@ renamed as (
         cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at,
         cast(engagement_score as {{ dbt.type_bigint() }}) as engagement_score,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['response_id']) | indent(4) }}
 )
 
-select
-    response_id,
-    employee_id,
-    survey_id,
-    submitted_at,
-    engagement_score,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('hr', 'team_assignments') }}
+    {{ scorecard_engine.latest_load_per_key(source('hr', 'team_assignments'), ['assignment_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -11,22 +11,8 @@ renamed as (
         cast(valid_from as date) as valid_from,
         cast(valid_to as date) as valid_to,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['assignment_id']) | indent(4) }}
 )
 
-select
-    assignment_id,
-    employee_id,
-    department,
-    team,
-    valid_from,
-    valid_to,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('hr', 'training_assignments') }}
+    {{ scorecard_engine.latest_load_per_key(source('hr', 'training_assignments'), ['training_assignment_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -11,22 +11,8 @@ renamed as (
         cast(assigned_at as date) as assigned_at,
         cast(due_at as date) as due_at,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['training_assignment_id']) | indent(4) }}
 )
 
-select
-    training_assignment_id,
-    employee_id,
-    course_id,
-    course_name,
-    assigned_at,
-    due_at,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

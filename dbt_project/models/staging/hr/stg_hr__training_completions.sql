@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('hr', 'training_completions') }}
+    {{ scorecard_engine.latest_load_per_key(source('hr', 'training_completions'), ['completion_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -9,20 +9,8 @@ renamed as (
         cast(completed_at as {{ dbt.type_timestamp() }}) as completed_at,
         cast(score as {{ scorecard_engine.type_double() }}) as score,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['completion_id']) | indent(4) }}
 )
 
-select
-    completion_id,
-    training_assignment_id,
-    completed_at,
-    score,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('product', 'first_value_events') }}
+    {{ scorecard_engine.latest_load_per_key(source('product', 'first_value_events'), ['event_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -10,21 +10,8 @@ renamed as (
         cast(value_event as {{ dbt.type_string() }}) as value_event,
         {{ scorecard_engine.to_utc_timestamp('occurred_at') }} as occurred_at,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['event_id']) | indent(4) }}
 )
 
-select
-    event_id,
-    account_id,
-    user_id,
-    value_event,
-    occurred_at,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('product', 'onboarding_events') }}
+    {{ scorecard_engine.latest_load_per_key(source('product', 'onboarding_events'), ['event_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -10,21 +10,8 @@ renamed as (
         lower(trim(cast(milestone as {{ dbt.type_string() }}))) as milestone,
         {{ scorecard_engine.to_utc_timestamp('occurred_at') }} as occurred_at,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['event_id']) | indent(4) }}
 )
 
-select
-    event_id,
-    account_id,
-    user_id,
-    milestone,
-    occurred_at,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

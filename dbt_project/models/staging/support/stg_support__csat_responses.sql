@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('support', 'csat_responses') }}
+    {{ scorecard_engine.latest_load_per_key(source('support', 'csat_responses'), ['response_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -9,20 +9,8 @@ renamed as (
         cast(responded_at as {{ dbt.type_timestamp() }}) as responded_at,
         cast(score as {{ dbt.type_bigint() }}) as score,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['response_id']) | indent(4) }}
 )
 
-select
-    response_id,
-    ticket_id,
-    responded_at,
-    score,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('support', 'tickets') }}
+    {{ scorecard_engine.latest_load_per_key(source('support', 'tickets'), ['ticket_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -15,26 +15,8 @@ renamed as (
         cast(contacts_to_resolution as {{ dbt.type_bigint() }}) as contacts_to_resolution,
         cast(reopened as {{ dbt.type_boolean() }}) as is_reopened,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['ticket_id']) | indent(4) }}
 )
 
-select
-    ticket_id,
-    account_id,
-    agent_id,
-    channel,
-    priority,
-    opened_at,
-    first_response_at,
-    resolved_at,
-    contacts_to_resolution,
-    is_reopened,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

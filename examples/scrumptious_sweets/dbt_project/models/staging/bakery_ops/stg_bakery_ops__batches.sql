@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('bakery_ops', 'batches') }}
+    {{ scorecard_engine.latest_load_per_key(source('bakery_ops', 'batches'), ['batch_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -11,22 +11,8 @@ renamed as (
         cast(units_sold_fresh as {{ dbt.type_bigint() }}) as units_sold_fresh,
         cast(units_discarded as {{ dbt.type_bigint() }}) as units_discarded,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['batch_id']) | indent(4) }}
 )
 
-select
-    batch_id,
-    location_id,
-    baked_at,
-    units_baked,
-    units_sold_fresh,
-    units_discarded,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('finance', 'locations') }}
+    {{ scorecard_engine.latest_load_per_key(source('finance', 'locations'), ['location_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -10,21 +10,8 @@ renamed as (
         cast(division as {{ dbt.type_string() }}) as division,
         cast(opened_on as date) as opened_on,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['location_id']) | indent(4) }}
 )
 
-select
-    location_id,
-    location_name,
-    location_type,
-    division,
-    opened_on,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

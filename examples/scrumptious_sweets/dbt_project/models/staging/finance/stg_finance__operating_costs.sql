@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('finance', 'operating_costs') }}
+    {{ scorecard_engine.latest_load_per_key(source('finance', 'operating_costs'), ['cost_line_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -10,21 +10,8 @@ renamed as (
         cast(category as {{ dbt.type_string() }}) as category,
         cast(amount as {{ dbt.type_numeric() }}) as amount,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['cost_line_id']) | indent(4) }}
 )
 
-select
-    cost_line_id,
-    location_id,
-    posted_on,
-    category,
-    amount,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('hr', 'employees') }}
+    {{ scorecard_engine.latest_load_per_key(source('hr', 'employees'), ['employee_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -9,20 +9,8 @@ renamed as (
         cast(job_role as {{ dbt.type_string() }}) as job_role,
         cast(hire_date as date) as hire_date,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['employee_id']) | indent(4) }}
 )
 
-select
-    employee_id,
-    location_id,
-    job_role,
-    hire_date,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

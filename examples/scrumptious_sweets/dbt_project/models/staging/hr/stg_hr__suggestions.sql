@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('hr', 'suggestions') }}
+    {{ scorecard_engine.latest_load_per_key(source('hr', 'suggestions'), ['suggestion_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -9,20 +9,8 @@ renamed as (
         cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at,
         cast(adopted as {{ dbt.type_boolean() }}) as is_adopted,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['suggestion_id']) | indent(4) }}
 )
 
-select
-    suggestion_id,
-    employee_id,
-    submitted_at,
-    is_adopted,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('hr', 'terminations') }}
+    {{ scorecard_engine.latest_load_per_key(source('hr', 'terminations'), ['employee_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -8,19 +8,8 @@ renamed as (
         cast(termination_date as date) as termination_date,
         cast(termination_reason as {{ dbt.type_string() }}) as termination_reason,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['employee_id']) | indent(4) }}
 )
 
-select
-    employee_id,
-    termination_date,
-    termination_reason,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('hr', 'training_sessions') }}
+    {{ scorecard_engine.latest_load_per_key(source('hr', 'training_sessions'), ['attendance_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -10,21 +10,8 @@ renamed as (
         cast(attended_on as date) as attended_on,
         cast(hours as {{ scorecard_engine.type_double() }}) as training_hours,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['attendance_id']) | indent(4) }}
 )
 
-select
-    attendance_id,
-    employee_id,
-    course,
-    attended_on,
-    training_hours,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('pos', 'customer_visits') }}
+    {{ scorecard_engine.latest_load_per_key(source('pos', 'customer_visits'), ['visit_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -10,21 +10,8 @@ renamed as (
         cast(visited_at as {{ dbt.type_timestamp() }}) as visited_at,
         cast(queue_minutes as {{ scorecard_engine.type_double() }}) as queue_minutes,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['visit_id']) | indent(4) }}
 )
 
-select
-    visit_id,
-    location_id,
-    loyalty_id,
-    visited_at,
-    queue_minutes,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

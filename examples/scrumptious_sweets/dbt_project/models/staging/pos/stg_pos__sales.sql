@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('pos', 'sales') }}
+    {{ scorecard_engine.latest_load_per_key(source('pos', 'sales'), ['sales_report_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -10,21 +10,8 @@ renamed as (
         cast(transactions as {{ dbt.type_bigint() }}) as transactions,
         cast(net_amount as {{ dbt.type_numeric() }}) as net_amount,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['sales_report_id']) | indent(4) }}
 )
 
-select
-    sales_report_id,
-    location_id,
-    business_date,
-    transactions,
-    net_amount,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

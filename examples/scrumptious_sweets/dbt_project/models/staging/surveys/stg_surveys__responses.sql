@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('surveys', 'responses') }}
+    {{ scorecard_engine.latest_load_per_key(source('surveys', 'responses'), ['response_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -10,21 +10,8 @@ renamed as (
         cast(answered_at as {{ dbt.type_timestamp() }}) as answered_at,
         cast(satisfied as {{ dbt.type_boolean() }}) as is_satisfied,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['response_id']) | indent(4) }}
 )
 
-select
-    response_id,
-    location_id,
-    channel,
-    answered_at,
-    is_satisfied,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed

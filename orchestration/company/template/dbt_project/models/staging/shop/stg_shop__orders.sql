@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('shop', 'orders') }}
+    {{ scorecard_engine.latest_load_per_key(source('shop', 'orders'), ['order_id']) | indent(4) }}
 ),
 
 renamed as (
@@ -9,20 +9,8 @@ renamed as (
         cast(channel as {{ dbt.type_string() }}) as channel,
         cast(amount as {{ scorecard_engine.type_double() }}) as amount,
         _load_id,
-        _loaded_at,
-        _source_row_number
+        _loaded_at
     from source
-),
-
-deduplicated as (
-    {{ scorecard_engine.latest_load_per_key('renamed', ['order_id']) | indent(4) }}
 )
 
-select
-    order_id,
-    ordered_at,
-    channel,
-    amount,
-    _load_id,
-    _loaded_at
-from deduplicated
+select * from renamed
