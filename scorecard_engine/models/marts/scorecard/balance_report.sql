@@ -59,10 +59,7 @@ finding_counts as (
 select
     cast(balance.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
     cast(balance.scorecard_name as {{ dbt.type_string() }}) as scorecard_name,
-    cast(balance.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(balance.period_start as date) as period_start,
-    cast(balance.period_end as date) as period_end,
-    cast(balance.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('balance') }},
     {%- for perspective in ['financial', 'customer', 'internal_process', 'learning_growth'] %}
         cast(side_by_side.{{ perspective }}_score as {{ type_double() }}) as {{ perspective }}_score,
         cast(coalesce(side_by_side.{{ perspective }}_status, 'no_data') as {{ dbt.type_string() }})

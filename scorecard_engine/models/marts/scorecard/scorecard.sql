@@ -172,10 +172,7 @@ versioned as (
 select
     cast(trended.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
     cast(scorecards.scorecard_name as {{ dbt.type_string() }}) as scorecard_name,
-    cast(trended.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(trended.period_start as date) as period_start,
-    cast(trended.period_end as date) as period_end,
-    cast(trended.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('trended') }},
     cast(trended.measure_id as {{ dbt.type_string() }}) as measure_id,
     cast(measures.measure_name as {{ dbt.type_string() }}) as measure_name,
     cast(coalesce(trended.definition_in_force, measures.definition) as {{ dbt.type_string() }}) as definition,

@@ -112,10 +112,7 @@ judged_failed as (
 
 select
     cast(link_periods.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
-    cast(link_periods.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(link_periods.period_start as date) as period_start,
-    cast(link_periods.period_end as date) as period_end,
-    cast(link_periods.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('link_periods') }},
     cast(link_periods.cause_objective_id as {{ dbt.type_string() }}) as cause_objective_id,
     cast(link_periods.cause_objective_name as {{ dbt.type_string() }}) as cause_objective_name,
     cast(link_periods.cause_perspective_id as {{ dbt.type_string() }}) as cause_perspective_id,

@@ -196,10 +196,7 @@ failures as (
 
 select
     cast(failures.measure_id as {{ dbt.type_string() }}) as measure_id,
-    cast(failures.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(failures.period_start as date) as period_start,
-    cast(failures.period_end as date) as period_end,
-    cast(failures.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('failures') }},
     cast(failures.segment_dimension as {{ dbt.type_string() }}) as segment_dimension,
     cast(failures.segment_value as {{ dbt.type_string() }}) as segment_value,
     cast(failures.failed_check as {{ dbt.type_string() }}) as failed_check,
