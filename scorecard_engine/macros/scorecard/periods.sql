@@ -7,6 +7,14 @@
 {%- endmacro %}
 
 {#
+    The grain a measure reports at, from cfg_measures.frequency: fiscal quarters for a quarterly
+    measure, months for every other (its quarters and years are built from those).
+#}
+{% macro own_grain(frequency) -%}
+    case when {{ frequency }} = 'quarterly' then 'quarter' else 'month' end
+{%- endmacro %}
+
+{#
     The four columns that name a period in every table at a period grain (period_grain, period_start,
     period_end, period_label), cast to their contract types and in contract order: one definition for
     the scorecard, the roll-ups, the balance report, the forecasts, the strategy map, measure_values

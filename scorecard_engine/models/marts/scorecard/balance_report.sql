@@ -50,8 +50,7 @@ finding_counts as (
         scorecard_id,
         period_grain,
         period_start,
-        count(*) as findings_total,
-        sum(case when severity = 'critical' then 1 else 0 end) as findings_critical
+        {{ status_counts('severity', ['critical'], prefix='findings') }}
     from findings
     group by scorecard_id, period_grain, period_start
 )
@@ -78,14 +77,8 @@ select
     cast(balance.is_complete_period as {{ dbt.type_boolean() }}) as is_complete_period
 from balance
 left join side_by_side
-    on balance.scorecard_id = side_by_side.scorecard_id
-    and balance.period_grain = side_by_side.period_grain
-    and balance.period_start = side_by_side.period_start
+    on {{ same_scorecard_period('balance', 'side_by_side') }}
 left join reasons
-    on balance.scorecard_id = reasons.scorecard_id
-    and balance.period_grain = reasons.period_grain
-    and balance.period_start = reasons.period_start
+    on {{ same_scorecard_period('balance', 'reasons') }}
 left join finding_counts
-    on balance.scorecard_id = finding_counts.scorecard_id
-    and balance.period_grain = finding_counts.period_grain
-    and balance.period_start = finding_counts.period_start
+    on {{ same_scorecard_period('balance', 'finding_counts') }}

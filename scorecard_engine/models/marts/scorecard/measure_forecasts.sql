@@ -28,7 +28,7 @@ measures as (
     select
         measure_id,
         target_rollup,
-        case when frequency = 'quarterly' then 'quarter' else 'month' end as own_grain
+        {{ own_grain('frequency') }} as own_grain
     from {{ ref(project_name, 'cfg_measures') }}
 ),
 

@@ -18,10 +18,9 @@ objectives as (
 ),
 
 rolled_up as (
-    {{ rollup_scorecard_rows('scorecard_rows', [
-        'scorecard_id', 'scorecard_name', 'period_grain', 'period_start', 'period_end', 'period_label',
-        'objective_id', 'objective_name', 'perspective_id', 'perspective_name',
-    ]) }}
+    {{ rollup_scorecard_rows(
+        'scorecard_rows', ['objective_id', 'objective_name', 'perspective_id', 'perspective_name']
+    ) }}
 ),
 
 measured as (

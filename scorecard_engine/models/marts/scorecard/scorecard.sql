@@ -89,11 +89,7 @@ evaluated as (
     inner join thresholds
         on scoped.measure_id = thresholds.measure_id
     left join targets
-        on scoped.measure_id = targets.measure_id
-        and scoped.segment_dimension = targets.segment_dimension
-        and scoped.segment_value = targets.segment_value
-        and scoped.period_grain = targets.period_grain
-        and scoped.period_start = targets.period_start
+        on {{ same_measure_value('scoped', 'targets') }}
     left join trust
         on scoped.measure_id = trust.measure_id
         and scoped.period_grain = trust.period_grain

@@ -29,7 +29,7 @@ with measures as (
         measure_id,
         measure_name,
         unit,
-        case when frequency = 'quarterly' then 'quarter' else 'month' end as own_grain,
+        {{ own_grain('frequency') }} as own_grain,
         plausible_min,
         plausible_max,
         max_jump,
