@@ -20,9 +20,7 @@
         when {{ untrusted_weight_share }} >= {{ untrusted_max }} - 1e-9 then 'untrusted'
         when {{ score }} is null and {{ measures_provisional }} > 0 then 'provisional'
         when {{ score }} is null then 'no_data'
-        when {{ score }} >= {{ on_track_min }} - 1e-9 then 'on_track'
-        when {{ score }} >= {{ at_risk_min }} - 1e-9 then 'at_risk'
-        else 'off_track'
+        {{ scorecard_engine.graded_status(score, on_track_min, at_risk_min) }}
     end
 {%- endmacro %}
 
