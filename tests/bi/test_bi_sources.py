@@ -11,10 +11,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from sqlglot import expressions as exp
 
 from orchestration.export import documented_columns
 from orchestration.settings import REPO_ROOT
-from tests.bi.evidence_project import SOURCES_DIR, source_queries
+from tests.bi.evidence_project import SOURCES_DIR, parse_one, source_queries, tables_read
 
 pytestmark = pytest.mark.slow  # reads a demo warehouse built by the real pipeline
 GUIDE = REPO_ROOT / "docs" / "bi-guide.md"
@@ -52,6 +53,22 @@ def test_source_query_is_named_after_a_documented_published_table(query) -> None
     assert query.name in _documented(), (
         f"{query.path.name} is not named after a table documented in docs/bi-guide.md; pages call it "
         f"{query.qualified_name}, so keep the name of the published table it reads."
+    )
+
+
+@pytest.mark.parametrize("query", SOURCES, ids=lambda query: query.qualified_name)
+def test_source_query_selects_its_whole_published_table(query) -> None:
+    # The columns are the published contract (dbt enforces it, docs/bi-guide.md documents it): a
+    # source query passes the table through whole rather than list the columns a third time.
+    statement = parse_one(query.sql, query.path.name)
+    assert isinstance(statement, exp.Select), f"{query.path.name} is not a plain select"
+    assert [type(e) for e in statement.expressions] == [exp.Star], f"{query.path.name} should select *"
+    clauses = ("joins", "where", "group", "having", "order", "limit", "distinct")
+    assert not any(statement.args.get(clause) for clause in clauses), (
+        f"{query.path.name} should pass its table through unchanged"
+    )
+    assert tables_read(query.sql, query.path.name) == {f"scorecard.{query.name}"}, (
+        f"{query.path.name} should read scorecard.{query.name}"
     )
 
 

@@ -20,8 +20,19 @@
         when {{ actual }} is null then 'no_data'
         when {{ is_provisional }} then 'provisional'
         when {{ target }} is null then 'no_target'
-        when {{ attainment }} >= {{ at_risk_below }} - 1e-9 then 'on_track'
-        when {{ attainment }} >= {{ off_track_below }} - 1e-9 then 'at_risk'
-        else 'off_track'
+        {{ scorecard_engine.graded_status(attainment, at_risk_below, off_track_below) }}
     end
+{%- endmacro %}
+
+{#
+    The graded end of a status CASE, shared by a measure's status (attainment against its
+    thresholds) and a roll-up's (score against score_on_track_min and score_at_risk_min): on_track
+    at or above on_track_min, at_risk at or above at_risk_min, off_track below. Exactly at a threshold
+    counts as the better status, with 1e-9 allowed for the rounding of a quotient of doubles. Emits
+    WHEN/ELSE branches: call it last inside a CASE.
+#}
+{% macro graded_status(value, on_track_min, at_risk_min) -%}
+    when {{ value }} >= {{ on_track_min }} - 1e-9 then 'on_track'
+        when {{ value }} >= {{ at_risk_min }} - 1e-9 then 'at_risk'
+        else 'off_track'
 {%- endmacro %}

@@ -7,6 +7,28 @@
 {%- endmacro %}
 
 {#
+    The grain a measure reports at, from cfg_measures.frequency: fiscal quarters for a quarterly
+    measure, months for every other (its quarters and years are built from those).
+#}
+{% macro own_grain(frequency) -%}
+    case when {{ frequency }} = 'quarterly' then 'quarter' else 'month' end
+{%- endmacro %}
+
+{#
+    The four columns that name a period in every table at a period grain (period_grain, period_start,
+    period_end, period_label), cast to their contract types and in contract order: one definition for
+    the scorecard, the roll-ups, the balance report, the forecasts, the strategy map, measure_values
+    and restatements. relation: the alias they are read from (none: unqualified).
+#}
+{% macro period_columns(relation=none) -%}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
+    cast({{ prefix }}period_grain as {{ dbt.type_string() }}) as period_grain,
+    cast({{ prefix }}period_start as date) as period_start,
+    cast({{ prefix }}period_end as date) as period_end,
+    cast({{ prefix }}period_label as {{ dbt.type_string() }}) as period_label
+{%- endmacro %}
+
+{#
     A date shifted by a whole number of months (an integer SQL expression), as a date.
 #}
 {% macro shift_months(date_expression, months_expression) -%}

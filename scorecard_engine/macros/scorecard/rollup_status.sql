@@ -20,9 +20,7 @@
         when {{ untrusted_weight_share }} >= {{ untrusted_max }} - 1e-9 then 'untrusted'
         when {{ score }} is null and {{ measures_provisional }} > 0 then 'provisional'
         when {{ score }} is null then 'no_data'
-        when {{ score }} >= {{ on_track_min }} - 1e-9 then 'on_track'
-        when {{ score }} >= {{ at_risk_min }} - 1e-9 then 'at_risk'
-        else 'off_track'
+        {{ scorecard_engine.graded_status(score, on_track_min, at_risk_min) }}
     end
 {%- endmacro %}
 
@@ -63,23 +61,33 @@
 {%- endmacro %}
 
 {#
-    The count columns every roll-up carries (for use inside a group by over scorecard rows).
+    The count columns a roll-up carries (for use inside a group by): <prefix>_total, then
+    <prefix>_<value> for each of statuses, the rows whose status column holds that value. Defaults:
+    the measure statuses every scorecard roll-up counts (rollup_counted_statuses) as measures_*; an
+    OKR counts its key results (key_results_*), a perspective its off-track objectives
+    (objectives_*), the balance report its critical findings (findings_*, by severity).
 #}
-{% macro status_counts(status) -%}
-    count(*) as measures_total,
-    {%- for counted in scorecard_engine.rollup_counted_statuses() %}
-    sum(case when {{ status }} = '{{ counted }}' then 1 else 0 end) as measures_{{ counted }}{{ ',' if not loop.last }}
+{% macro status_counts(status, statuses=none, prefix='measures') -%}
+    {%- set statuses = scorecard_engine.rollup_counted_statuses() if statuses is none else statuses -%}
+    count(*) as {{ prefix }}_total,
+    {%- for counted in statuses %}
+    sum(case when {{ status }} = '{{ counted }}' then 1 else 0 end) as {{ prefix }}_{{ counted }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
 
 {#
-    A roll-up of scorecard rows: one row per group_columns, with the weighted score and the counts by
-    measure status. The shared body of objective_scores, perspective_scores and the overall score,
-    so a roll-up means the same at every level. weight: the column holding each measure's weight at
-    this level (its own weight, times its objective's weight above the objective, times its
-    perspective's weight in the overall score: see rollup_weight).
+    A roll-up of scorecard rows: one row per scorecard period (scorecard_id, scorecard_name and the
+    period's four columns) and level_columns (the objective's or the perspective's; none for the
+    overall score), with the weighted score and the counts by measure status. The shared body of
+    objective_scores, perspective_scores and the overall score, so a roll-up means the same at every
+    level. weight: the column holding each measure's weight at this level (its own weight, times its
+    objective's weight above the objective, times its perspective's weight in the overall score: see
+    rollup_weight).
 #}
-{% macro rollup_scorecard_rows(rows, group_columns, weight='weight') -%}
+{% macro rollup_scorecard_rows(rows, level_columns=[], weight='weight') -%}
+    {%- set group_columns = [
+        'scorecard_id', 'scorecard_name', 'period_grain', 'period_start', 'period_end', 'period_label'
+    ] + level_columns -%}
     select
         {{ group_columns | join(',\n        ') }},
         {{ scorecard_engine.weighted_score('score', weight) }} as score,
@@ -116,4 +124,26 @@
 #}
 {% macro rollup_weight(measure_weight, level_weights) -%}
     {{ measure_weight }}{% for level_weight in level_weights %} * {{ level_weight }}{% endfor %}
+{%- endmacro %}
+
+{#
+    Scorecard rows (rows: the scorecard, or a CTE over it) with rollup_weight, each measure's weight
+    in a roll-up above its objective (macro rollup_weight): its own weight times the configured weight
+    of each of levels, 'objective' (cfg_objectives) for a perspective's roll-up, 'objective' and
+    'perspective' (cfg_perspectives) for the overall score. The one join perspective_scores and
+    int_scorecard_balance weigh their rows by.
+#}
+{% macro weighted_scorecard_rows(rows, levels) -%}
+    {%- set level_weights = [] -%}
+    {%- for level in levels -%}
+        {%- do level_weights.append(level ~ 's.weight') -%}
+    {%- endfor -%}
+    select
+        {{ rows }}.*,
+        {{ scorecard_engine.rollup_weight(rows ~ '.weight', level_weights) }} as rollup_weight
+    from {{ rows }}
+    {%- for level in levels %}
+    inner join {{ ref(project_name, 'cfg_' ~ level ~ 's') }} as {{ level }}s
+        on {{ rows }}.{{ level }}_id = {{ level }}s.{{ level }}_id
+    {%- endfor %}
 {%- endmacro %}

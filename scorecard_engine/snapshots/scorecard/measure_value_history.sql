@@ -110,12 +110,7 @@ where
     and not exists (
         select 1
         from {{ ref('measure_values') }} as measure_values
-        where
-            measure_values.measure_id = history.measure_id
-            and measure_values.period_grain = history.period_grain
-            and measure_values.period_start = history.period_start
-            and measure_values.segment_dimension = history.segment_dimension
-            and measure_values.segment_value = history.segment_value
+        where {{ same_measure_value('measure_values', 'history') }}
     )
 {%- endif %}
 

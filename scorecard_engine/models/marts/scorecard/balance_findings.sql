@@ -9,20 +9,23 @@
     grain, period and subject (published: what the finding is about): the same finding keeps its
     id across runs.
 #}
+{%- set finding_models = [
+    'int_scorecard_imbalances',
+    'int_scorecard_early_warnings',
+    'int_scorecard_measure_findings',
+    'int_scorecard_action_findings',
+    'int_scorecard_milestone_findings',
+    'int_scorecard_assumption_findings',
+    'int_scorecard_forecast_findings',
+] %}
+
 with findings as (
-    select * from {{ ref('int_scorecard_imbalances') }}
-    union all
-    select * from {{ ref('int_scorecard_early_warnings') }}
-    union all
-    select * from {{ ref('int_scorecard_measure_findings') }}
-    union all
-    select * from {{ ref('int_scorecard_action_findings') }}
-    union all
-    select * from {{ ref('int_scorecard_milestone_findings') }}
-    union all
-    select * from {{ ref('int_scorecard_assumption_findings') }}
-    union all
-    select * from {{ ref('int_scorecard_forecast_findings') }}
+    {%- for finding_model in finding_models %}
+        select * from {{ ref(finding_model) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 )
 
 select

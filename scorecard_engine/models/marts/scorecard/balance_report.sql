@@ -50,8 +50,7 @@ finding_counts as (
         scorecard_id,
         period_grain,
         period_start,
-        count(*) as findings_total,
-        sum(case when severity = 'critical' then 1 else 0 end) as findings_critical
+        {{ status_counts('severity', ['critical'], prefix='findings') }}
     from findings
     group by scorecard_id, period_grain, period_start
 )
@@ -59,10 +58,7 @@ finding_counts as (
 select
     cast(balance.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
     cast(balance.scorecard_name as {{ dbt.type_string() }}) as scorecard_name,
-    cast(balance.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(balance.period_start as date) as period_start,
-    cast(balance.period_end as date) as period_end,
-    cast(balance.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('balance') }},
     {%- for perspective in ['financial', 'customer', 'internal_process', 'learning_growth'] %}
         cast(side_by_side.{{ perspective }}_score as {{ type_double() }}) as {{ perspective }}_score,
         cast(coalesce(side_by_side.{{ perspective }}_status, 'no_data') as {{ dbt.type_string() }})
@@ -81,14 +77,8 @@ select
     cast(balance.is_complete_period as {{ dbt.type_boolean() }}) as is_complete_period
 from balance
 left join side_by_side
-    on balance.scorecard_id = side_by_side.scorecard_id
-    and balance.period_grain = side_by_side.period_grain
-    and balance.period_start = side_by_side.period_start
+    on {{ same_scorecard_period('balance', 'side_by_side') }}
 left join reasons
-    on balance.scorecard_id = reasons.scorecard_id
-    and balance.period_grain = reasons.period_grain
-    and balance.period_start = reasons.period_start
+    on {{ same_scorecard_period('balance', 'reasons') }}
 left join finding_counts
-    on balance.scorecard_id = finding_counts.scorecard_id
-    and balance.period_grain = finding_counts.period_grain
-    and balance.period_start = finding_counts.period_start
+    on {{ same_scorecard_period('balance', 'finding_counts') }}

@@ -28,7 +28,7 @@ measures as (
     select
         measure_id,
         target_rollup,
-        case when frequency = 'quarterly' then 'quarter' else 'month' end as own_grain
+        {{ own_grain('frequency') }} as own_grain
     from {{ ref(project_name, 'cfg_measures') }}
 ),
 
@@ -219,10 +219,7 @@ statused as (
 
 select
     cast(scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
-    cast(period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(period_start as date) as period_start,
-    cast(period_end as date) as period_end,
-    cast(period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns() }},
     cast(measure_id as {{ dbt.type_string() }}) as measure_id,
     cast(measure_name as {{ dbt.type_string() }}) as measure_name,
     cast(objective_id as {{ dbt.type_string() }}) as objective_id,

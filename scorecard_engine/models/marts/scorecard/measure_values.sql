@@ -56,10 +56,7 @@ measures as (
 
 select
     cast(unioned.measure_id as {{ dbt.type_string() }}) as measure_id,
-    cast(unioned.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(unioned.period_start as date) as period_start,
-    cast(unioned.period_end as date) as period_end,
-    cast(unioned.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('unioned') }},
     cast(unioned.segment_dimension as {{ dbt.type_string() }}) as segment_dimension,
     cast(unioned.segment_value as {{ dbt.type_string() }}) as segment_value,
     cast(unioned.numerator as {{ type_double() }}) as numerator,

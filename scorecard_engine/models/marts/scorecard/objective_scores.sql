@@ -18,10 +18,9 @@ objectives as (
 ),
 
 rolled_up as (
-    {{ rollup_scorecard_rows('scorecard_rows', [
-        'scorecard_id', 'scorecard_name', 'period_grain', 'period_start', 'period_end', 'period_label',
-        'objective_id', 'objective_name', 'perspective_id', 'perspective_name',
-    ]) }}
+    {{ rollup_scorecard_rows(
+        'scorecard_rows', ['objective_id', 'objective_name', 'perspective_id', 'perspective_name']
+    ) }}
 ),
 
 measured as (
@@ -108,10 +107,7 @@ with_carried as (
 select
     cast(rolled_up.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
     cast(rolled_up.scorecard_name as {{ dbt.type_string() }}) as scorecard_name,
-    cast(rolled_up.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(rolled_up.period_start as date) as period_start,
-    cast(rolled_up.period_end as date) as period_end,
-    cast(rolled_up.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('rolled_up') }},
     cast(rolled_up.objective_id as {{ dbt.type_string() }}) as objective_id,
     cast(rolled_up.objective_name as {{ dbt.type_string() }}) as objective_name,
     cast(rolled_up.perspective_id as {{ dbt.type_string() }}) as perspective_id,

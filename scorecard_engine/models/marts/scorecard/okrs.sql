@@ -4,6 +4,8 @@
     the average of the scored key results (each weighs 1), the status follows rollup_status, and
     counts by status show what the average hides.
 #}
+{%- set key_result_statuses = ['on_track', 'at_risk', 'off_track', 'no_data'] %}
+
 with okrs as (
     select * from {{ ref(project_name, 'cfg_okrs') }}
 ),
@@ -25,11 +27,7 @@ rolled_up as (
         okr_id,
         max(judged_on) as judged_on,
         {{ weighted_score('score', '1.0') }} as score,
-        count(*) as key_results_total,
-        sum(case when status = 'on_track' then 1 else 0 end) as key_results_on_track,
-        sum(case when status = 'at_risk' then 1 else 0 end) as key_results_at_risk,
-        sum(case when status = 'off_track' then 1 else 0 end) as key_results_off_track,
-        sum(case when status = 'no_data' then 1 else 0 end) as key_results_no_data
+        {{ status_counts('status', key_result_statuses, prefix='key_results') }}
     from key_results
     group by okr_id
 )
@@ -48,11 +46,9 @@ select
     cast(perspectives.perspective_name as {{ dbt.type_string() }}) as perspective_name,
     cast(rolled_up.score as {{ type_double() }}) as score,
     cast({{ rollup_status('rolled_up.score', '0') }} as {{ dbt.type_string() }}) as status,
-    cast(rolled_up.key_results_total as integer) as key_results_total,
-    cast(rolled_up.key_results_on_track as integer) as key_results_on_track,
-    cast(rolled_up.key_results_at_risk as integer) as key_results_at_risk,
-    cast(rolled_up.key_results_off_track as integer) as key_results_off_track,
-    cast(rolled_up.key_results_no_data as integer) as key_results_no_data,
+    {%- for counted in ['total'] + key_result_statuses %}
+        cast(rolled_up.key_results_{{ counted }} as integer) as key_results_{{ counted }},
+    {%- endfor %}
     cast(okrs.display_order as integer) as display_order
 from okrs
 inner join rolled_up

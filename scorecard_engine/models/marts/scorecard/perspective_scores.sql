@@ -3,24 +3,15 @@
     the weighted average of the perspective's measure scores directly (not of its objective
     scores), so a measure's weight means the same at every level and an objective with many
     measures is not diluted to one vote. Each measure counts with its weight times its objective's
-    weight (macro rollup_weight; default 1). Counts by measure status and by objective show what
-    the average hides.
+    weight (macros weighted_scorecard_rows, rollup_weight; default 1). Counts by measure status and
+    by objective show what the average hides.
 #}
 with scorecard_rows as (
     select * from {{ ref('scorecard') }}
 ),
 
-objectives as (
-    select * from {{ ref(project_name, 'cfg_objectives') }}
-),
-
 weighted_rows as (
-    select
-        scorecard_rows.*,
-        {{ rollup_weight('scorecard_rows.weight', ['objectives.weight']) }} as rollup_weight
-    from scorecard_rows
-    inner join objectives
-        on scorecard_rows.objective_id = objectives.objective_id
+    {{ weighted_scorecard_rows('scorecard_rows', ['objective']) }}
 ),
 
 objective_rows as (
@@ -32,10 +23,7 @@ perspectives as (
 ),
 
 rolled_up as (
-    {{ rollup_scorecard_rows('weighted_rows', [
-        'scorecard_id', 'scorecard_name', 'period_grain', 'period_start', 'period_end', 'period_label',
-        'perspective_id',
-    ], weight='rollup_weight') }}
+    {{ rollup_scorecard_rows('weighted_rows', ['perspective_id'], weight='rollup_weight') }}
 ),
 
 objective_counts as (
@@ -44,8 +32,7 @@ objective_counts as (
         period_grain,
         period_start,
         perspective_id,
-        count(*) as objectives_total,
-        sum(case when status = 'off_track' then 1 else 0 end) as objectives_off_track
+        {{ status_counts('status', ['off_track'], prefix='objectives') }}
     from objective_rows
     group by scorecard_id, period_grain, period_start, perspective_id
 )
@@ -53,10 +40,7 @@ objective_counts as (
 select
     cast(rolled_up.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
     cast(rolled_up.scorecard_name as {{ dbt.type_string() }}) as scorecard_name,
-    cast(rolled_up.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(rolled_up.period_start as date) as period_start,
-    cast(rolled_up.period_end as date) as period_end,
-    cast(rolled_up.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('rolled_up') }},
     cast(rolled_up.perspective_id as {{ dbt.type_string() }}) as perspective_id,
     cast(perspectives.perspective_name as {{ dbt.type_string() }}) as perspective_name,
     cast(perspectives.display_order as integer) as display_order,
@@ -69,7 +53,5 @@ from rolled_up
 inner join perspectives
     on rolled_up.perspective_id = perspectives.perspective_id
 inner join objective_counts
-    on rolled_up.scorecard_id = objective_counts.scorecard_id
-    and rolled_up.period_grain = objective_counts.period_grain
-    and rolled_up.period_start = objective_counts.period_start
+    on {{ same_scorecard_period('rolled_up', 'objective_counts') }}
     and rolled_up.perspective_id = objective_counts.perspective_id

@@ -90,10 +90,7 @@ sequenced as (
 select
     cast(dbt_scd_id as {{ dbt.type_string() }}) as restatement_id,
     cast(measure_id as {{ dbt.type_string() }}) as measure_id,
-    cast(period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(period_start as date) as period_start,
-    cast(period_end as date) as period_end,
-    cast(period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns() }},
     cast(segment_dimension as {{ dbt.type_string() }}) as segment_dimension,
     cast(segment_value as {{ dbt.type_string() }}) as segment_value,
     cast(previous_value as {{ type_double() }}) as as_reported_value,

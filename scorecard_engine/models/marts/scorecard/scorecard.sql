@@ -8,6 +8,12 @@
 #}
 {%- set trend_periods = numeric_var('trend_window_periods', 3, whole_number=true, minimum=1) -%}
 {%- set flat_tolerance = numeric_var('trend_flat_tolerance', 0.01, minimum=0) -%}
+{#- The periods a row is compared with (alias: shift in months), same scorecard, measure and grain. -#}
+{%- set comparisons = {
+    'previous_period': '0 - ' ~ months_in_grain('scored.period_grain'),
+    'last_year': '-12',
+    'window_start': '0 - ' ~ trend_periods ~ ' * ' ~ months_in_grain('scored.period_grain'),
+} -%}
 
 with scorecard_measures as (
     select * from {{ ref(project_name, 'cfg_scorecard_measures') }}
@@ -89,11 +95,7 @@ evaluated as (
     inner join thresholds
         on scoped.measure_id = thresholds.measure_id
     left join targets
-        on scoped.measure_id = targets.measure_id
-        and scoped.segment_dimension = targets.segment_dimension
-        and scoped.segment_value = targets.segment_value
-        and scoped.period_grain = targets.period_grain
-        and scoped.period_start = targets.period_start
+        on {{ same_measure_value('scoped', 'targets') }}
     left join trust
         on scoped.measure_id = trust.measure_id
         and scoped.period_grain = trust.period_grain
@@ -124,25 +126,13 @@ compared as (
         last_year.actual as same_period_last_year,
         window_start.actual as trend_base_value
     from scored
-    left join scoped as previous_period
-        on scored.scorecard_id = previous_period.scorecard_id
-        and scored.measure_id = previous_period.measure_id
-        and scored.period_grain = previous_period.period_grain
-        and previous_period.period_start = {{ shift_months(
-            'scored.period_start', '0 - ' ~ months_in_grain('scored.period_grain')
-        ) }}
-    left join scoped as last_year
-        on scored.scorecard_id = last_year.scorecard_id
-        and scored.measure_id = last_year.measure_id
-        and scored.period_grain = last_year.period_grain
-        and last_year.period_start = {{ shift_months('scored.period_start', '-12') }}
-    left join scoped as window_start
-        on scored.scorecard_id = window_start.scorecard_id
-        and scored.measure_id = window_start.measure_id
-        and scored.period_grain = window_start.period_grain
-        and window_start.period_start = {{ shift_months(
-            'scored.period_start', '0 - ' ~ trend_periods ~ ' * ' ~ months_in_grain('scored.period_grain')
-        ) }}
+    {%- for compared_period, months_shift in comparisons.items() %}
+        left join scoped as {{ compared_period }}
+            on scored.scorecard_id = {{ compared_period }}.scorecard_id
+            and scored.measure_id = {{ compared_period }}.measure_id
+            and scored.period_grain = {{ compared_period }}.period_grain
+            and {{ compared_period }}.period_start = {{ shift_months('scored.period_start', months_shift) }}
+    {%- endfor %}
 ),
 
 trended as (
@@ -172,10 +162,7 @@ versioned as (
 select
     cast(trended.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
     cast(scorecards.scorecard_name as {{ dbt.type_string() }}) as scorecard_name,
-    cast(trended.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(trended.period_start as date) as period_start,
-    cast(trended.period_end as date) as period_end,
-    cast(trended.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('trended') }},
     cast(trended.measure_id as {{ dbt.type_string() }}) as measure_id,
     cast(measures.measure_name as {{ dbt.type_string() }}) as measure_name,
     cast(coalesce(trended.definition_in_force, measures.definition) as {{ dbt.type_string() }}) as definition,

@@ -53,9 +53,7 @@ link_periods as (
         on links.cause_objective_id = causes.objective_id
     inner join objective_rows as effects
         on links.effect_objective_id = effects.objective_id
-        and causes.scorecard_id = effects.scorecard_id
-        and causes.period_grain = effects.period_grain
-        and causes.period_start = effects.period_start
+        and {{ same_scorecard_period('causes', 'effects') }}
 ),
 
 -- Link ends as monthly score series: the outcome lag_months after the driver.
@@ -112,10 +110,7 @@ judged_failed as (
 
 select
     cast(link_periods.scorecard_id as {{ dbt.type_string() }}) as scorecard_id,
-    cast(link_periods.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(link_periods.period_start as date) as period_start,
-    cast(link_periods.period_end as date) as period_end,
-    cast(link_periods.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('link_periods') }},
     cast(link_periods.cause_objective_id as {{ dbt.type_string() }}) as cause_objective_id,
     cast(link_periods.cause_objective_name as {{ dbt.type_string() }}) as cause_objective_name,
     cast(link_periods.cause_perspective_id as {{ dbt.type_string() }}) as cause_perspective_id,
@@ -146,9 +141,7 @@ select
     cast(link_evidence.correlation_high as {{ type_double() }}) as evidence_correlation_high
 from link_periods
 left join evidence
-    on link_periods.scorecard_id = evidence.scorecard_id
-    and link_periods.period_grain = evidence.period_grain
-    and link_periods.period_start = evidence.period_start
+    on {{ same_scorecard_period('link_periods', 'evidence') }}
     and link_periods.link_id = evidence.link_id
 left join judged_failed
     on link_periods.link_id = judged_failed.link_id

@@ -1,7 +1,7 @@
 {#
     One row per scorecard × period grain × period: the overall weighted score of all its scored
     measures (measures, not perspectives, so weights mean the same everywhere; each measure counts
-    with its weight times its objective's and its perspective's weights, macro rollup_weight,
+    with its weight times its objective's and its perspective's weights, macro weighted_scorecard_rows,
     default 1), its status, and the balance index = 100 − (highest − lowest) of the scored
     perspective scores, with the perspectives at both ends. The index is null when fewer than two
     perspectives are scored.
@@ -10,24 +10,8 @@ with scorecard_rows as (
     select * from {{ ref('scorecard') }}
 ),
 
-objectives as (
-    select * from {{ ref(project_name, 'cfg_objectives') }}
-),
-
-perspectives as (
-    select * from {{ ref(project_name, 'cfg_perspectives') }}
-),
-
 weighted_rows as (
-    select
-        scorecard_rows.*,
-        {{ rollup_weight('scorecard_rows.weight', ['objectives.weight', 'perspectives.weight']) }}
-            as rollup_weight
-    from scorecard_rows
-    inner join objectives
-        on scorecard_rows.objective_id = objectives.objective_id
-    inner join perspectives
-        on scorecard_rows.perspective_id = perspectives.perspective_id
+    {{ weighted_scorecard_rows('scorecard_rows', ['objective', 'perspective']) }}
 ),
 
 perspective_rows as (
@@ -37,9 +21,7 @@ perspective_rows as (
 -- The same roll-up as objectives and perspectives (score, untrusted share, completeness, counts by
 -- status), over all the scorecard's measures.
 overall as (
-    {{ rollup_scorecard_rows('weighted_rows', [
-        'scorecard_id', 'scorecard_name', 'period_grain', 'period_start', 'period_end', 'period_label',
-    ], weight='rollup_weight') }}
+    {{ rollup_scorecard_rows('weighted_rows', weight='rollup_weight') }}
 ),
 
 ranked_perspectives as (
@@ -103,6 +85,4 @@ select
     spread.lowest_score
 from overall
 left join spread
-    on overall.scorecard_id = spread.scorecard_id
-    and overall.period_grain = spread.period_grain
-    and overall.period_start = spread.period_start
+    on {{ same_scorecard_period('overall', 'spread') }}

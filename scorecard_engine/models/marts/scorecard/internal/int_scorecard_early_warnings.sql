@@ -114,9 +114,7 @@ outcomes_on_track as (
     inner join downstream
         on declining.objective_id = downstream.cause_objective_id
     inner join scorecard_rows as lagging
-        on declining.scorecard_id = lagging.scorecard_id
-        and declining.period_grain = lagging.period_grain
-        and declining.period_start = lagging.period_start
+        on {{ same_scorecard_period('declining', 'lagging') }}
         and downstream.effect_objective_id = lagging.objective_id
     where lagging.indicator_type = 'lagging'
         and lagging.status = 'on_track'
@@ -172,7 +170,5 @@ select
     ]) }} as message
 from declining
 inner join lagging_names
-    on declining.scorecard_id = lagging_names.scorecard_id
-    and declining.period_grain = lagging_names.period_grain
-    and declining.period_start = lagging_names.period_start
+    on {{ same_scorecard_period('declining', 'lagging_names') }}
     and declining.measure_id = lagging_names.measure_id

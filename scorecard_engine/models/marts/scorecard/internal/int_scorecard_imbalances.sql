@@ -57,9 +57,7 @@ outcome_masking as (
         ]) }} as message
     from perspective_rows as outcome
     inner join perspective_rows as other
-        on outcome.scorecard_id = other.scorecard_id
-        and outcome.period_grain = other.period_grain
-        and outcome.period_start = other.period_start
+        on {{ same_scorecard_period('outcome', 'other') }}
         and outcome.perspective_id <> other.perspective_id
     where outcome.perspective_id in ('financial', 'customer')
         and outcome.status = 'on_track'

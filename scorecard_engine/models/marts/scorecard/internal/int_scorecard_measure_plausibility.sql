@@ -29,7 +29,7 @@ with measures as (
         measure_id,
         measure_name,
         unit,
-        case when frequency = 'quarterly' then 'quarter' else 'month' end as own_grain,
+        {{ own_grain('frequency') }} as own_grain,
         plausible_min,
         plausible_max,
         max_jump,
@@ -196,10 +196,7 @@ failures as (
 
 select
     cast(failures.measure_id as {{ dbt.type_string() }}) as measure_id,
-    cast(failures.period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(failures.period_start as date) as period_start,
-    cast(failures.period_end as date) as period_end,
-    cast(failures.period_label as {{ dbt.type_string() }}) as period_label,
+    {{ period_columns('failures') }},
     cast(failures.segment_dimension as {{ dbt.type_string() }}) as segment_dimension,
     cast(failures.segment_value as {{ dbt.type_string() }}) as segment_value,
     cast(failures.failed_check as {{ dbt.type_string() }}) as failed_check,

@@ -35,7 +35,7 @@ measures as (
         unit,
         direction,
         target_rollup,
-        case when frequency = 'quarterly' then 'quarter' else 'month' end as own_grain
+        {{ own_grain('frequency') }} as own_grain
     from {{ ref(project_name, 'cfg_measures') }}
 ),
 
@@ -254,11 +254,7 @@ derived_targets as (
     from sub_period_targets
     -- a relative rule applied directly to the coarser period wins over deriving it
     left join direct_targets
-        on sub_period_targets.measure_id = direct_targets.measure_id
-        and sub_period_targets.segment_dimension = direct_targets.segment_dimension
-        and sub_period_targets.segment_value = direct_targets.segment_value
-        and sub_period_targets.period_grain = direct_targets.period_grain
-        and sub_period_targets.period_start = direct_targets.period_start
+        on {{ same_measure_value('sub_period_targets', 'direct_targets') }}
     where direct_targets.measure_id is null
 ),
 
