@@ -57,13 +57,7 @@
 {%- endset %}
 
 select
-    measure_values.measure_id,
-    measure_values.period_grain,
-    measure_values.period_start,
-    measure_values.period_end,
-    measure_values.period_label,
-    measure_values.segment_dimension,
-    measure_values.segment_value,
+    {{ scorecard_engine.measure_value_columns('measure_values') | indent(4) }},
     measure_values.numerator,
     measure_values.denominator,
     measure_values.value,

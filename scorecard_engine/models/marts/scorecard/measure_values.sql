@@ -29,13 +29,7 @@
 with unioned as (
     {%- for model_name in measure_models %}
         select
-            measure_id,
-            period_grain,
-            period_start,
-            period_end,
-            period_label,
-            segment_dimension,
-            segment_value,
+            {{ scorecard_engine.measure_value_columns() | indent(12) }},
             numerator,
             denominator,
             value

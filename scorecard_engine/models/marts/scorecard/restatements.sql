@@ -24,13 +24,7 @@
 with history as (
     select
         dbt_scd_id,
-        measure_id,
-        period_grain,
-        period_start,
-        period_end,
-        period_label,
-        segment_dimension,
-        segment_value,
+        {{ scorecard_engine.measure_value_columns() | indent(8) }},
         value,
         cast(value as {{ dbt.type_numeric() }}) as comparable_value,
         config_version,

@@ -39,13 +39,7 @@ with measures as (
 
 measure_values as (
     select
-        measure_values.measure_id,
-        measure_values.period_grain,
-        measure_values.period_start,
-        measure_values.period_end,
-        measure_values.period_label,
-        measure_values.segment_dimension,
-        measure_values.segment_value,
+        {{ scorecard_engine.measure_value_columns('measure_values') | indent(8) }},
         measure_values.value
     from {{ ref('measure_values') }} as measure_values
     where measure_values.value is not null
